@@ -1,0 +1,257 @@
+package org.codaasr.model.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.codaasr.model.AsrException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A CTC acoustic model executed by ONNX Runtime. Tensor names are read from the graph (the float rank-3 input is the
+ * features, the int64 rank-1 input the lengths; likewise for the outputs), model facts from its metadata_props.
+ * {@link OrtSession#run} is thread-safe, so one instance serves every stream in the JVM.
+ */
+public final class OnnxAcousticModel implements AcousticModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxAcousticModel.class);
+
+    private final Path path;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelInfo info;
+    private final String provider;
+    private final int minInputFrames;
+
+    private OnnxAcousticModel(Path path, OrtEnvironment env, OrtSession session, String provider) throws OrtException {
+        this.path = path;
+        this.env = env;
+        this.session = session;
+        this.provider = provider;
+        this.info = readInfo(path, session);
+        this.minInputFrames = Integer.parseInt(info.metadata().getOrDefault(
+                "min_input_frames", Integer.toString(2 * info.subsamplingFactor() - 1)));
+    }
+
+    /** Loads a model file; the execution provider choice and thread counts come from {@code config}. */
+    public static OnnxAcousticModel load(Path modelFile, OnnxConfig config) {
+        if (!Files.isRegularFile(modelFile)) {
+            throw new AsrException("acoustic model not found: expected an ONNX file at " + modelFile.toAbsolutePath());
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (config.intraOpThreads() > 0) {
+                options.setIntraOpNumThreads(config.intraOpThreads());
+            }
+            if (config.interOpThreads() > 0) {
+                options.setInterOpNumThreads(config.interOpThreads());
+            }
+            String provider = chooseProvider(options, config);
+            OrtSession session = env.createSession(modelFile.toString(), options);
+            OnnxAcousticModel model = new OnnxAcousticModel(modelFile, env, session, provider);
+            LOG.info("loaded {} ({}, r={}, vocab {}) on {} with {} intra-op thread(s)", modelFile,
+                    model.info.modelType(), model.info.codaR(), model.info.vocabSize(), provider,
+                    config.intraOpThreads() == 0 ? "default" : config.intraOpThreads());
+            return model;
+        } catch (OrtException e) {
+            throw new AsrException("cannot load ONNX model " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String chooseProvider(OrtSession.SessionOptions options, OnnxConfig config) throws OrtException {
+        boolean cudaBuilt = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        switch (config.provider()) {
+            case CPU:
+                return "CPU";
+            case CUDA:
+                if (!cudaBuilt) {
+                    throw new AsrException("CUDA execution provider requested but this ONNX Runtime build has none: "
+                            + "build with the Maven profile -Pgpu (onnxruntime_gpu)");
+                }
+                options.addCUDA(config.cudaDevice());
+                return "CUDA:" + config.cudaDevice();
+            default:
+                if (cudaBuilt) {
+                    try {
+                        options.addCUDA(config.cudaDevice());
+                        return "CUDA:" + config.cudaDevice();
+                    } catch (OrtException e) {
+                        LOG.warn("CUDA provider present but unusable ({}); falling back to CPU", e.getMessage());
+                    }
+                }
+                return "CPU";
+        }
+    }
+
+    private static ModelInfo readInfo(Path path, OrtSession session) throws OrtException {
+        String featuresInput = null;
+        String lengthsInput = null;
+        int featureDim = -1;
+        for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo t)) {
+                continue;
+            }
+            if (t.type == OnnxJavaType.FLOAT && t.getShape().length == 3) {
+                featuresInput = e.getKey();
+                featureDim = (int) t.getShape()[2];
+            } else if (t.type == OnnxJavaType.INT64 && t.getShape().length == 1) {
+                lengthsInput = e.getKey();
+            }
+        }
+        String logProbsOutput = null;
+        String lengthsOutput = null;
+        int vocab = -1;
+        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo t)) {
+                continue;
+            }
+            if (t.type == OnnxJavaType.FLOAT && t.getShape().length == 3) {
+                logProbsOutput = e.getKey();
+                vocab = (int) t.getShape()[2];
+            } else if (t.type == OnnxJavaType.INT64 && t.getShape().length == 1) {
+                lengthsOutput = e.getKey();
+            }
+        }
+        if (featuresInput == null || lengthsInput == null || logProbsOutput == null || lengthsOutput == null) {
+            throw new AsrException("ONNX model " + path + " does not follow the CTC contract: expected inputs "
+                    + "float[batch,frames,dim] + int64[batch] and outputs float[batch,frames,vocab] + int64[batch], got "
+                    + session.getInputInfo().keySet() + " -> " + session.getOutputInfo().keySet());
+        }
+        Map<String, String> meta = new HashMap<>(session.getMetadata().getCustomMetadata());
+        if (featureDim <= 0) {
+            featureDim = intMeta(meta, "feature_dim", 80);
+        }
+        if (vocab <= 0) {
+            vocab = intMeta(meta, "vocab_size", -1);
+        }
+        return new ModelInfo(
+                meta.getOrDefault("model_type", "conformer-ctc"),
+                featureDim,
+                intMeta(meta, "subsampling_factor", 4),
+                vocab,
+                intMeta(meta, "coda_r", 0),
+                intMeta(meta, "chunk_frames", 16),
+                intMeta(meta, "left_context_frames", 64),
+                featuresInput,
+                lengthsInput,
+                logProbsOutput,
+                lengthsOutput,
+                meta);
+    }
+
+    private static int intMeta(Map<String, String> meta, String key, int fallback) {
+        String v = meta.get(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new AsrException("model metadata " + key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** The execution provider actually used, e.g. {@code CPU} or {@code CUDA:0}. */
+    public String provider() {
+        return provider;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Fewest feature frames that yield one output frame (receptive field of the subsampling front end). */
+    public int minInputFrames() {
+        return minInputFrames;
+    }
+
+    @Override
+    public float[][][] logProbs(float[][][] features, int[] lengths) {
+        int batch = features.length;
+        if (lengths.length != batch) {
+            throw new IllegalArgumentException("lengths has " + lengths.length + " entries for a batch of " + batch);
+        }
+        int dim = info.featureDim();
+        int maxFrames = 0;
+        for (int b = 0; b < batch; b++) {
+            if (lengths[b] < 0 || lengths[b] > features[b].length) {
+                throw new IllegalArgumentException("length " + lengths[b] + " outside [0, " + features[b].length + "]");
+            }
+            maxFrames = Math.max(maxFrames, lengths[b]);
+        }
+        float[][][] out = new float[batch][][];
+        if (maxFrames < minInputFrames) {
+            for (int b = 0; b < batch; b++) {
+                out[b] = new float[0][info.vocabSize()];
+            }
+            return out;
+        }
+        FloatBuffer feats = FloatBuffer.allocate(batch * maxFrames * dim);
+        long[] lens = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            lens[b] = lengths[b];
+            for (int t = 0; t < maxFrames; t++) {
+                if (t < lengths[b]) {
+                    float[] row = features[b][t];
+                    if (row.length != dim) {
+                        throw new IllegalArgumentException("feature frame has " + row.length + " bins, model expects "
+                                + dim);
+                    }
+                    feats.put(row);
+                } else {
+                    feats.position(feats.position() + dim);
+                }
+            }
+        }
+        feats.rewind();
+        try (OnnxTensor x = OnnxTensor.createTensor(env, feats, new long[] {batch, maxFrames, dim});
+                OnnxTensor xl = OnnxTensor.createTensor(env, LongBuffer.wrap(lens), new long[] {batch});
+                OrtSession.Result result = session.run(Map.of(info.featuresInput(), x, info.lengthsInput(), xl))) {
+            OnnxTensor logProbs = (OnnxTensor) result.get(info.logProbsOutput()).orElseThrow();
+            OnnxTensor outLens = (OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow();
+            long[] shape = logProbs.getInfo().getShape();
+            int outFrames = (int) shape[1];
+            int vocab = (int) shape[2];
+            FloatBuffer lp = logProbs.getFloatBuffer();
+            LongBuffer ol = outLens.getLongBuffer();
+            for (int b = 0; b < batch; b++) {
+                int valid = (int) Math.min(outFrames, Math.max(0, ol.get(b)));
+                float[][] rows = new float[valid][vocab];
+                for (int t = 0; t < valid; t++) {
+                    lp.position((b * outFrames + t) * vocab);
+                    lp.get(rows[t]);
+                }
+                out[b] = rows;
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new AsrException("ONNX inference failed for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new AsrException("cannot close ONNX session for " + path, e);
+        }
+    }
+}

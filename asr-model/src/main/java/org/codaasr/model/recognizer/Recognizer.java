@@ -1,0 +1,206 @@
+package org.codaasr.model.recognizer;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.codaasr.model.AsrException;
+import org.codaasr.model.audio.AudioData;
+import org.codaasr.model.audio.Resampler;
+import org.codaasr.model.ctc.BeamSearchConfig;
+import org.codaasr.model.ctc.CtcDecoder;
+import org.codaasr.model.ctc.CtcHypothesis;
+import org.codaasr.model.ctc.GreedyCtcDecoder;
+import org.codaasr.model.ctc.PrefixBeamSearchDecoder;
+import org.codaasr.model.ctc.Vocabulary;
+import org.codaasr.model.features.FbankConfig;
+import org.codaasr.model.features.FbankExtractor;
+import org.codaasr.model.lm.ArpaLanguageModel;
+import org.codaasr.model.lm.LanguageModel;
+import org.codaasr.model.onnx.AcousticModel;
+import org.codaasr.model.onnx.ModelInfo;
+import org.codaasr.model.onnx.OnnxAcousticModel;
+
+/**
+ * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the acoustic model,
+ * the vocabulary, the feature extractor tables and the decoders. Per-stream state lives in cheap
+ * {@link RecognizerStream}s created here. Thread-safe.
+ */
+public final class Recognizer implements AutoCloseable {
+
+    private final AcousticModel model;
+    private final Vocabulary vocabulary;
+    private final FbankExtractor fbank;
+    private final RecognizerConfig config;
+    private final CtcDecoder partialDecoder;
+    private final CtcDecoder finalDecoder;
+    private final int chunkFrames;
+    private final int leftContextFrames;
+    private final int receptiveField;
+
+    public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
+        ModelInfo info = model.info();
+        if (info.vocabSize() != vocabulary.size()) {
+            throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
+                    + vocabulary.size() + ": tokens.txt does not belong to this model");
+        }
+        this.model = model;
+        this.vocabulary = vocabulary;
+        this.config = config;
+        FbankConfig fbankConfig = FbankConfig.defaults();
+        if (info.featureDim() != fbankConfig.numMelBins()) {
+            throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end makes "
+                    + fbankConfig.numMelBins());
+        }
+        this.fbank = new FbankExtractor(fbankConfig);
+        this.partialDecoder = new GreedyCtcDecoder(vocabulary);
+        DecodingConfig d = config.decoding();
+        this.finalDecoder = d.method() == DecodingConfig.Method.GREEDY
+                ? partialDecoder
+                : new PrefixBeamSearchDecoder(vocabulary,
+                        new BeamSearchConfig(d.beamSize(), BeamSearchConfig.defaults().tokenTopK(), d.lmWeight(),
+                                d.wordBonus()),
+                        lm);
+        StreamingConfig s = config.streaming();
+        this.chunkFrames = s.chunkFrames() > 0 ? s.chunkFrames() : info.chunkFrames();
+        this.leftContextFrames = s.chunkFrames() > 0 || s.leftContextFrames() > 0
+                ? s.leftContextFrames() : info.leftContextFrames();
+        this.receptiveField = 2 * info.subsamplingFactor() - 1;
+    }
+
+    /** Loads the model, vocabulary and (optional) language model that {@code config} names. */
+    public static Recognizer load(RecognizerConfig config) {
+        Vocabulary vocabulary = Vocabulary.load(config.tokensFile());
+        LanguageModel lm = null;
+        if (config.decoding().languageModel() != null) {
+            lm = ArpaLanguageModel.load(config.decoding().languageModel());
+        }
+        OnnxAcousticModel model = OnnxAcousticModel.load(config.modelFile(), config.onnx());
+        try {
+            return new Recognizer(model, vocabulary, config, lm);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public ModelInfo modelInfo() {
+        return model.info();
+    }
+
+    public RecognizerConfig config() {
+        return config;
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** Seconds of audio per encoder output frame. */
+    public double frameSeconds() {
+        return model.info().subsamplingFactor() * fbank.config().frameShiftMs() / 1000.0;
+    }
+
+    /** Transcribes a whole utterance with full attention context (the offline path). */
+    public RecognitionResult transcribe(AudioData audio) {
+        int rate = fbank.config().sampleRate();
+        float[] samples = audio.sampleRate() == rate
+                ? audio.samples()
+                : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
+        float[][] features = fbank.compute(samples);
+        float[][] logProbs = model.logProbs(features);
+        CtcHypothesis hyp = finalDecoder.decode(logProbs, frameSeconds());
+        return new RecognitionResult(0, hyp.text(), hyp.words(), true, 0.0, samples.length / (double) rate);
+    }
+
+    /** Log-probabilities of a whole utterance (for benchmarks and alignment tools). */
+    public float[][] logProbs(AudioData audio) {
+        int rate = fbank.config().sampleRate();
+        float[] samples = audio.sampleRate() == rate
+                ? audio.samples()
+                : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
+        return model.logProbs(fbank.compute(samples));
+    }
+
+    public RecognizerStream createStream() {
+        return new RecognizerStream(this);
+    }
+
+    /** Rebuilds a stream from {@link RecognizerStream#snapshot()}. */
+    public RecognizerStream restoreStream(byte[] snapshot) {
+        try {
+            return RecognizerStream.restore(this, snapshot);
+        } catch (IOException e) {
+            throw new AsrException("corrupt recognizer stream snapshot (" + snapshot.length + " bytes): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the encoder on every ready chunk of one stream. */
+    public void decode(RecognizerStream stream) {
+        decode(List.of(stream));
+    }
+
+    /**
+     * Runs the encoder on every ready chunk of the given streams, batching one window per stream per model call, so
+     * an instance holding many streams makes few large calls instead of many small ones.
+     */
+    public void decode(List<RecognizerStream> streams) {
+        while (true) {
+            List<RecognizerStream> ready = new ArrayList<>();
+            List<RecognizerStream.Window> windows = new ArrayList<>();
+            for (RecognizerStream s : streams) {
+                RecognizerStream.Window w = s.nextWindow();
+                if (w != null) {
+                    ready.add(s);
+                    windows.add(w);
+                }
+            }
+            if (ready.isEmpty()) {
+                return;
+            }
+            float[][][] batch = new float[windows.size()][][];
+            int[] lengths = new int[windows.size()];
+            for (int i = 0; i < windows.size(); i++) {
+                batch[i] = windows.get(i).features();
+                lengths[i] = batch[i].length;
+            }
+            float[][][] out = model.logProbs(batch, lengths);
+            for (int i = 0; i < ready.size(); i++) {
+                ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
+            }
+        }
+    }
+
+    FbankExtractor fbank() {
+        return fbank;
+    }
+
+    CtcDecoder partialDecoder() {
+        return partialDecoder;
+    }
+
+    CtcDecoder finalDecoder() {
+        return finalDecoder;
+    }
+
+    int chunkFrames() {
+        return chunkFrames;
+    }
+
+    int leftContextFrames() {
+        return leftContextFrames;
+    }
+
+    int subsampling() {
+        return model.info().subsamplingFactor();
+    }
+
+    int receptiveField() {
+        return receptiveField;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,302 @@
+package org.codaasr.model.recognizer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.codaasr.model.AsrException;
+import org.codaasr.model.audio.Resampler;
+import org.codaasr.model.ctc.CtcHypothesis;
+import org.codaasr.model.ctc.WordInfo;
+import org.codaasr.model.features.StreamingFbank;
+
+/**
+ * Per-stream recognition state: the feature extractor's unconsumed samples, the feature frames still needed as
+ * encoder left context, and the open segment's CTC log-probabilities. Feed audio with {@link #acceptWaveform},
+ * let the shared {@link Recognizer#decode} run the encoder, read {@link #partial()} and drain finals with
+ * {@link #pollFinal()}. {@link #snapshot()} serializes the state so a Kafka Streams task can resume it after a
+ * restart or rebalance. Not thread-safe: one stream is driven by one thread at a time.
+ */
+public final class RecognizerStream {
+
+    private static final int SNAPSHOT_VERSION = 1;
+
+    /** A slice of features for one encoder call and how many of its trailing output frames are new. */
+    record Window(float[][] features, int firstOutputFrame, int newOutputFrames) {}
+
+    private final Recognizer recognizer;
+    private StreamingFbank fbank;
+    private final ArrayList<float[]> features = new ArrayList<>();
+    private int featureBase;
+    private int outputFramesDone;
+    private boolean inputFinished;
+    private long samplesAccepted;
+
+    private final ArrayList<float[]> segmentLogProbs = new ArrayList<>();
+    private int segmentStartFrame;
+    private long segmentIndex;
+    private final Deque<RecognitionResult> finals = new ArrayDeque<>();
+
+    RecognizerStream(Recognizer recognizer) {
+        this.recognizer = recognizer;
+        this.fbank = new StreamingFbank(recognizer.fbank());
+    }
+
+    /**
+     * Appends audio. Samples at another rate are resampled chunk by chunk; a stream should keep one rate.
+     *
+     * @throws IllegalStateException after {@link #inputFinished()}
+     */
+    public void acceptWaveform(float[] samples, int sampleRate) {
+        if (inputFinished) {
+            throw new IllegalStateException("stream input already finished; create a new stream for more audio");
+        }
+        int rate = recognizer.fbank().config().sampleRate();
+        float[] at = sampleRate == rate ? samples : Resampler.resample(samples, sampleRate, rate);
+        samplesAccepted += at.length;
+        fbank.acceptWaveform(at);
+        for (float[] frame : fbank.drainFrames()) {
+            features.add(frame);
+        }
+    }
+
+    /** No more audio will come: the rest is decoded and the open segment becomes final. */
+    public void inputFinished() {
+        if (inputFinished) {
+            return;
+        }
+        inputFinished = true;
+        if (nextWindow() == null) {
+            checkEndpoint();
+        }
+    }
+
+    public boolean isInputFinished() {
+        return inputFinished;
+    }
+
+    /** Seconds of audio accepted so far. */
+    public double audioSeconds() {
+        return samplesAccepted / (double) recognizer.fbank().config().sampleRate();
+    }
+
+    /** True when {@link Recognizer#decode} has encoder work to do for this stream. */
+    public boolean isReady() {
+        return nextWindow() != null;
+    }
+
+    /** True when every accepted sample has been decoded and every final emitted (after {@link #inputFinished()}). */
+    public boolean isDone() {
+        return inputFinished && nextWindow() == null && segmentLogProbs.isEmpty();
+    }
+
+    private int featureFramesTotal() {
+        return featureBase + features.size();
+    }
+
+    private int outputFramesAvailable(int featureFrames) {
+        int r = recognizer.receptiveField();
+        return featureFrames < r ? 0 : (featureFrames - r) / recognizer.subsampling() + 1;
+    }
+
+    Window nextWindow() {
+        int s = recognizer.subsampling();
+        int c = recognizer.chunkFrames();
+        int total = featureFramesTotal();
+        int available = outputFramesAvailable(total);
+        int end;
+        if (available - outputFramesDone >= c) {
+            end = outputFramesDone + c;
+        } else if (inputFinished && available > outputFramesDone) {
+            end = available;
+        } else {
+            return null;
+        }
+        int start = Math.max(0, outputFramesDone - recognizer.leftContextFrames());
+        int fromFeature = s * start;
+        int toFeature = inputFinished && end == available ? total : s * (end - 1) + recognizer.receptiveField();
+        float[][] slice = new float[toFeature - fromFeature][];
+        for (int i = 0; i < slice.length; i++) {
+            slice[i] = features.get(fromFeature - featureBase + i);
+        }
+        return new Window(slice, start, end - outputFramesDone);
+    }
+
+    void acceptWindowOutput(Window window, float[][] logProbs) {
+        int skip = logProbs.length - window.newOutputFrames();
+        if (skip < 0) {
+            throw new AsrException("encoder returned " + logProbs.length + " frames for a window that should give "
+                    + (window.firstOutputFrame() + window.newOutputFrames()) + "; the model's subsampling metadata "
+                    + "does not match its graph");
+        }
+        for (int t = skip; t < logProbs.length; t++) {
+            segmentLogProbs.add(logProbs[t]);
+        }
+        outputFramesDone += window.newOutputFrames();
+        trimFeatures();
+        checkEndpoint();
+    }
+
+    private void trimFeatures() {
+        int keepFrom = recognizer.subsampling() * Math.max(0, outputFramesDone - recognizer.leftContextFrames());
+        int drop = keepFrom - featureBase;
+        if (drop > 0) {
+            features.subList(0, drop).clear();
+            featureBase = keepFrom;
+        }
+    }
+
+    private void checkEndpoint() {
+        double frameSec = recognizer.frameSeconds();
+        float[][] lp = segmentLogProbs.toArray(new float[0][]);
+        CtcHypothesis greedy = recognizer.partialDecoder().decode(lp, frameSec);
+        int[] frames = greedy.tokenFrames();
+        int lastToken = frames.length == 0 ? -1 : frames[frames.length - 1];
+        int trailing = lp.length - 1 - lastToken;
+        StreamingConfig cfg = recognizer.config().streaming();
+        boolean exhausted = inputFinished && nextWindow() == null;
+        if (frames.length == 0) {
+            // Leading silence: keep the segment short instead of carrying it into the utterance.
+            int keep = (int) Math.ceil(0.5 / frameSec);
+            if (!exhausted && lp.length > 2 * keep) {
+                int drop = lp.length - keep;
+                segmentLogProbs.subList(0, drop).clear();
+                segmentStartFrame += drop;
+            } else if (exhausted) {
+                segmentStartFrame += segmentLogProbs.size();
+                segmentLogProbs.clear();
+            }
+            return;
+        }
+        boolean silence = trailing * frameSec >= cfg.trailingSilenceSeconds();
+        boolean tooLong = lp.length * frameSec >= cfg.maxUtteranceSeconds();
+        if (silence || tooLong || exhausted) {
+            closeSegment(lp);
+        }
+    }
+
+    private void closeSegment(float[][] lp) {
+        double frameSec = recognizer.frameSeconds();
+        CtcHypothesis hyp = recognizer.finalDecoder().decode(lp, frameSec);
+        double offset = segmentStartFrame * frameSec;
+        finals.add(new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), true, offset,
+                offset + lp.length * frameSec));
+        segmentIndex++;
+        segmentStartFrame += segmentLogProbs.size();
+        segmentLogProbs.clear();
+    }
+
+    private static List<WordInfo> shift(List<WordInfo> words, double offset) {
+        List<WordInfo> out = new ArrayList<>(words.size());
+        for (WordInfo w : words) {
+            out.add(new WordInfo(w.word(), w.startSeconds() + offset, w.endSeconds() + offset, w.confidence()));
+        }
+        return out;
+    }
+
+    /** The open segment's current greedy hypothesis (empty text before any speech). */
+    public RecognitionResult partial() {
+        double frameSec = recognizer.frameSeconds();
+        CtcHypothesis hyp = recognizer.partialDecoder().decode(segmentLogProbs.toArray(new float[0][]), frameSec);
+        double offset = segmentStartFrame * frameSec;
+        return new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), false, offset,
+                offset + segmentLogProbs.size() * frameSec);
+    }
+
+    /** The next closed segment, or null. */
+    public RecognitionResult pollFinal() {
+        return finals.poll();
+    }
+
+    /** Index of the segment now open (finals emitted so far). */
+    public long segmentIndex() {
+        return segmentIndex;
+    }
+
+    /** Seconds of audio the encoder has consumed. */
+    public double decodedSeconds() {
+        return outputFramesDone * recognizer.frameSeconds();
+    }
+
+    /**
+     * Serializes the state. Finals must be drained first, so that what a snapshot holds and what was emitted never
+     * overlap.
+     */
+    public byte[] snapshot() {
+        if (!finals.isEmpty()) {
+            throw new IllegalStateException("drain finals with pollFinal() before taking a snapshot");
+        }
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(SNAPSHOT_VERSION);
+            byte[] fb = fbank.snapshot();
+            out.writeInt(fb.length);
+            out.write(fb);
+            out.writeInt(featureBase);
+            writeFrames(out, features);
+            out.writeInt(outputFramesDone);
+            out.writeBoolean(inputFinished);
+            out.writeLong(samplesAccepted);
+            out.writeInt(segmentStartFrame);
+            out.writeLong(segmentIndex);
+            writeFrames(out, segmentLogProbs);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RecognizerStream restore(Recognizer recognizer, byte[] snapshot) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
+        int version = in.readByte();
+        if (version != SNAPSHOT_VERSION) {
+            throw new IOException("snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
+        }
+        RecognizerStream s = new RecognizerStream(recognizer);
+        byte[] fb = new byte[in.readInt()];
+        in.readFully(fb);
+        s.fbank = StreamingFbank.restore(recognizer.fbank(), fb);
+        s.featureBase = in.readInt();
+        readFrames(in, s.features);
+        s.outputFramesDone = in.readInt();
+        s.inputFinished = in.readBoolean();
+        s.samplesAccepted = in.readLong();
+        s.segmentStartFrame = in.readInt();
+        s.segmentIndex = in.readLong();
+        readFrames(in, s.segmentLogProbs);
+        return s;
+    }
+
+    private static void writeFrames(DataOutputStream out, List<float[]> frames) throws IOException {
+        out.writeInt(frames.size());
+        out.writeInt(frames.isEmpty() ? 0 : frames.get(0).length);
+        for (float[] f : frames) {
+            for (float v : f) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    private static void readFrames(DataInputStream in, List<float[]> into) throws IOException {
+        int n = in.readInt();
+        int dim = in.readInt();
+        if (n < 0 || dim < 0 || (long) n * dim > 50_000_000L) {
+            throw new IOException("implausible frame block " + n + " x " + dim);
+        }
+        for (int i = 0; i < n; i++) {
+            float[] f = new float[dim];
+            for (int j = 0; j < dim; j++) {
+                f[j] = in.readFloat();
+            }
+            into.add(f);
+        }
+    }
+}

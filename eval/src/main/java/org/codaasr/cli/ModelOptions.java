@@ -1,0 +1,73 @@
+package org.codaasr.cli;
+
+import java.nio.file.Path;
+import org.codaasr.model.onnx.ExecutionProvider;
+import org.codaasr.model.onnx.OnnxConfig;
+import org.codaasr.model.recognizer.DecodingConfig;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.codaasr.model.recognizer.StreamingConfig;
+import picocli.CommandLine.Option;
+
+/** Model and decoding options shared by every command that recognizes speech. */
+public final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "model folder with model.onnx and tokens.txt (default: the shipped model)")
+    Path modelDir;
+
+    @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0",
+            description = "CoDA reduction factor: 0 = dense backbone, 2, 4 or 8 (default: ${DEFAULT-VALUE})")
+    int codaR;
+
+    @Option(names = "--int8", description = "use the int8-quantized model file when present")
+    boolean int8;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--provider", paramLabel = "P", defaultValue = "AUTO",
+            description = "execution provider: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    ExecutionProvider provider;
+
+    @Option(names = "--decoder", paramLabel = "D", defaultValue = "greedy",
+            description = "greedy or beam (prefix beam search) (default: ${DEFAULT-VALUE})")
+    String decoder;
+
+    @Option(names = "--beam", paramLabel = "N", defaultValue = "10", description = "beam size (default: ${DEFAULT-VALUE})")
+    int beam;
+
+    @Option(names = "--lm", paramLabel = "ARPA", description = "word n-gram ARPA file (.arpa or .arpa.gz); implies --decoder beam")
+    Path lm;
+
+    @Option(names = "--lm-weight", defaultValue = "0.5", description = "LM weight (default: ${DEFAULT-VALUE})")
+    double lmWeight;
+
+    @Option(names = "--word-bonus", defaultValue = "1.0", description = "per-word bonus with an LM (default: ${DEFAULT-VALUE})")
+    double wordBonus;
+
+    public RecognizerConfig toConfig() {
+        DecodingConfig decoding;
+        if (lm != null || "beam".equalsIgnoreCase(decoder)) {
+            decoding = DecodingConfig.beam(beam, lm, lm == null ? 0 : lmWeight, lm == null ? 0 : wordBonus);
+        } else if ("greedy".equalsIgnoreCase(decoder)) {
+            decoding = DecodingConfig.greedy();
+        } else {
+            throw new IllegalArgumentException("--decoder must be greedy or beam, got " + decoder);
+        }
+        return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, codaR, int8,
+                OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
+                StreamingConfig.defaults());
+    }
+
+    /** Human-readable decoding setup for reports. */
+    public String describeDecoding() {
+        RecognizerConfig c = toConfig();
+        DecodingConfig d = c.decoding();
+        return d.method() == DecodingConfig.Method.GREEDY
+                ? "greedy CTC"
+                : "prefix beam " + d.beamSize() + (d.languageModel() == null ? ""
+                        : " + LM " + d.languageModel().getFileName() + " (weight " + d.lmWeight() + ", bonus "
+                                + d.wordBonus() + ")");
+    }
+}
