@@ -1,0 +1,377 @@
+package org.codaasr.streams.recognition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.AudioChunk;
+import org.codaasr.messages.AudioChunkValidator;
+import org.codaasr.messages.DeadLetter;
+import org.codaasr.messages.Topics;
+import org.codaasr.messages.Transcript;
+import org.codaasr.model.recognizer.RecognitionResult;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerStream;
+import org.codaasr.streams.StreamsAppConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns audio chunks into partial and final transcripts, one {@link RecognizerStream} per stream id.
+ *
+ * <p>Durability: every accepted chunk is written to a chunk journal in the same transaction that consumes it; the
+ * recognizer's (larger) snapshot is written every few seconds of audio, after which the journal up to that point is
+ * deleted. After a restart or rebalance a stream is rebuilt from snapshot + journal, and finals whose segment index
+ * was already emitted are not emitted again. With {@code exactly_once_v2} the journal, the state and the outputs
+ * commit atomically, so accepted audio is neither lost nor transcribed twice.
+ *
+ * <p>Ordering: chunks are applied in sequence order. Duplicates (sequence already applied) are dropped. A chunk
+ * that arrives early waits in the journal until the gap fills; when more than {@code reorderWindow} chunks wait,
+ * the missing sequences are declared lost (a dead letter says which) and decoding continues.
+ *
+ * <p>Batching: accepted audio marks a stream dirty; dirty streams are decoded together in one batched encoder call
+ * when {@code maxBatch} are waiting, on end-of-stream, or on a short wall-clock punctuation.
+ */
+public final class RecognitionProcessor implements Processor<String, byte[], String, Object> {
+
+    public static final String STATE_STORE = "asr-stream-state";
+    public static final String SNAPSHOT_STORE = "asr-stream-snapshot";
+    public static final String JOURNAL_STORE = "asr-stream-journal";
+    public static final String TRANSCRIPT_SINK = "transcripts-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecognitionProcessor.class);
+    private static final long BATCH_LINGER_MS = 20;
+    private static final long SWEEP_INTERVAL_MS = 1_000;
+    private static final double CHECKPOINT_AUDIO_SECONDS = 3.0;
+    private static final long ENDED_RETENTION_MS = 10 * 60_000;
+
+    private final Recognizer recognizer;
+    private final StreamsAppConfig config;
+    private final Deserializer<AudioChunk> chunkDeserializer = AsrSerdes.audioChunk().deserializer();
+    private final Map<String, RecognizerStream> live = new HashMap<>();
+    private final Map<String, Double> checkpointAudio = new HashMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, StreamState> states;
+    private KeyValueStore<String, byte[]> snapshots;
+    private KeyValueStore<String, byte[]> journal;
+
+    public RecognitionProcessor(Recognizer recognizer, StreamsAppConfig config) {
+        this.recognizer = recognizer;
+        this.config = config;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.states = context.getStateStore(STATE_STORE);
+        this.snapshots = context.getStateStore(SNAPSHOT_STORE);
+        this.journal = context.getStateStore(JOURNAL_STORE);
+        context.schedule(Duration.ofMillis(BATCH_LINGER_MS), PunctuationType.WALL_CLOCK_TIME, t -> flush());
+        context.schedule(Duration.ofMillis(SWEEP_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        AudioChunk chunk;
+        try {
+            chunk = chunkDeserializer.deserialize(Topics.AUDIO, record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, "malformed audio chunk: " + rootMessage(e), e);
+            return;
+        }
+        if (chunk == null) {
+            deadLetter(record, "empty record value: expected an audio chunk", null);
+            return;
+        }
+        if (record.key() != null && !record.key().equals(chunk.streamId())) {
+            deadLetter(record, "record key '" + record.key() + "' does not match the chunk's stream id '"
+                    + chunk.streamId() + "'", null);
+            return;
+        }
+        Optional<String> invalid = AudioChunkValidator.validate(chunk);
+        if (invalid.isPresent()) {
+            deadLetter(record, invalid.get(), null);
+            return;
+        }
+        String id = chunk.streamId();
+        long now = context.currentSystemTimeMs();
+        StreamState state = states.get(id);
+        if (state == null) {
+            state = StreamState.start(chunk.utteranceId(), chunk.sampleRate(), now);
+        }
+        if (state.ended()) {
+            deadLetter(record, "chunk " + chunk.sequence() + " of stream '" + id + "' arrived after its end-of-stream",
+                    null);
+            return;
+        }
+        if (chunk.sequence() < state.nextSequence()) {
+            LOG.debug("dropping duplicate chunk {} of stream {}", chunk.sequence(), id);
+            return;
+        }
+        if (chunk.sequence() > state.nextSequence()) {
+            if (journal.get(journalKey(id, chunk.sequence())) != null) {
+                return; // duplicate of a chunk already waiting
+            }
+            journal.put(journalKey(id, chunk.sequence()), record.value());
+            states.put(id, state);
+            state = skipGapIfWindowFull(record, id, state);
+            state = drainInOrder(record, id, state, now);
+            states.put(id, state);
+            return;
+        }
+        state = apply(record, id, state, chunk, now);
+        state = drainInOrder(record, id, state, now);
+        states.put(id, state);
+        if (dirty.size() >= config.maxBatch() || chunk.endOfStream()) {
+            flush();
+        }
+    }
+
+    private StreamState apply(Record<String, byte[]> record, String id, StreamState state, AudioChunk chunk,
+            long now) {
+        if (chunk.sampleRate() != state.sampleRate()) {
+            deadLetter(record, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
+                    + chunk.sampleRate() + " Hz at chunk " + chunk.sequence() + " of stream '" + id
+                    + "'; chunk dropped", null);
+            journal.delete(journalKey(id, chunk.sequence()));
+            return state.withNextSequence(chunk.sequence() + 1);
+        }
+        journal.put(journalKey(id, chunk.sequence()), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO,
+                chunk));
+        RecognizerStream stream = stream(id, state);
+        stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
+        if (chunk.endOfStream()) {
+            stream.inputFinished();
+        }
+        dirty.add(id);
+        return state.accepted(chunk.sequence() + 1, now, chunk.captureTimeMs());
+    }
+
+    private StreamState drainInOrder(Record<String, byte[]> record, String id, StreamState state, long now) {
+        while (!state.ended()) {
+            byte[] waiting = journal.get(journalKey(id, state.nextSequence()));
+            if (waiting == null) {
+                return state;
+            }
+            AudioChunk next = chunkDeserializer.deserialize(Topics.AUDIO, waiting);
+            state = apply(record, id, state, next, now);
+            if (next.endOfStream()) {
+                return state;
+            }
+        }
+        return state;
+    }
+
+    private StreamState skipGapIfWindowFull(Record<String, byte[]> record, String id, StreamState state) {
+        List<Long> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, state.nextSequence()),
+                journalKey(id, Long.MAX_VALUE))) {
+            while (it.hasNext()) {
+                waiting.add(sequenceOf(it.next().key));
+            }
+        }
+        if (waiting.size() <= config.reorderWindow()) {
+            return state;
+        }
+        long first = waiting.get(0);
+        deadLetter(record, "stream '" + id + "': chunks " + state.nextSequence() + ".." + (first - 1)
+                + " never arrived within the reorder window of " + config.reorderWindow()
+                + " chunks; decoding continues from chunk " + first, null);
+        return state.withNextSequence(first);
+    }
+
+    private RecognizerStream stream(String id, StreamState state) {
+        RecognizerStream s = live.get(id);
+        if (s != null) {
+            return s;
+        }
+        byte[] snap = snapshots.get(id);
+        s = snap == null ? recognizer.createStream() : recognizer.restoreStream(snap);
+        // replay the journal: accepted chunks that the snapshot does not hold yet
+        if (state.nextSequence() > state.snapshotSequence()) {
+            replay(id, state, s);
+        }
+        live.put(id, s);
+        checkpointAudio.put(id, s.audioSeconds());
+        if (state.nextSequence() > state.snapshotSequence()) {
+            dirty.add(id);
+        }
+        return s;
+    }
+
+    private void replay(String id, StreamState state, RecognizerStream s) {
+        try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, state.snapshotSequence()),
+                journalKey(id, state.nextSequence() - 1))) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                AudioChunk c = chunkDeserializer.deserialize(Topics.AUDIO, kv.value);
+                s.acceptWaveform(c.samples(), c.sampleRate());
+                if (c.endOfStream()) {
+                    s.inputFinished();
+                }
+            }
+        }
+    }
+
+    /** Decodes every dirty stream, batched, and emits what changed. */
+    void flush() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(dirty);
+        dirty.clear();
+        for (int from = 0; from < ids.size(); from += config.maxBatch()) {
+            List<String> batchIds = ids.subList(from, Math.min(ids.size(), from + config.maxBatch()));
+            List<RecognizerStream> batch = new ArrayList<>(batchIds.size());
+            for (String id : batchIds) {
+                batch.add(live.get(id));
+            }
+            recognizer.decode(batch);
+            for (int i = 0; i < batchIds.size(); i++) {
+                emit(batchIds.get(i), batch.get(i));
+            }
+        }
+    }
+
+    private void emit(String id, RecognizerStream stream) {
+        StreamState state = states.get(id);
+        if (state == null) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        for (RecognitionResult fin = stream.pollFinal(); fin != null; fin = stream.pollFinal()) {
+            if (fin.segment() < state.finalsEmitted()) {
+                continue; // emitted before a restart; the replay recomputed it
+            }
+            forwardTranscript(id, state, fin, false, now);
+            state = state.withFinal(fin.text());
+        }
+        if (stream.isDone()) {
+            forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
+                    true, 0, stream.audioSeconds()), true, now);
+            state = state.asEnded(now);
+            deleteJournal(id, 0, state.nextSequence());
+            snapshots.delete(id);
+            live.remove(id);
+            checkpointAudio.remove(id);
+            states.put(id, state);
+            return;
+        }
+        RecognitionResult partial = stream.partial();
+        if (!partial.isEmpty() && !partial.text().equals(state.lastPartialText())
+                && partial.endSeconds() - state.lastPartialAudioSeconds() >= config.partialIntervalSeconds()) {
+            forwardTranscript(id, state, partial, false, now);
+            state = state.withPartial(partial.endSeconds(), partial.text());
+        }
+        double sinceCheckpoint = stream.audioSeconds() - checkpointAudio.getOrDefault(id, 0.0);
+        if (sinceCheckpoint >= CHECKPOINT_AUDIO_SECONDS) {
+            snapshots.put(id, stream.snapshot());
+            deleteJournal(id, state.snapshotSequence(), state.nextSequence());
+            state = state.withSnapshotAt(state.nextSequence());
+            checkpointAudio.put(id, stream.audioSeconds());
+        }
+        states.put(id, state);
+    }
+
+    private void forwardTranscript(String id, StreamState state, RecognitionResult r, boolean streamComplete,
+            long now) {
+        List<Transcript.Word> words = r.words().stream()
+                .map(w -> new Transcript.Word(w.word(), w.startSeconds(), w.endSeconds(), w.confidence()))
+                .toList();
+        long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
+        Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal(), r.text(), words,
+                config.modelLabel(), recognizer.modelInfo().codaR(), r.startSeconds(), r.endSeconds(), latency, now,
+                streamComplete);
+        context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
+    }
+
+    private void sweep(long now) {
+        List<String> idle = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, StreamState> it = states.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, StreamState> kv = it.next();
+                StreamState s = kv.value;
+                if (s.ended() && now - s.lastActivityMs() > ENDED_RETENTION_MS) {
+                    expired.add(kv.key);
+                } else if (!s.ended() && now - s.lastActivityMs() > config.idleTimeoutMs()) {
+                    idle.add(kv.key);
+                }
+            }
+        }
+        for (String id : expired) {
+            states.delete(id);
+        }
+        for (String id : idle) {
+            StreamState s = states.get(id);
+            LOG.info("stream {} idle for {} ms without end-of-stream: finalizing", id, now - s.lastActivityMs());
+            RecognizerStream stream = stream(id, s);
+            stream.inputFinished();
+            dirty.add(id);
+        }
+        flush();
+    }
+
+    private void deleteJournal(String id, long from, long to) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, from), journalKey(id, to))) {
+            while (it.hasNext()) {
+                String k = it.next().key;
+                if (sequenceOf(k) < to) {
+                    keys.add(k);
+                }
+            }
+        }
+        keys.forEach(journal::delete);
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String reason, Throwable error) {
+        Optional<RecordMetadata> meta = context.recordMetadata();
+        DeadLetter dl = new DeadLetter(meta.map(RecordMetadata::topic).orElse(Topics.AUDIO),
+                meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
+                record.key(), reason, error == null ? null : error.getClass().getName(), record.value(),
+                context.currentSystemTimeMs());
+        LOG.warn("dead letter for key {}: {}", record.key(), reason);
+        context.forward(new Record<String, Object>(record.key(), dl, record.timestamp()), DLQ_SINK);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+    }
+
+    static String journalKey(String streamId, long sequence) {
+        return streamId + '\u0000' + String.format("%019d", sequence);
+    }
+
+    static long sequenceOf(String journalKey) {
+        return Long.parseLong(journalKey.substring(journalKey.lastIndexOf('\u0000') + 1));
+    }
+
+    @Override
+    public void close() {
+        live.clear();
+        dirty.clear();
+    }
+}

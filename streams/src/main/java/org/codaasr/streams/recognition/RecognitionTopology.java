@@ -1,0 +1,43 @@
+package org.codaasr.streams.recognition;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.Topics;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.streams.StreamsAppConfig;
+
+/** Builds the recognition topology: {@code asr.audio} -> recognizer -> {@code asr.transcripts} (+ {@code asr.dlq}). */
+public final class RecognitionTopology {
+
+    private static final String SOURCE = "audio-source";
+    private static final String PROCESSOR = "recognizer";
+
+    private RecognitionTopology() {}
+
+    /**
+     * The audio source reads raw bytes so that a malformed chunk becomes a dead letter inside the processor (with
+     * exactly-once semantics) instead of a deserialization failure of the whole task.
+     */
+    @SuppressWarnings("unchecked")
+    public static Topology build(StreamsAppConfig config, Recognizer recognizer) {
+        Topology t = new Topology();
+        t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.AUDIO);
+        t.addProcessor(PROCESSOR, () -> new RecognitionProcessor(recognizer, config), SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RecognitionProcessor.STATE_STORE),
+                Serdes.String(), StreamState.serde()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE), Serdes.String(),
+                Serdes.ByteArray()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RecognitionProcessor.JOURNAL_STORE), Serdes.String(),
+                Serdes.ByteArray()), PROCESSOR);
+        t.addSink(RecognitionProcessor.TRANSCRIPT_SINK, Topics.TRANSCRIPTS, Serdes.String().serializer(),
+                (Serializer<Object>) (Serializer<?>) AsrSerdes.transcript().serializer(), PROCESSOR);
+        t.addSink(RecognitionProcessor.DLQ_SINK, Topics.DLQ, Serdes.String().serializer(),
+                (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), PROCESSOR);
+        return t;
+    }
+}

@@ -1,0 +1,171 @@
+package org.codaasr.streams.recognition;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * What the recognition processor keeps per stream in its state store (and so in the changelog): sequencing, the
+ * recognizer's snapshot and the text already emitted as finals.
+ *
+ * @param utteranceId utterance id from the first chunk (may be null)
+ * @param sampleRate the stream's sample rate, fixed by its first chunk
+ * @param nextSequence the sequence number expected next
+ * @param ended end-of-stream was processed (late chunks are rejected)
+ * @param lastActivityMs wall-clock time of the last accepted chunk
+ * @param lastCaptureMs capture time of the newest accepted chunk
+ * @param lastPartialAudioSeconds audio time of the last partial sent
+ * @param lastPartialText text of the last partial sent
+ * @param finalText every final emitted so far for the stream, joined
+ * @param finalsEmitted number of final segments emitted (a replay after a restart never emits them again)
+ * @param snapshotSequence chunks below this sequence are inside the stored recognizer snapshot; accepted chunks
+ *     from here to {@code nextSequence} are in the chunk journal and are replayed on restore
+ */
+public record StreamState(String utteranceId, int sampleRate, long nextSequence, boolean ended, long lastActivityMs,
+        long lastCaptureMs, double lastPartialAudioSeconds, String lastPartialText, String finalText,
+        long finalsEmitted, long snapshotSequence) {
+
+    private static final byte VERSION = 1;
+
+    public StreamState {
+        lastPartialText = lastPartialText == null ? "" : lastPartialText;
+        finalText = finalText == null ? "" : finalText;
+    }
+
+    /** The state of a stream whose first chunk has just arrived. */
+    public static StreamState start(String utteranceId, int sampleRate, long nowMs) {
+        return new StreamState(utteranceId, sampleRate, 0, false, nowMs, 0, 0, "", "", 0, 0);
+    }
+
+    public StreamState withNextSequence(long next) {
+        return new StreamState(utteranceId, sampleRate, next, ended, lastActivityMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence);
+    }
+
+    public StreamState accepted(long next, long nowMs, long captureMs) {
+        return new StreamState(utteranceId, sampleRate, next, ended, nowMs, Math.max(lastCaptureMs, captureMs),
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence);
+    }
+
+    public StreamState withPartial(double audioSeconds, String text) {
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastActivityMs, lastCaptureMs,
+                audioSeconds, text, finalText, finalsEmitted, snapshotSequence);
+    }
+
+    public StreamState withFinal(String text) {
+        String joined = text.isBlank() ? finalText : (finalText.isEmpty() ? text : finalText + " " + text);
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastActivityMs, lastCaptureMs,
+                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence);
+    }
+
+    public StreamState withSnapshotAt(long sequence) {
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastActivityMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence);
+    }
+
+    public StreamState asEnded(long nowMs) {
+        return new StreamState(utteranceId, sampleRate, nextSequence, true, nowMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, nextSequence);
+    }
+
+    public static Serde<StreamState> serde() {
+        return Serdes.serdeFrom(new StateSerializer(), new StateDeserializer());
+    }
+
+    static final class StateSerializer implements Serializer<StreamState> {
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {}
+
+        @Override
+        public byte[] serialize(String topic, StreamState s) {
+            if (s == null) {
+                return null;
+            }
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes);
+                out.writeByte(VERSION);
+                writeNullable(out, s.utteranceId());
+                out.writeInt(s.sampleRate());
+                out.writeLong(s.nextSequence());
+                out.writeBoolean(s.ended());
+                out.writeLong(s.lastActivityMs());
+                out.writeLong(s.lastCaptureMs());
+                out.writeDouble(s.lastPartialAudioSeconds());
+                out.writeUTF(s.lastPartialText());
+                writeLongString(out, s.finalText());
+                out.writeLong(s.finalsEmitted());
+                out.writeLong(s.snapshotSequence());
+                out.flush();
+                return bytes.toByteArray();
+            } catch (IOException e) {
+                throw new SerializationException("cannot serialize stream state", e);
+            }
+        }
+    }
+
+    static final class StateDeserializer implements Deserializer<StreamState> {
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {}
+
+        @Override
+        public StreamState deserialize(String topic, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            try {
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+                byte version = in.readByte();
+                if (version != VERSION) {
+                    throw new IOException("stream state version " + version + ", expected " + VERSION);
+                }
+                String utt = readNullable(in);
+                int rate = in.readInt();
+                long next = in.readLong();
+                boolean ended = in.readBoolean();
+                long activity = in.readLong();
+                long capture = in.readLong();
+                double partialAt = in.readDouble();
+                String partial = in.readUTF();
+                String finals = readLongString(in);
+                long finalsEmitted = in.readLong();
+                long snapshotSeq = in.readLong();
+                return new StreamState(utt, rate, next, ended, activity, capture, partialAt, partial, finals,
+                        finalsEmitted, snapshotSeq);
+            } catch (IOException e) {
+                throw new SerializationException("corrupt stream state (" + data.length + " bytes)", e);
+            }
+        }
+    }
+
+    private static void writeNullable(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String readNullable(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    private static void writeLongString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readLongString(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

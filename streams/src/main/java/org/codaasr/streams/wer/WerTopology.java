@@ -1,0 +1,74 @@
+package org.codaasr.streams.wer;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.Reference;
+import org.codaasr.messages.Topics;
+import org.codaasr.messages.Transcript;
+import org.codaasr.messages.WerAggregate;
+import org.codaasr.messages.WerRecord;
+import org.codaasr.model.wer.WerCalculator;
+import org.codaasr.model.wer.WerResult;
+import org.codaasr.streams.StreamsAppConfig;
+
+/**
+ * Joins each completed stream's transcript with its reference: {@code asr.transcripts} x {@code asr.references} ->
+ * per-utterance {@code asr.wer} records, and running aggregates per run and per speaker on
+ * {@code asr.wer.aggregates}.
+ */
+public final class WerTopology {
+
+    private WerTopology() {}
+
+    public static Topology build(StreamsAppConfig config) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, config);
+        return builder.build();
+    }
+
+    public static void addTo(StreamsBuilder builder, StreamsAppConfig config) {
+        String runId = config.runId();
+        KTable<String, Reference> references = builder.table(Topics.REFERENCES,
+                Consumed.with(Serdes.String(), AsrSerdes.reference()), Materialized.as("asr-references"));
+        KStream<String, WerRecord> perUtterance = builder
+                .stream(Topics.TRANSCRIPTS, Consumed.with(Serdes.String(), AsrSerdes.transcript()))
+                .filter((k, t) -> t != null && t.streamComplete())
+                .selectKey((k, t) -> t.utteranceId() != null ? t.utteranceId() : t.streamId())
+                .join(references, (t, ref) -> score(runId, t, ref),
+                        Joined.with(Serdes.String(), AsrSerdes.transcript(), AsrSerdes.reference()));
+        perUtterance.to(Topics.WER, Produced.with(Serdes.String(), AsrSerdes.werRecord()));
+        perUtterance
+                .flatMap((k, w) -> List.of(KeyValue.pair("run:" + w.runId(), w),
+                        KeyValue.pair("speaker:" + w.runId() + ":" + w.speaker(), w)))
+                .groupByKey(Grouped.with(Serdes.String(), AsrSerdes.werRecord()))
+                .aggregate(() -> null, WerTopology::accumulate,
+                        Materialized.with(Serdes.String(), AsrSerdes.werAggregate()))
+                .toStream()
+                .to(Topics.WER_AGGREGATES, Produced.with(Serdes.String(), AsrSerdes.werAggregate()));
+    }
+
+    static WerRecord score(String runId, Transcript t, Reference ref) {
+        WerResult w = WerCalculator.compare(ref.text(), t.text());
+        return new WerRecord(runId, ref.utteranceId(), ref.speaker(), w.referenceWords(), w.substitutions(),
+                w.deletions(), w.insertions(), 100.0 * w.wer(), ref.text(), t.text());
+    }
+
+    static WerAggregate accumulate(String key, WerRecord w, WerAggregate agg) {
+        String scope = key.startsWith("run:") ? "run" : "speaker:" + w.speaker();
+        long utts = (agg == null ? 0 : agg.utterances()) + 1;
+        long words = (agg == null ? 0 : agg.referenceWords()) + w.referenceWords();
+        long errors = (agg == null ? 0 : agg.errors()) + w.substitutions() + w.deletions() + w.insertions();
+        return new WerAggregate(w.runId(), scope, utts, words, errors, words == 0 ? 0 : 100.0 * errors / words);
+    }
+}
