@@ -17,6 +17,9 @@ import org.jflac.metadata.StreamInfo;
  */
 final class FlacDecoder {
 
+    /** STREAMINFO may lie (damaged file); never trust it for more than this many floats up front. */
+    private static final long MAX_PREALLOCATED = 1 << 24;
+
     private FlacDecoder() {
     }
 
@@ -43,7 +46,8 @@ final class FlacDecoder {
         int channels = info.getChannels();
         long declared = info.getTotalSamples(); // per channel; 0 means unknown
         float scale = 1f / (1L << (info.getBitsPerSample() - 1));
-        FloatArrayBuilder out = new FloatArrayBuilder(declared > 0 ? declared * channels : 1 << 16);
+        FloatArrayBuilder out = new FloatArrayBuilder(
+                declared > 0 ? Math.min(declared * channels, MAX_PREALLOCATED) : 1 << 16);
         long frames = 0;
         try {
             Frame frame;

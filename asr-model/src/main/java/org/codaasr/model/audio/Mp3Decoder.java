@@ -31,7 +31,7 @@ final class Mp3Decoder {
     static InterleavedPcm decode(byte[] bytes, String source) {
         Bitstream stream = new Bitstream(new ByteArrayInputStream(bytes));
         Decoder decoder = new Decoder();
-        FloatArrayBuilder out = new FloatArrayBuilder(bytes.length * 8L);
+        FloatArrayBuilder out = new FloatArrayBuilder(Math.min(bytes.length * 8L, 1 << 24));
         int channels = 0;
         int sampleRate = 0;
         int frames = 0;

@@ -50,12 +50,16 @@ class WavDecodingTest {
     }
 
     @Test
-    void extensible20BitSamplesIn24BitContainersScaleByContainer() {
-        // valid bits 20, left-justified in 3 bytes: the container width sets the scale
+    void extensible20BitSamplesLeftJustifiedIn24BitContainers() {
+        // 20 valid bits, left-justified in 3 bytes (low 4 bits zero): the container width sets the scale
+        float[] twentyBit = new float[SIGNAL.length];
+        for (int i = 0; i < SIGNAL.length; i++) {
+            twentyBit[i] = Math.min(Math.round(SIGNAL[i] * (double) (1 << 19)), (1 << 19) - 1) / (float) (1 << 19);
+        }
         byte[] wav = WavBytes.riff(WavBytes.chunk("fmt ", WavBytes.fmtExtensible(WavBytes.PCM, 1, RATE, 24, 20)),
-                WavBytes.chunk("data", WavBytes.encodeInt(SIGNAL, 3)));
+                WavBytes.chunk("data", WavBytes.encodeInt(twentyBit, 3)));
 
-        assertSamplesClose(SIGNAL, AudioDecoder.decode(wav, "ext20.wav").samples(), oneLsb(24));
+        assertSamplesClose(SIGNAL, AudioDecoder.decode(wav, "ext20.wav").samples(), oneLsb(20));
     }
 
     @Test
