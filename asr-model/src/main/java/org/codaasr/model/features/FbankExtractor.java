@@ -2,6 +2,7 @@ package org.codaasr.model.features;
 
 import org.jtransforms.fft.DoubleFFT_1D;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Objects;
  * <p>Each frame is computed from its own samples only (DC removal and pre-emphasis are per frame in
  * Kaldi), which is what lets {@link StreamingFbank} reproduce these frames bit for bit.
  *
- * <p>Everything is computed in double and rounded to float at the end. The FFT is JTransforms'
+ * <p>The signal path is computed in double and rounded to float at the end (only the mel weights are
+ * built in float32, exactly as torchaudio builds them, see KaldiFrameDsp#melBanks). The FFT is JTransforms'
  * {@link DoubleFFT_1D}, not TarsosDSP's {@code be.tarsos.dsp.util.fft.FFT}: Tarsos only offers a
  * float32 transform, and its rounding error is absolute (relative to the whole frame's energy), so on
  * quiet low-frequency mel bins it moved log energies by up to 2e-3 from the exact value on LibriSpeech
@@ -54,7 +56,7 @@ public final class FbankExtractor {
                 last--;
             }
             bankStart[b] = first;
-            bankWeights[b] = java.util.Arrays.copyOfRange(banks[b], first, Math.max(first, last + 1));
+            bankWeights[b] = Arrays.copyOfRange(banks[b], first, Math.max(first, last + 1));
         }
         int size = paddedSize;
         this.fft = ThreadLocal.withInitial(() -> new DoubleFFT_1D(size));
