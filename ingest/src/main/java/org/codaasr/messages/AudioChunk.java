@@ -57,6 +57,12 @@ public record AudioChunk(String streamId, long sequence, int sampleRate, AudioEn
         return payload.length;
     }
 
+    /** The same chunk stamped with another capture time (e.g. the moment it is actually sent). */
+    public AudioChunk withCaptureTimeMs(long newCaptureTimeMs) {
+        return new AudioChunk(streamId, sequence, sampleRate, encoding, payload, endOfStream, utteranceId,
+                newCaptureTimeMs);
+    }
+
     /** Number of whole samples in the payload. */
     public int sampleCount() {
         return payload.length / encoding.bytesPerSample();
