@@ -66,21 +66,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts a broker with the default settings. */
+    /** Starts a broker on a free port with the default settings. */
     public static EmbeddedKafkaBroker start() {
-        return start(Map.of());
+        return start(0, Map.of());
     }
 
     /**
-     * Starts a broker; {@code overrides} are broker properties applied on top of the defaults
-     * (e.g. {@code num.partitions}, {@code auto.create.topics.enable}).
+     * Starts a broker whose client listener is on {@code brokerPort} of 127.0.0.1 (0: any free port);
+     * {@code overrides} are broker properties applied on top of the defaults (e.g. {@code num.partitions},
+     * {@code auto.create.topics.enable}); listeners and ports are not meant to be overridden.
      */
-    public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+    public static EmbeddedKafkaBroker start(int brokerPort, Map<String, String> overrides) {
+        if (brokerPort < 0 || brokerPort > 65535) {
+            throw new IllegalArgumentException("expected brokerPort in 0..65535, got " + brokerPort);
+        }
         RuntimeException last = null;
         // the free ports are found by binding and releasing them, so another process may grab one in between
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(overrides);
+                return startOnce(brokerPort, overrides);
             } catch (RuntimeException e) {
                 last = e;
                 LOG.warn("embedded Kafka start attempt {} failed: {}", attempt, e.toString());
@@ -90,11 +94,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 + START_ATTEMPTS + " attempts", last);
     }
 
-    private static EmbeddedKafkaBroker startOnce(Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker startOnce(int brokerPort, Map<String, String> overrides) {
         Path logDir = createTempDir();
         KafkaRaftServer server = null;
         try {
             int[] ports = freePorts(2);
+            if (brokerPort != 0) {
+                ports[0] = brokerPort;
+            }
             String bootstrap = "127.0.0.1:" + ports[0];
             Map<String, String> props = brokerProperties(logDir, ports[0], ports[1]);
             props.putAll(overrides);

@@ -98,11 +98,20 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    void closeDeletesTheLogDirectoryAndIsIdempotent() throws Exception {
-        EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start();
-        Path logDir = Path.of(EmbeddedKafkaBroker.class.getName()); // placeholder replaced below
+    void fixedPortBrokerClosesAndDeletesItsLogDirectoryIdempotently() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start(port, Map.of("num.partitions", "2"));
+        assertEquals("127.0.0.1:" + port, second.bootstrapServers());
+        Path logDir;
         try (Admin admin = second.admin()) {
             assertFalse(admin.describeCluster().nodes().get().isEmpty());
+            var brokerConfig = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1");
+            assertEquals("2", admin.describeConfigs(List.of(brokerConfig)).all().get().get(brokerConfig)
+                    .get("num.partitions").value());
             logDir = Path.of(admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1).keySet().iterator().next());
         }
         assertTrue(Files.isDirectory(logDir));
