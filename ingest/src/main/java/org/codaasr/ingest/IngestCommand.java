@@ -1,12 +1,15 @@
 package org.codaasr.ingest;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.codaasr.model.AsrException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code asr ingest}: sends audio files, a LibriSpeech tree or the microphone to Kafka as chunked streams.
+ * {@code asr ingest}: sends audio files, a LibriSpeech tree, the microphone or WebSocket clients to Kafka
+ * as chunked streams.
  * Exit code 0 on success, 1 when loading or sending failed (the message says why), 2 on bad usage.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -53,8 +57,12 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--mic", description = "Stream the default microphone (16 kHz mono) instead of files.")
     private boolean mic;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Microphone capture length (default: ${DEFAULT-VALUE}).")
-    private int seconds;
+    @Option(names = "--websocket", paramLabel = "PORT",
+            description = "Listen for WebSocket streams (ws://host:PORT/<streamId>, binary 16 kHz s16le PCM; text END or close ends it).")
+    private Integer websocketPort;
+
+    @Option(names = "--seconds", description = "Microphone capture length (default 10); with --websocket: stop after S seconds instead of running until killed.")
+    private Integer seconds;
 
     private final AudioLoader loader;
 
@@ -70,9 +78,11 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int sources = (mic ? 1 : 0) + (librispeech != null ? 1 : 0) + (files.isEmpty() ? 0 : 1);
+        int sources = (mic ? 1 : 0) + (librispeech != null ? 1 : 0) + (files.isEmpty() ? 0 : 1)
+                + (websocketPort != null ? 1 : 0);
         if (sources != 1) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of --librispeech DIR, FILE... or --mic");
+            throw new ParameterException(spec.commandLine(),
+                    "give exactly one of --librispeech DIR, FILE..., --mic or --websocket PORT");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -84,6 +94,9 @@ public final class IngestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         try {
+            if (websocketPort != null) {
+                return serveWebSocket(config, out);
+            }
             IngestReport report = mic ? ingestMicrophone(config) : ingestItems(config);
             out.printf(Locale.ROOT, "sent %d streams, %d chunks, %d references, %.1f s of audio in %.1f s (%.1fx real time)%n",
                     report.streams(), report.chunks(), report.references(), report.audioSeconds(),
@@ -108,12 +121,40 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     private IngestReport ingestMicrophone(IngestConfig config) {
-        if (seconds <= 0) {
-            throw new ParameterException(spec.commandLine(), "expected --seconds > 0, got " + seconds);
+        int captureSeconds = seconds == null ? 10 : seconds;
+        if (captureSeconds <= 0) {
+            throw new ParameterException(spec.commandLine(), "expected --seconds > 0, got " + captureSeconds);
         }
         try (MicrophoneSource microphone = MicrophoneSource.open();
              AudioIngestor ingestor = AudioIngestor.toKafka(config, loader)) {
-            return ingestor.ingestLive("mic-" + System.currentTimeMillis(), microphone::read, Duration.ofSeconds(seconds));
+            return ingestor.ingestLive("mic-" + System.currentTimeMillis(), microphone::read,
+                    Duration.ofSeconds(captureSeconds));
+        }
+    }
+
+    private int serveWebSocket(IngestConfig config, PrintWriter out) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(stopped::countDown, "ingest-websocket-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (KafkaChunkSink sink = KafkaChunkSink.create(config);
+             WebSocketSource source = WebSocketSource.start(new InetSocketAddress(websocketPort), config.chunkMs(), sink)) {
+            out.println("listening on ws://0.0.0.0:" + source.port() + "/<streamId>");
+            out.flush();
+            if (seconds == null) {
+                stopped.await();
+            } else {
+                stopped.await(seconds, TimeUnit.SECONDS);
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: the JVM is exiting anyway
+            }
         }
     }
 }
