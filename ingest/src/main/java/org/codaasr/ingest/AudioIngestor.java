@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Reference;
 import org.codaasr.model.AsrException;
@@ -104,7 +104,7 @@ public final class AudioIngestor implements AutoCloseable {
      * Streams live audio as one stream for {@code duration}: {@code read} fills a buffer with captured
      * samples and returns how many it got (0 or less ends the stream early).
      */
-    public IngestReport ingestLive(String streamId, Function<float[], Integer> read, Duration duration) {
+    public IngestReport ingestLive(String streamId, ToIntFunction<float[]> read, Duration duration) {
         long startedMs = clock.getAsLong();
         Counter counter = new Counter();
         counter.streams = 1;
@@ -116,7 +116,7 @@ public final class AudioIngestor implements AutoCloseable {
         boolean ended = false;
         while (!ended) {
             int wanted = (int) Math.min(step, totalSamples - captured);
-            int got = wanted > 0 ? read.apply(buffer) : 0;
+            int got = wanted > 0 ? read.applyAsInt(buffer) : 0;
             got = Math.max(0, Math.min(got, wanted));
             captured += got;
             ended = got == 0 || captured >= totalSamples;

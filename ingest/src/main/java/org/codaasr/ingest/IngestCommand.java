@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.codaasr.messages.Topics;
 import org.codaasr.model.AsrException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
  * Exit code 0 on success, 1 when loading or sending failed (the message says why), 2 on bad usage.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Send audio as chunk streams to Kafka (" + "asr.audio" + "), references to asr.references.")
+        description = "Send audio as chunk streams to Kafka (" + Topics.AUDIO + "), references to " + Topics.REFERENCES + ".")
 public final class IngestCommand implements Callable<Integer> {
 
     @Spec
