@@ -1,0 +1,26 @@
+package org.codaasr.messages;
+
+import java.util.List;
+
+/** Names of the Kafka topics the pipeline uses; the one place they are spelled out. */
+public final class Topics {
+
+    /** {@link AudioChunk}s, key = stream id. */
+    public static final String AUDIO = "asr.audio";
+    /** Feature frames computed from audio, key = stream id (format owned by the streams module). */
+    public static final String FEATURES = "asr.features";
+    /** {@link Reference} transcripts, key = stream id. */
+    public static final String REFERENCES = "asr.references";
+    /** {@link Transcript}s, key = stream id. */
+    public static final String TRANSCRIPTS = "asr.transcripts";
+    /** {@link WerRecord}s and {@link WerAggregate}s. */
+    public static final String WER = "asr.wer";
+    /** {@link DeadLetter}s. */
+    public static final String DLQ = "asr.dlq";
+
+    /** Every topic above, for creating them all at once. */
+    public static final List<String> ALL = List.of(AUDIO, FEATURES, REFERENCES, TRANSCRIPTS, WER, DLQ);
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,97 @@
+package org.codaasr.messages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+class JsonMessagesTest {
+
+    private static <T> T roundTrip(Serde<T> serde, T value) {
+        byte[] bytes = serde.serializer().serialize("t", value);
+        return serde.deserializer().deserialize("t", bytes);
+    }
+
+    private static JsonNode json(byte[] bytes) throws Exception {
+        return JsonSerde.MAPPER.readTree(bytes);
+    }
+
+    @Test
+    void referenceRoundTrips() {
+        Reference reference = new Reference("1688-142285-0000", "1688-142285-0000", "THERE'S IRON THEY SAY", "1688");
+        assertEquals(reference, roundTrip(AsrSerdes.reference(), reference));
+        Reference noSpeaker = new Reference("u", "s", "", null);
+        assertEquals(noSpeaker, roundTrip(AsrSerdes.reference(), noSpeaker));
+    }
+
+    @Test
+    void transcriptRoundTripsWithWordsAndKeepsIsFinalName() throws Exception {
+        Transcript transcript = new Transcript("s1", "u1", 2, true, "hello world",
+                List.of(new Transcript.Word("hello", 0.12, 0.5, 0.9), new Transcript.Word("world", 0.6, 1.04, 0.75)),
+                "conformer-ctc-small", 64, 0.0, 1.2, 183, 1_700_000_000_000L);
+        assertEquals(transcript, roundTrip(AsrSerdes.transcript(), transcript));
+        JsonNode node = json(AsrSerdes.transcript().serializer().serialize("t", transcript));
+        assertTrue(node.get("isFinal").asBoolean(), node.toString());
+        assertEquals("world", node.get("words").get(1).get("word").asText());
+    }
+
+    @Test
+    void transcriptWithoutWordsGetsEmptyList() {
+        Transcript transcript = new Transcript("s1", null, 0, false, "", null, "m", 0, 0, 0.1, 1, 2);
+        Transcript back = roundTrip(AsrSerdes.transcript(), transcript);
+        assertEquals(List.of(), back.words());
+        assertEquals(transcript, back);
+    }
+
+    @Test
+    void werMessagesRoundTripIncludingNaN() {
+        WerRecord record = new WerRecord("run-1", "u1", "1688", 10, 1, 2, 0, 0.3, "a b c", "a c");
+        assertEquals(record, roundTrip(AsrSerdes.werRecord(), record));
+        assertEquals(3, record.errors());
+        WerAggregate aggregate = new WerAggregate("run-1", WerAggregate.speakerScope("1688"), 3, 40, 5, 0.125);
+        assertEquals(aggregate, roundTrip(AsrSerdes.werAggregate(), aggregate));
+        WerAggregate empty = new WerAggregate("run-1", WerAggregate.RUN_SCOPE, 0, 0, 0, Double.NaN);
+        assertTrue(Double.isNaN(roundTrip(AsrSerdes.werAggregate(), empty).wer()));
+    }
+
+    @Test
+    void deadLetterRoundTripsWithBase64Value() throws Exception {
+        byte[] original = {0, 1, 2, (byte) 0xFF};
+        DeadLetter letter = new DeadLetter(Topics.AUDIO, 3, 1234, "s1", "sequence must be >= 0, got -1",
+                "validation", original, 99);
+        assertEquals(letter, roundTrip(AsrSerdes.deadLetter(), letter));
+        JsonNode node = json(AsrSerdes.deadLetter().serializer().serialize("t", letter));
+        assertEquals(Base64.getEncoder().encodeToString(original), node.get("originalValue").asText());
+        DeadLetter noValue = new DeadLetter(Topics.AUDIO, 0, 0, null, "tombstone", "validation", null, 1);
+        assertEquals(noValue, roundTrip(AsrSerdes.deadLetter(), noValue));
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredForForwardCompatibility() {
+        byte[] bytes = "{\"utteranceId\":\"u\",\"streamId\":\"s\",\"text\":\"T\",\"speaker\":null,\"newField\":1}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Reference("u", "s", "T", null), AsrSerdes.reference().deserializer().deserialize("t", bytes));
+    }
+
+    @Test
+    void nullInNullOutAndGarbageFails() {
+        assertNull(AsrSerdes.transcript().serializer().serialize("t", null));
+        assertNull(AsrSerdes.transcript().deserializer().deserialize("t", null));
+        SerializationException notJson = assertThrows(SerializationException.class,
+                () -> AsrSerdes.reference().deserializer().deserialize("t", new byte[] {(byte) 0xA5, (byte) 0xC0, 1}));
+        assertNotNull(notJson.getCause());
+        SerializationException missingField = assertThrows(SerializationException.class,
+                () -> AsrSerdes.reference().deserializer().deserialize("t", "{\"streamId\":\"s\"}".getBytes()));
+        assertInstanceOf(Exception.class, missingField.getCause());
+    }
+}
