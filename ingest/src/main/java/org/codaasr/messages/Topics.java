@@ -13,13 +13,15 @@ public final class Topics {
     public static final String REFERENCES = "asr.references";
     /** {@link Transcript}s, key = stream id. */
     public static final String TRANSCRIPTS = "asr.transcripts";
-    /** {@link WerRecord}s and {@link WerAggregate}s. */
+    /** Per-utterance {@link WerRecord}s, key = stream id. */
     public static final String WER = "asr.wer";
+    /** Running {@link WerAggregate}s per run and per speaker, key = {@code run:<run>} or {@code speaker:<run>:<id>}. */
+    public static final String WER_AGGREGATES = "asr.wer.aggregates";
     /** {@link DeadLetter}s. */
     public static final String DLQ = "asr.dlq";
 
     /** Every topic above, for creating them all at once. */
-    public static final List<String> ALL = List.of(AUDIO, FEATURES, REFERENCES, TRANSCRIPTS, WER, DLQ);
+    public static final List<String> ALL = List.of(AUDIO, FEATURES, REFERENCES, TRANSCRIPTS, WER, WER_AGGREGATES, DLQ);
 
     private Topics() {
     }

@@ -18,10 +18,13 @@ import java.util.Objects;
  * @param audioEndSeconds   end of the covered audio, seconds from stream start
  * @param latencyMs         time from the capture of the last chunk covered to emission
  * @param createdAtMs       emission time, epoch milliseconds
+ * @param streamComplete    true on the one record that closes the stream: its text is every final of the stream
+ *                          joined, and it is what the WER topology scores
  */
 public record Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
                          List<Word> words, String model, int codaR, double audioStartSeconds,
-                         double audioEndSeconds, long latencyMs, long createdAtMs) {
+                         double audioEndSeconds, long latencyMs, long createdAtMs,
+                         boolean streamComplete) {
 
     public Transcript {
         Objects.requireNonNull(streamId, "streamId");

@@ -38,16 +38,17 @@ class JsonMessagesTest {
     void transcriptRoundTripsWithWordsAndKeepsIsFinalName() throws Exception {
         Transcript transcript = new Transcript("s1", "u1", 2, true, "hello world",
                 List.of(new Transcript.Word("hello", 0.12, 0.5, 0.9), new Transcript.Word("world", 0.6, 1.04, 0.75)),
-                "conformer-ctc-small", 64, 0.0, 1.2, 183, 1_700_000_000_000L);
+                "conformer-ctc-small", 4, 0.0, 1.2, 183, 1_700_000_000_000L, true);
         assertEquals(transcript, roundTrip(AsrSerdes.transcript(), transcript));
         JsonNode node = json(AsrSerdes.transcript().serializer().serialize("t", transcript));
         assertTrue(node.get("isFinal").asBoolean(), node.toString());
+        assertTrue(node.get("streamComplete").asBoolean(), node.toString());
         assertEquals("world", node.get("words").get(1).get("word").asText());
     }
 
     @Test
     void transcriptWithoutWordsGetsEmptyList() {
-        Transcript transcript = new Transcript("s1", null, 0, false, "", null, "m", 0, 0, 0.1, 1, 2);
+        Transcript transcript = new Transcript("s1", null, 0, false, "", null, "m", 0, 0, 0.1, 1, 2, false);
         Transcript back = roundTrip(AsrSerdes.transcript(), transcript);
         assertEquals(List.of(), back.words());
         assertEquals(transcript, back);

@@ -64,6 +64,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private final Recognizer recognizer;
     private final StreamsAppConfig config;
     private final Deserializer<AudioChunk> chunkDeserializer = AsrSerdes.audioChunk().deserializer();
+    private final AudioChunkValidator validator = AudioChunkValidator.defaults();
     private final Map<String, RecognizerStream> live = new HashMap<>();
     private final Map<String, Double> checkpointAudio = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
@@ -106,7 +107,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                     + chunk.streamId() + "'", null);
             return;
         }
-        Optional<String> invalid = AudioChunkValidator.validate(chunk);
+        Optional<String> invalid = validator.validate(chunk);
         if (invalid.isPresent()) {
             deadLetter(record, invalid.get(), null);
             return;

@@ -44,7 +44,6 @@ public final class WerTopology {
         KStream<String, WerRecord> perUtterance = builder
                 .stream(Topics.TRANSCRIPTS, Consumed.with(Serdes.String(), AsrSerdes.transcript()))
                 .filter((k, t) -> t != null && t.streamComplete())
-                .selectKey((k, t) -> t.utteranceId() != null ? t.utteranceId() : t.streamId())
                 .join(references, (t, ref) -> score(runId, t, ref),
                         Joined.with(Serdes.String(), AsrSerdes.transcript(), AsrSerdes.reference()));
         perUtterance.to(Topics.WER, Produced.with(Serdes.String(), AsrSerdes.werRecord()));
@@ -65,7 +64,7 @@ public final class WerTopology {
     }
 
     static WerAggregate accumulate(String key, WerRecord w, WerAggregate agg) {
-        String scope = key.startsWith("run:") ? "run" : "speaker:" + w.speaker();
+        String scope = key.startsWith("run:") ? WerAggregate.RUN_SCOPE : WerAggregate.speakerScope(w.speaker());
         long utts = (agg == null ? 0 : agg.utterances()) + 1;
         long words = (agg == null ? 0 : agg.referenceWords()) + w.referenceWords();
         long errors = (agg == null ? 0 : agg.errors()) + w.substitutions() + w.deletions() + w.insertions();
