@@ -1,0 +1,25 @@
+package org.codaasr.model.lm;
+
+/**
+ * A word-level n-gram language model queried one word at a time.
+ *
+ * <p>All scores are natural logarithms (ln), whatever base the model file uses, so they add
+ * directly to CTC log-probabilities. A word the model does not know is scored as {@code <unk>}.
+ */
+public interface LanguageModel {
+
+    /** The n-gram order (3 for a trigram model). */
+    int order();
+
+    /** The state at the start of a sentence, after {@code <s>}. */
+    LmState start();
+
+    /** ln P(word | state). */
+    double score(LmState state, String word);
+
+    /** The state after {@code word} has been appended to {@code state}. */
+    LmState next(LmState state, String word);
+
+    /** ln P({@code </s>} | state): the cost of ending the sentence here. */
+    double finish(LmState state);
+}
