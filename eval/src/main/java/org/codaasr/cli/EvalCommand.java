@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.codaasr.eval.EvalReport;
-import org.codaasr.eval.LibriSpeechCorpus;
 import org.codaasr.eval.LibriSpeechEvaluator;
+import org.codaasr.ingest.AudioItem;
+import org.codaasr.ingest.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +49,7 @@ public final class EvalCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<LibriSpeechCorpus.Utterance> utterances = LibriSpeechCorpus.read(root);
+            List<AudioItem> utterances = LibriSpeechSource.items(root);
             if (limit > 0 && limit < utterances.size()) {
                 utterances = utterances.subList(0, limit);
             }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.codaasr.ingest.AudioItem;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
@@ -26,16 +27,16 @@ public final class LibriSpeechEvaluator {
     }
 
     /** Evaluates every utterance; {@code progress} sees each result as it is scored. */
-    public EvalReport evaluate(List<LibriSpeechCorpus.Utterance> utterances, String modelName, String decoding,
+    public EvalReport evaluate(List<AudioItem> utterances, String modelName, String decoding,
             Consumer<UtteranceResult> progress) {
         List<UtteranceResult> results = new ArrayList<>(utterances.size());
-        for (LibriSpeechCorpus.Utterance u : utterances) {
+        for (AudioItem u : utterances) {
             AudioData audio = AudioDecoder.load(u.audio(), 16000);
             long start = System.nanoTime();
             RecognitionResult hyp = recognizer.transcribe(audio);
             double seconds = (System.nanoTime() - start) / 1e9;
-            WerResult wer = WerCalculator.compare(u.reference(), hyp.text());
-            UtteranceResult r = new UtteranceResult(u.id(), u.speaker(), u.reference(), hyp.text(), wer,
+            WerResult wer = WerCalculator.compare(u.reference().orElse(""), hyp.text());
+            UtteranceResult r = new UtteranceResult(u.utteranceId(), u.speaker(), u.reference().orElse(""), hyp.text(), wer,
                     audio.durationSeconds(), seconds);
             results.add(r);
             progress.accept(r);

@@ -69,7 +69,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     /** With the JDK/jflac loader (16 kHz WAV/FLAC only). */
     public IngestCommand() {
-        this(new JavaSoundAudioLoader());
+        this(AudioLoader.decoder());
     }
 
     /** With the given loader, e.g. the asr-model decoder that also resamples and reads MP3. */

@@ -64,7 +64,7 @@ class AudioIngestorTest {
         ListSink sink = new ListSink();
         IngestReport report;
         try (AudioIngestor ingestor = new AudioIngestor(IngestConfig.defaults().withConcurrency(2),
-                new JavaSoundAudioLoader(), sink)) {
+                AudioLoader.decoder(), sink)) {
             report = ingestor.ingest(threeItems(dir));
         }
         assertTrue(sink.flushed && sink.closed);
@@ -90,7 +90,7 @@ class AudioIngestorTest {
         ListSink sink = new ListSink();
         IngestReport report;
         try (AudioIngestor ingestor = new AudioIngestor(IngestConfig.defaults().withRealtime(true),
-                new JavaSoundAudioLoader(), sink)) {
+                AudioLoader.decoder(), sink)) {
             report = ingestor.ingest(List.of(new AudioItem("a", null, dir.resolve("a.wav"), null)));
         }
         assertTrue(report.elapsedMs() >= 380, "elapsed " + report.elapsedMs());
@@ -124,7 +124,7 @@ class AudioIngestorTest {
     @Test
     void loaderFailureSurfacesAsAsrException(@TempDir Path dir) {
         ListSink sink = new ListSink();
-        try (AudioIngestor ingestor = new AudioIngestor(IngestConfig.defaults(), new JavaSoundAudioLoader(), sink)) {
+        try (AudioIngestor ingestor = new AudioIngestor(IngestConfig.defaults(), AudioLoader.decoder(), sink)) {
             RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                     () -> ingestor.ingest(List.of(new AudioItem("x", null, dir.resolve("x.wav"), null))));
             assertInstanceOf(org.codaasr.model.AsrException.class, e);

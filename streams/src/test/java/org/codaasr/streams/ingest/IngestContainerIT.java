@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.util.List;
 import org.codaasr.ingest.AudioIngestor;
+import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.AudioItem;
 import org.codaasr.ingest.IngestConfig;
-import org.codaasr.ingest.JavaSoundAudioLoader;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -25,7 +25,7 @@ class IngestContainerIT {
         assumeTrue(Files.isDirectory(IngestedStreams.TEST_OTHER), "LibriSpeech dev set not present");
         List<AudioItem> items = IngestedStreams.firstUtterances(3);
         IngestConfig config = IngestConfig.defaults().withBootstrapServers(KAFKA.getBootstrapServers()).withConcurrency(3);
-        try (AudioIngestor ingestor = AudioIngestor.toKafka(config, new JavaSoundAudioLoader())) {
+        try (AudioIngestor ingestor = AudioIngestor.toKafka(config, AudioLoader.decoder())) {
             ingestor.ingest(items);
         }
         IngestedStreams.assertIngested(KAFKA.getBootstrapServers(), items, config.chunkMs());

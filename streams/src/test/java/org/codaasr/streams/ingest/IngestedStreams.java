@@ -16,7 +16,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.codaasr.ingest.AudioChunker;
 import org.codaasr.ingest.AudioItem;
 import org.codaasr.ingest.AudioLoader;
-import org.codaasr.ingest.JavaSoundAudioLoader;
 import org.codaasr.ingest.LibriSpeechSource;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
@@ -40,7 +39,7 @@ final class IngestedStreams {
     static void assertIngested(String bootstrapServers, List<AudioItem> items, int chunkMs) {
         Map<String, List<AudioChunk>> chunks = new HashMap<>();
         Map<String, Reference> references = new HashMap<>();
-        AudioLoader loader = new JavaSoundAudioLoader();
+        AudioLoader loader = AudioLoader.decoder();
         Map<String, Integer> expectedChunks = new HashMap<>();
         long expectedTotal = 0;
         for (AudioItem item : items) {
