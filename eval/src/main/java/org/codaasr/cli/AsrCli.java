@@ -1,12 +1,14 @@
 package org.codaasr.cli;
 
+import org.codaasr.ingest.IngestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code asr} command: every user-facing entry point of the project hangs off it. */
 @Command(name = "asr", mixinStandardHelpOptions = true, version = "coda-asr 0.1.0",
         description = "Streaming speech recognition on Kafka with a CoDA-routed conformer.",
-        subcommands = {TranscribeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TranscribeCommand.class, EvalCommand.class, IngestCommand.class, StreamsCommand.class,
+            DemoCommand.class, CommandLine.HelpCommand.class})
 public final class AsrCli {
 
     public static void main(String[] args) {

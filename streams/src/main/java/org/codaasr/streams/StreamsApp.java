@@ -1,0 +1,74 @@
+package org.codaasr.streams;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.streams.recognition.RecognitionTopology;
+import org.codaasr.streams.wer.WerTopology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running pipeline in one JVM: the recognition application and the WER application (separate application ids,
+ * so each scales and restarts on its own), sharing one recognizer.
+ */
+public final class StreamsApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+    private final KafkaStreams recognition;
+    private final KafkaStreams wer;
+
+    private StreamsApp(KafkaStreams recognition, KafkaStreams wer) {
+        this.recognition = recognition;
+        this.wer = wer;
+    }
+
+    /** Builds and starts both applications. {@code recognizer} stays owned by the caller. */
+    public static StreamsApp start(StreamsAppConfig config, Recognizer recognizer) {
+        Topology recognitionTopology = RecognitionTopology.build(config, recognizer);
+        KafkaStreams recognition = new KafkaStreams(recognitionTopology, config.toProperties());
+        StreamsAppConfig werConfig = config.withApplicationId(config.applicationId() + "-wer")
+                .withStateDir(config.stateDir().resolve("wer"));
+        Properties werProps = werConfig.toProperties();
+        KafkaStreams wer = new KafkaStreams(WerTopology.build(werConfig), werProps);
+        recognition.setUncaughtExceptionHandler(e -> {
+            LOG.error("recognition stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        recognition.start();
+        wer.start();
+        LOG.info("streams started: recognition app '{}' and WER app '{}' on {}", config.applicationId(),
+                werConfig.applicationId(), config.bootstrapServers());
+        return new StreamsApp(recognition, wer);
+    }
+
+    public KafkaStreams recognition() {
+        return recognition;
+    }
+
+    public KafkaStreams wer() {
+        return wer;
+    }
+
+    /** Waits until both applications are RUNNING. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (recognition.state() == KafkaStreams.State.RUNNING && wer.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        recognition.close(Duration.ofSeconds(30));
+        wer.close(Duration.ofSeconds(30));
+    }
+}
