@@ -1,0 +1,214 @@
+package org.codaasr.streams.recognition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.codaasr.ingest.AudioChunker;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.AudioChunk;
+import org.codaasr.messages.AudioEncoding;
+import org.codaasr.messages.DeadLetter;
+import org.codaasr.messages.Topics;
+import org.codaasr.messages.Transcript;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.codaasr.model.recognizer.StreamingConfig;
+import org.codaasr.streams.StreamsAppConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recognition topology on {@link TopologyTestDriver} with the tiny test model (real ONNX graph, random weights):
+ * ordering, duplicates, dead letters, idle finalization. Results are compared between orderings of the same audio,
+ * so they hold whatever the model outputs.
+ */
+class RecognitionTopologyTest {
+
+    static final Path TINY = Path.of("asr-model/src/test/resources/models/tiny-ctc");
+    static final Path DEV_FLAC = Path.of(
+            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+
+    static Recognizer recognizer;
+    static List<AudioChunk> chunks;
+
+    @TempDir
+    Path stateDir;
+
+    TopologyTestDriver driver;
+    TestInputTopic<String, byte[]> audio;
+    TestOutputTopic<String, Transcript> transcripts;
+    TestOutputTopic<String, DeadLetter> dlq;
+
+    @BeforeAll
+    static void loadModel() {
+        recognizer = Recognizer.load(RecognizerConfig.defaults().withModelDir(TINY)
+                .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0)));
+        float[] samples = AudioDecoder.load(DEV_FLAC, 16000).samples();
+        // 4 s of a real utterance in 250 ms chunks keeps the test quick
+        float[] head = java.util.Arrays.copyOf(samples, 16000 * 4);
+        chunks = new AudioChunker(250).split("s1", "utt-1", head, 16000, 1_000L);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        recognizer.close();
+    }
+
+    @BeforeEach
+    void startDriver() {
+        StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir).withIdleTimeoutMs(5_000);
+        driver = new TopologyTestDriver(RecognitionTopology.build(config, recognizer), config.toProperties());
+        audio = driver.createInputTopic(Topics.AUDIO, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        transcripts = driver.createOutputTopic(Topics.TRANSCRIPTS, Serdes.String().deserializer(),
+                AsrSerdes.transcript().deserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ, Serdes.String().deserializer(),
+                AsrSerdes.deadLetter().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+            driver = null;
+        }
+    }
+
+    private void send(AudioChunk c) {
+        audio.pipeInput(c.streamId(), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, c));
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+    }
+
+    private List<Transcript> finalsAndCompletion() {
+        List<Transcript> out = new ArrayList<>();
+        for (Transcript t : transcripts.readValuesToList()) {
+            if (t.isFinal()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private List<Transcript> runInOrder() {
+        chunks.forEach(this::send);
+        return finalsAndCompletion();
+    }
+
+    private static List<String> texts(List<Transcript> ts) {
+        return ts.stream().map(t -> t.segment() + "|" + t.streamComplete() + "|" + t.text()).toList();
+    }
+
+    @Test
+    void inOrderStreamEndsWithExactlyOneCompletionRecord() {
+        List<Transcript> out = runInOrder();
+        List<Transcript> complete = out.stream().filter(Transcript::streamComplete).toList();
+        assertEquals(1, complete.size());
+        Transcript last = out.get(out.size() - 1);
+        assertTrue(last.streamComplete(), "completion comes last");
+        String joined = String.join(" ", out.stream().filter(t -> !t.streamComplete()).map(Transcript::text)
+                .filter(s -> !s.isBlank()).toList());
+        assertEquals(joined, last.text());
+        assertEquals("utt-1", last.utteranceId());
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void duplicatesAreDroppedAndReorderedChunksGiveTheSameTranscript() {
+        List<String> expected = texts(runInOrder());
+        closeDriver();
+        startDriverFresh();
+        List<AudioChunk> shuffled = new ArrayList<>(chunks);
+        java.util.Collections.swap(shuffled, 2, 3);
+        java.util.Collections.swap(shuffled, 6, 8);
+        shuffled.add(5, chunks.get(4)); // a duplicate
+        shuffled.forEach(this::send);
+        assertEquals(expected, texts(finalsAndCompletion()));
+        assertTrue(dlq.isEmpty(), "duplicates and reordering are repaired, not rejected");
+    }
+
+    @Test
+    void malformedAndInvalidRecordsGoToTheDeadLetterTopic() {
+        audio.pipeInput("s1", new byte[] {1, 2, 3});
+        AudioChunk tooFast = new AudioChunk("s2", 0, 96_000, AudioEncoding.PCM_S16LE, new byte[320], false, null, 0);
+        send(tooFast);
+        AudioChunk wrongKey = chunks.get(0);
+        audio.pipeInput("other", AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, wrongKey));
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertEquals(3, letters.size());
+        assertTrue(letters.get(0).reason().contains("malformed"), letters.get(0).reason());
+        assertTrue(letters.get(1).reason().contains("96000"), letters.get(1).reason());
+        assertTrue(letters.get(2).reason().contains("does not match"), letters.get(2).reason());
+        assertEquals(Topics.AUDIO, letters.get(0).sourceTopic());
+        assertTrue(transcripts.isEmpty());
+    }
+
+    @Test
+    void sampleRateChangeAndLateChunksAreRejectedButTheStreamCompletes() {
+        List<AudioChunk> withChange = new ArrayList<>(chunks);
+        AudioChunk c3 = chunks.get(3);
+        withChange.set(3, new AudioChunk(c3.streamId(), c3.sequence(), 8000, c3.encoding(), c3.payload(),
+                false, c3.utteranceId(), c3.captureTimeMs()));
+        withChange.forEach(this::send);
+        send(new AudioChunk("s1", chunks.size() + 5L, 16000, AudioEncoding.PCM_S16LE, new byte[320], false, "utt-1",
+                0));
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertEquals(2, letters.size());
+        assertTrue(letters.get(0).reason().contains("sample rate changed"), letters.get(0).reason());
+        assertTrue(letters.get(1).reason().contains("after its end-of-stream"), letters.get(1).reason());
+        assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
+    }
+
+    @Test
+    void aStreamWithoutEndOfStreamIsFinalizedAfterTheIdleTimeout() {
+        chunks.subList(0, chunks.size() - 1).forEach(this::send);
+        assertFalse(transcripts.readValuesToList().stream().anyMatch(Transcript::streamComplete));
+        driver.advanceWallClockTime(Duration.ofSeconds(7));
+        assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
+    }
+
+    @Test
+    void aGapLongerThanTheReorderWindowIsReportedAndSkipped() {
+        closeDriver();
+        StreamsAppConfig narrow = new StreamsAppConfig("coda-asr", "dummy:9092", stateDir, 1, 0.5, 3, 10_000, 16,
+                "default", "");
+        driver = new TopologyTestDriver(RecognitionTopology.build(narrow, recognizer), narrow.toProperties());
+        wireTopics();
+        for (int i = 0; i < chunks.size(); i++) {
+            if (i != 2) {
+                send(chunks.get(i));
+            }
+        }
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertEquals(1, letters.size());
+        assertTrue(letters.get(0).reason().contains("chunks 2..2 never arrived"), letters.get(0).reason());
+        assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
+    }
+
+    private void startDriverFresh() {
+        StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir.resolve("fresh"))
+                .withIdleTimeoutMs(5_000);
+        driver = new TopologyTestDriver(RecognitionTopology.build(config, recognizer), config.toProperties());
+        wireTopics();
+    }
+
+    private void wireTopics() {
+        audio = driver.createInputTopic(Topics.AUDIO, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        transcripts = driver.createOutputTopic(Topics.TRANSCRIPTS, Serdes.String().deserializer(),
+                AsrSerdes.transcript().deserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ, Serdes.String().deserializer(),
+                AsrSerdes.deadLetter().deserializer());
+    }
+}
