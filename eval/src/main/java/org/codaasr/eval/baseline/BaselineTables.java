@@ -23,6 +23,8 @@ public final class BaselineTables {
         for (SystemRun run : report.systems()) {
             sb.append(String.format("  %s: %s; %s%n", run.system(), run.report().model(), run.report().decoding()));
         }
+        sb.append(String.format("  RTF = summed per-utterance processing time / audio time (pocketsphinx: includes "
+                + "process start and model load per file); wall s = elapsed time of the whole pass%n"));
         if (report.oursMissing() != null) {
             sb.append(report.oursMissing()).append(System.lineSeparator());
             return sb.toString();
@@ -55,7 +57,8 @@ public final class BaselineTables {
                     cell(r.model()), cell(r.decoding()), r.utterances(), r.words(), r.substitutions(), r.deletions(),
                     r.insertions(), r.wer(), r.rtf(), run.wallSeconds()));
         }
-        sb.append('\n');
+        sb.append("\nRTF is summed per-utterance processing time over audio time (for pocketsphinx it includes starting "
+                + "the process and loading the model for every file); wall s is the elapsed time of the whole pass.\n\n");
         if (report.oursMissing() != null) {
             sb.append("**").append(cell(report.oursMissing())).append("**\n");
             return sb.toString();

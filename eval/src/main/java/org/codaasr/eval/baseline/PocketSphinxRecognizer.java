@@ -76,14 +76,20 @@ public final class PocketSphinxRecognizer implements AutoCloseable {
         }
     }
 
-    private void run(Path wav, Path stdout, Path stderr, Path log, String sourceName) throws IOException {
+    private void run(Path wav, Path stdout, Path stderr, Path log, String sourceName) {
         List<String> command = List.of(config.binary().toString(), "-infile", wav.toString(),
                 "-hmm", config.acousticModel().toString(), "-lm", config.languageModel().toString(),
                 "-dict", config.dictionary().toString(), "-logfn", log.toString());
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new AsrException("cannot start " + config.binary() + " for " + sourceName + ": " + e.getMessage()
+                    + " (install the Debian packages " + PocketSphinxConfig.DEBIAN_PACKAGES + ")", e);
+        }
         try {
             if (!process.waitFor(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
