@@ -83,6 +83,41 @@ def padded_batch_check(net, dev):
     return diff
 
 
+def trace_shape_check(wrapper, example, dev):
+    """The ONNX graph comes from a trace: make sure nothing shape-dependent was frozen by running the trace on a
+    different batch size and length than it was traced with and comparing with eager mode."""
+    with torch.no_grad():
+        traced = torch.jit.trace(wrapper, example, check_trace=False)
+        idx = [len(dev) - 1] if len(dev) > 2 else [0]
+        x, lens, _, _ = data.collate(dev, idx)
+        x = x[:, : max(31, x.shape[1] // 2)]
+        lens = lens.clamp(max=x.shape[1])
+        a, al = wrapper(x, lens)
+        b, bl = traced(x, lens)
+    if a.shape != b.shape or not torch.equal(al, bl) or float((a - b).abs().max()) > 1e-4:
+        raise SystemExit(f"trace check FAILED: eager {tuple(a.shape)} vs traced {tuple(b.shape)}")
+    print(f"trace check ok on shape {tuple(x.shape)} (traced with {tuple(example[0].shape)})")
+
+
+def write_reference_io(net, dev, path, frames=(40, 29)):
+    """Small padded batch (first two dev utterances cut to `frames` fbank frames) with the torch outputs, so the Java
+    ONNX wrapper can check its numerics against PyTorch. Compare only valid output frames (log_prob_lengths)."""
+    n = min(2, len(dev))
+    feats = [dev.feats[i][: frames[i]].float() for i in range(n)]
+    lens = torch.tensor([f.shape[0] for f in feats], dtype=torch.long)
+    x = torch.zeros(n, int(lens.max()), feats[0].shape[1])
+    for j, f in enumerate(feats):
+        x[j, : f.shape[0]] = f
+    with torch.no_grad():
+        lp, ol = net(x, lens)
+    r = lambda t: [[[round(v, 6) for v in row] for row in m] for m in t.tolist()]  # noqa: E731
+    with open(path, "w") as f:
+        json.dump({"note": "features = fbank of dev utterances " + ", ".join(dev.ids[:n]) + " (first frames), "
+                           "zero-padded; compare log_probs on valid frames only",
+                   "tolerance": 1e-4, "feature_lengths": lens.tolist(), "features": r(x),
+                   "log_prob_lengths": ol.tolist(), "log_probs": r(lp)}, f, separators=(",", ":"))
+
+
 def quantize_dynamic_int8(src_path, dst_path):
     """Hand-written dynamic int8 quantization (ORT's python quantizer is not installable here): every MatMul with a
     2-D float initializer as its second input becomes DynamicQuantizeLinear(A) -> MatMulInteger(A_u8, W_s8) ->
@@ -181,7 +216,12 @@ def main():
     wrapper = OnnxWrapper(net).eval()
     x, lens, _, _ = data.collate(dev, [0, 1] if len(dev) > 1 else [0, 0])
     onnx_path = os.path.join(a.out, "model.onnx")
-    torch.onnx.export(wrapper, (x, lens), onnx_path, opset_version=a.opset,
+    trace_shape_check(wrapper, (x, lens), dev)
+    extra = {}
+    import inspect
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        extra["dynamo"] = False  # torch >= 2.9 defaults to the dynamo exporter; keep the TorchScript path
+    torch.onnx.export(wrapper, (x, lens), onnx_path, opset_version=a.opset, **extra,
                       input_names=["features", "feature_lengths"], output_names=["log_probs", "log_prob_lengths"],
                       dynamic_axes={"features": {0: "batch", 1: "frames"}, "feature_lengths": {0: "batch"},
                                     "log_probs": {0: "batch", 1: "out_frames"}, "log_prob_lengths": {0: "batch"}},
@@ -223,6 +263,7 @@ def main():
         int8_note = (f"model.int8.onnx: {n} MatMuls dynamically quantized (u8 activations, s8 symmetric per-tensor "
                      f"weights); numerics NOT verified in Python (no onnxruntime here): verify in Java")
     tokens.write_tokens(os.path.join(a.out, "tokens.txt"))
+    write_reference_io(net, dev, os.path.join(a.out, "reference-io.json"))
 
     train_args = state.get("args", {})
     bpe = state.get("batches_per_epoch")

@@ -45,6 +45,7 @@ def parse_args(argv=None):
     # optimisation
     ap.add_argument("--steps", type=int, default=6000, help="total optimizer steps (LR schedule length)")
     ap.add_argument("--max-minutes", type=float, default=0, help="stop (with checkpoint) after this wall time")
+    ap.add_argument("--time-schedule", action="store_true", help="cosine decay over --max-minutes of wall time")
     ap.add_argument("--max-frames", type=int, default=30000, help="padded input frames per batch (100 = 1 s)")
     ap.add_argument("--max-utt-frames", type=int, default=2000, help="drop longer utterances")
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -81,10 +82,14 @@ def pick_device(name):
     return torch.device(name)
 
 
-def lr_at(step, a):
+def lr_at(step, a, elapsed_min=0.0):
+    """Linear warmup, then cosine decay to min_lr_ratio * lr. With --time-schedule the decay follows whichever
+    of steps or wall time (--max-minutes) runs out first, for runs under a hard time budget."""
     if step < a.warmup:
         return a.lr * (step + 1) / a.warmup
     p = min(1.0, (step - a.warmup) / max(1, a.steps - a.warmup))
+    if a.time_schedule and a.max_minutes:
+        p = max(p, min(1.0, elapsed_min / a.max_minutes))
     return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
 
 
@@ -207,7 +212,10 @@ def main(argv=None):
     mean = cmvn["mean"]
     lengths = [f.shape[0] for f in train.feats]
     gen = torch.Generator().manual_seed(a.seed + step)
-    t_start = time.time()
+    t_start = time.time() - (state.get("elapsed_s", 0.0) if state else 0.0)  # wall time accumulates over resumes
+
+    def elapsed_min():
+        return (time.time() - t_start) / 60
     t_ckpt = time.time()
     win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
     last_loss = float("nan")
@@ -227,7 +235,7 @@ def main(argv=None):
                 if torch.rand(1, generator=gen).item() < 0.5:
                     left = int(torch.randint(0, 8, (1,), generator=gen))
             for g in opt.param_groups:
-                g["lr"] = lr_at(step, a)
+                g["lr"] = lr_at(step, a, elapsed_min())
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
                 lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left)
             loss = F.ctc_loss(lp.float().transpose(0, 1), tg.to(device), ol, tl.to(device), blank=0,
@@ -245,7 +253,7 @@ def main(argv=None):
                 dt = time.time() - win_t
                 last_loss = win_loss / win_n
                 log(f"step {step} epoch {epoch} batch {batch_pos}/{len(batches)} loss {last_loss:.3f} "
-                    f"lr {lr_at(step, a):.2e} audio_s/s {win_audio / dt:.1f} elapsed {time.time() - t_start:.0f}s")
+                    f"lr {lr_at(step, a, elapsed_min()):.2e} audio_s/s {win_audio / dt:.1f} elapsed {time.time() - t_start:.0f}s")
                 win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
             stop = step >= a.steps or (a.max_minutes and time.time() - t_start > 60 * a.max_minutes)
             if (step % a.ckpt_every == 0 and batch_pos % a.accum == 0) or stop or \
@@ -257,7 +265,7 @@ def main(argv=None):
                     best_wer = min(best_wer, wer)
                     log(f"dev WER {wer:.2f}% at step {step} ({time.time() - t0:.0f}s), best {best_wer:.2f}%")
                 st = {"model": net.state_dict(), "optimizer": opt.state_dict(), "config": cfg.to_dict(),
-                      "step": step, "epoch": epoch, "batch_pos": batch_pos, "best_wer": best_wer, "dev_wer": wer,
+                      "step": step, "epoch": epoch, "elapsed_s": time.time() - t_start, "batch_pos": batch_pos, "best_wer": best_wer, "dev_wer": wer,
                       "rng": torch.get_rng_state(), "train_hours": train.hours(),
                       "hours_by_source": train.hours_by_source, "batches_per_epoch": len(batches), "args": vars(a),
                       "sources": a.sources}
