@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Full recipe: data prep -> train (resumes automatically) -> ONNX export. Every stage can be re-run safely.
+#   run.sh --cpu [--run-dir DIR] [--name NAME] [-- extra train.py args]
+#   run.sh --gpu [--run-dir DIR] [--name NAME] [-- extra train.py args]
+# CPU profile: 1.6M-param model sized for ~2 contended cores and ~2 h. GPU profile: bigger model, bf16 autocast,
+# big batches, cosine LR over a wall-time budget (--max-minutes, default 8 here) because device time is scarce.
+# Without ../shared/data the compact carry/ (make_carry.sh) is used as the data source.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+PY="${PYTHON:-python3}"
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null && PY="${PYTHON:-/usr/bin/python3}"
+PROFILE=cpu; RUN_DIR=""; NAME=""; STAGES="prepare,train,export"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cpu) PROFILE=cpu ;;
+    --gpu) PROFILE=gpu ;;
+    --run-dir) RUN_DIR="$2"; shift ;;
+    --name) NAME="$2"; shift ;;
+    --stages) STAGES="$2"; shift ;;
+    --) shift; break ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+RUN_DIR="${RUN_DIR:-$HERE/runs/$PROFILE}"
+NAME="${NAME:-conformer-ctc-$([ $PROFILE = gpu ] && echo base || echo small)}"
+SHARED="$REPO/../shared/data"
+DATA="$HERE/data"
+if [ ! -d "$SHARED/librispeech-extra" ] && [ -d "$HERE/carry/shared" ]; then
+  echo "shared data not found: using $HERE/carry"
+  SHARED="$HERE/carry/shared"
+  mkdir -p "$DATA/shards"
+  cp -n "$HERE/carry/data/shards/"*.pt "$DATA/shards/" 2>/dev/null || true
+  cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null || true
+fi
+JOBS=2; [ $PROFILE = gpu ] && JOBS=$(( $(nproc) > 2 ? $(nproc) - 1 : 2 ))
+if [ $PROFILE = cpu ]; then
+  TRAIN_ARGS=(--d-model 128 --heads 4 --layers 4 --subsampling-channels 32 --max-frames 12000 --steps 900
+              --warmup 250 --lr 2e-3 --ckpt-every 150 --ckpt-minutes 10 --threads 2 --max-minutes 112)
+else
+  TRAIN_ARGS=(--d-model 256 --heads 4 --layers 10 --ff 1024 --subsampling-channels 128 --max-frames 60000
+              --steps 6000 --warmup 400 --lr 2e-3 --dropout 0.1 --ckpt-every 250 --ckpt-minutes 3
+              --max-minutes 8 --time-schedule --log-every 25)
+fi
+mkdir -p "$RUN_DIR"
+if [[ $STAGES == *prepare* ]]; then
+  "$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs $JOBS 2>&1 | tee "$RUN_DIR/prepare.log" | grep -v SKIP || true
+fi
+if [[ $STAGES == *train* ]]; then
+  "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$RUN_DIR" "${TRAIN_ARGS[@]}" "$@"
+fi
+if [[ $STAGES == *export* ]]; then
+  "$PY" "$HERE/export_onnx.py" --run-dir "$RUN_DIR" --which best --data "$DATA" --out "$REPO/asr-model/models/$NAME" --int8
+fi

@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Train the conformer-CTC model on cached fbank features (prepare_data.py). Resumes automatically from the latest
+checkpoint in --run-dir. Works on CPU (default 2 threads) and CUDA (bf16 autocast, larger --max-frames).
+
+Run dir layout: config.json, train.log (loss, lr, audio-seconds per wall-second), dev_wer.tsv (WER per checkpoint),
+checkpoints/ckpt-<step>.pt (last --keep kept), checkpoints/best.pt (lowest dev WER), checkpoints/latest (name).
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data  # noqa: E402
+import model as M  # noqa: E402
+import tokens  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,ljspeech,fsdd,synthetic"
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--sources", default=DEFAULT_SOURCES, help="comma-separated training shards")
+    ap.add_argument("--limit", type=int, default=0, help="max utterances per shard (smoke tests)")
+    # model
+    ap.add_argument("--d-model", type=int, default=144)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--ff", type=int, default=0, help="default 4*d_model")
+    ap.add_argument("--layers", type=int, default=6)
+    ap.add_argument("--kernel", type=int, default=15)
+    ap.add_argument("--subsampling", type=int, default=4, choices=[4, 8])
+    ap.add_argument("--subsampling-channels", type=int, default=64)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    # optimisation
+    ap.add_argument("--steps", type=int, default=6000, help="total optimizer steps (LR schedule length)")
+    ap.add_argument("--max-minutes", type=float, default=0, help="stop (with checkpoint) after this wall time")
+    ap.add_argument("--time-schedule", action="store_true", help="cosine decay over --max-minutes of wall time")
+    ap.add_argument("--max-frames", type=int, default=30000, help="padded input frames per batch (100 = 1 s)")
+    ap.add_argument("--max-utt-frames", type=int, default=2000, help="drop longer utterances")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--min-lr-ratio", type=float, default=0.02)
+    ap.add_argument("--warmup", type=int, default=500)
+    ap.add_argument("--weight-decay", type=float, default=1e-3)
+    ap.add_argument("--clip", type=float, default=5.0)
+    ap.add_argument("--accum", type=int, default=1, help="gradient accumulation steps")
+    # augmentation / streaming
+    ap.add_argument("--specaug", type=int, default=1)
+    ap.add_argument("--freq-mask", type=int, default=15, help="max width F of each of 2 frequency masks")
+    ap.add_argument("--time-mask-ratio", type=float, default=0.05)
+    ap.add_argument("--dynamic-chunk", type=int, default=1)
+    ap.add_argument("--max-chunk", type=int, default=25)
+    ap.add_argument("--speed-perturb", action="store_true",
+                    help="not supported on cached features (would need re-extraction); rejected with a message")
+    # bookkeeping
+    ap.add_argument("--ckpt-every", type=int, default=500, help="checkpoint every N steps")
+    ap.add_argument("--ckpt-minutes", type=float, default=10.0, help="...and at least every N minutes")
+    ap.add_argument("--eval-every-ckpt", type=int, default=1, help="dev WER at every checkpoint")
+    ap.add_argument("--keep", type=int, default=3)
+    ap.add_argument("--log-every", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--amp", default="auto", choices=["auto", "bf16", "fp16", "off"])
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--no-resume", action="store_true")
+    return ap.parse_args(argv)
+
+
+def pick_device(name):
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def lr_at(step, a, elapsed_min=0.0):
+    """Linear warmup, then cosine decay to min_lr_ratio * lr. With --time-schedule the decay follows whichever
+    of steps or wall time (--max-minutes) runs out first, for runs under a hard time budget."""
+    if step < a.warmup:
+        return a.lr * (step + 1) / a.warmup
+    p = min(1.0, (step - a.warmup) / max(1, a.steps - a.warmup))
+    if a.time_schedule and a.max_minutes:
+        p = max(p, min(1.0, elapsed_min / a.max_minutes))
+    return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+def spec_augment(x, lens, mean, a, gen):
+    """2 frequency masks (width <= F) and 2 time masks (<= ratio * length) per utterance, filled with the CMVN
+    mean so they are zero after normalisation."""
+    b, t, f = x.shape
+    for i in range(b):
+        n = int(lens[i])
+        for _ in range(2):
+            w = int(torch.randint(0, a.freq_mask + 1, (1,), generator=gen))
+            s = int(torch.randint(0, max(1, f - w), (1,), generator=gen))
+            x[i, :n, s:s + w] = mean[s:s + w]
+        tmax = max(1, int(a.time_mask_ratio * n))
+        for _ in range(2):
+            w = int(torch.randint(0, tmax + 1, (1,), generator=gen))
+            s = int(torch.randint(0, max(1, n - w), (1,), generator=gen))
+            x[i, s:s + w, :] = mean
+    return x
+
+
+@torch.no_grad()
+def evaluate(net, ds, device, amp_dtype, max_frames=40000, chunk=0, left_chunks=-1):
+    """Greedy CTC decode of a FeatureSet; returns (WER %, hyps in ds order)."""
+    net.eval()
+    hyps = [""] * len(ds)
+    for idx in data.make_batches([f.shape[0] for f in ds.feats], max_frames):
+        x, lens, _, _ = data.collate(ds, idx)
+        with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left_chunks)
+        lp = lp.float().cpu()
+        for j, i in enumerate(idx):
+            hyps[i] = tokens.greedy_ctc(lp[j], int(ol[j]))
+    w, _, _ = tokens.wer(ds.texts, hyps)
+    return w, hyps
+
+
+def save_checkpoint(run_dir, state, keep, wer=None):
+    ck = os.path.join(run_dir, "checkpoints")
+    os.makedirs(ck, exist_ok=True)
+    path = os.path.join(ck, f"ckpt-{state['step']:07d}.pt")
+    torch.save(state, path + ".tmp")
+    os.replace(path + ".tmp", path)
+    with open(os.path.join(ck, "latest"), "w") as f:
+        f.write(os.path.basename(path) + "\n")
+    if wer is not None and wer <= state.get("best_wer", float("inf")):
+        shutil.copyfile(path, os.path.join(ck, "best.pt.tmp"))
+        os.replace(os.path.join(ck, "best.pt.tmp"), os.path.join(ck, "best.pt"))
+    for old in sorted(glob.glob(os.path.join(ck, "ckpt-*.pt")))[:-keep]:
+        os.remove(old)
+    return path
+
+
+def latest_checkpoint(run_dir):
+    cks = sorted(glob.glob(os.path.join(run_dir, "checkpoints", "ckpt-*.pt")))
+    return cks[-1] if cks else None
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    if a.speed_perturb:
+        sys.exit("--speed-perturb: not implemented; features are cached once (prepare_data.py). "
+                 "Re-extract perturbed copies with prepare_data.py into extra shards instead.")
+    random.seed(a.seed)
+    torch.manual_seed(a.seed)
+    device = pick_device(a.device)
+    if device.type == "cpu":
+        torch.set_num_threads(a.threads)
+    amp_dtype = None
+    if device.type == "cuda" and a.amp != "off":
+        amp_dtype = torch.float16 if a.amp == "fp16" else torch.bfloat16
+    os.makedirs(a.run_dir, exist_ok=True)
+    log_f = open(os.path.join(a.run_dir, "train.log"), "a")
+
+    def log(msg):
+        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
+        print(line, flush=True)
+        log_f.write(line + "\n")
+        log_f.flush()
+
+    resume = None if a.no_resume else latest_checkpoint(a.run_dir)
+    if resume:
+        state = torch.load(resume, map_location="cpu")
+        cfg = M.ConformerConfig(**state["config"])
+        log(f"resuming from {resume} (step {state['step']})")
+    else:
+        state = None
+        cfg = M.ConformerConfig(d_model=a.d_model, heads=a.heads, ff=a.ff or 4 * a.d_model, layers=a.layers,
+                                kernel=a.kernel, subsampling=a.subsampling,
+                                subsampling_channels=a.subsampling_channels, vocab=tokens.VOCAB_SIZE,
+                                dropout=a.dropout)
+    net = M.ConformerCTC(cfg)
+    cmvn = torch.load(os.path.join(a.data, "cmvn.pt"))
+    net.cmvn.set_stats(cmvn["mean"], cmvn["std"])
+    net.to(device)
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
+    step, epoch, batch_pos, best_wer = 0, 0, 0, float("inf")
+    if state:
+        net.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        step, epoch, batch_pos = state["step"], state["epoch"], state["batch_pos"]
+        best_wer = state.get("best_wer", best_wer)
+        torch.set_rng_state(state["rng"])
+    shards = [os.path.join(a.data, "shards", s + ".pt") for s in a.sources.split(",") if s]
+    shards = [p for p in shards if os.path.exists(p)]
+    train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=cfg.subsampling)
+    dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.limit,
+                          subsampling=1)
+    if len(train) == 0:
+        sys.exit(f"no training utterances found in {shards}")
+    with open(os.path.join(a.run_dir, "config.json"), "w") as f:
+        json.dump({"model": cfg.to_dict(), "args": vars(a), "train_hours": train.hours(),
+                   "train_utts": len(train), "hours_by_source": train.hours_by_source, "dropped_utts": train.dropped, "shards": shards}, f, indent=1)
+    log(f"device={device} amp={amp_dtype} threads={torch.get_num_threads()} params={net.num_params()} "
+        f"train={len(train)} utts {train.hours():.2f} h (dropped {train.dropped}) dev={len(dev)} utts "
+        f"steps={a.steps} max_frames={a.max_frames}")
+    if not os.path.exists(os.path.join(a.run_dir, "dev_wer.tsv")):
+        with open(os.path.join(a.run_dir, "dev_wer.tsv"), "w") as f:
+            f.write("step\tepoch\tcheckpoint\tdev_wer\ttrain_loss\n")
+    mean = cmvn["mean"]
+    lengths = [f.shape[0] for f in train.feats]
+    gen = torch.Generator().manual_seed(a.seed + step)
+    t_start = time.time() - (state.get("elapsed_s", 0.0) if state else 0.0)  # wall time accumulates over resumes
+
+    def elapsed_min():
+        return (time.time() - t_start) / 60
+    t_ckpt = time.time()
+    win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
+    last_loss = float("nan")
+    done = False
+    while not done:
+        batches = data.make_batches(lengths, a.max_frames, seed=a.seed + epoch)
+        while batch_pos < len(batches):
+            idx = batches[batch_pos]
+            batch_pos += 1
+            net.train()
+            x, lens, tg, tl = data.collate(train, idx)
+            if a.specaug:
+                x = spec_augment(x, lens, mean, a, gen)
+            chunk, left = 0, -1
+            if a.dynamic_chunk and torch.rand(1, generator=gen).item() >= 0.5:
+                chunk = int(torch.randint(1, a.max_chunk + 1, (1,), generator=gen))
+                if torch.rand(1, generator=gen).item() < 0.5:
+                    left = int(torch.randint(0, 8, (1,), generator=gen))
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, a, elapsed_min())
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+                lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left)
+            loss = F.ctc_loss(lp.float().transpose(0, 1), tg.to(device), ol, tl.to(device), blank=0,
+                              reduction="sum", zero_infinity=True) / len(idx)
+            (loss / a.accum).backward()
+            if batch_pos % a.accum == 0:
+                torch.nn.utils.clip_grad_norm_(net.parameters(), a.clip)
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+                step += 1
+            win_audio += float(lens.sum()) / 100.0
+            win_loss += float(loss)
+            win_n += 1
+            if step % a.log_every == 0 and win_n >= a.accum:
+                dt = time.time() - win_t
+                last_loss = win_loss / win_n
+                log(f"step {step} epoch {epoch} batch {batch_pos}/{len(batches)} loss {last_loss:.3f} "
+                    f"lr {lr_at(step, a, elapsed_min()):.2e} audio_s/s {win_audio / dt:.1f} elapsed {time.time() - t_start:.0f}s")
+                win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
+            stop = step >= a.steps or (a.max_minutes and time.time() - t_start > 60 * a.max_minutes)
+            if (step % a.ckpt_every == 0 and batch_pos % a.accum == 0) or stop or \
+                    time.time() - t_ckpt > 60 * a.ckpt_minutes:
+                wer = None
+                if a.eval_every_ckpt and len(dev):
+                    t0 = time.time()
+                    wer, _ = evaluate(net, dev, device, amp_dtype)
+                    best_wer = min(best_wer, wer)
+                    log(f"dev WER {wer:.2f}% at step {step} ({time.time() - t0:.0f}s), best {best_wer:.2f}%")
+                st = {"model": net.state_dict(), "optimizer": opt.state_dict(), "config": cfg.to_dict(),
+                      "step": step, "epoch": epoch, "elapsed_s": time.time() - t_start, "batch_pos": batch_pos, "best_wer": best_wer, "dev_wer": wer,
+                      "rng": torch.get_rng_state(), "train_hours": train.hours(),
+                      "hours_by_source": train.hours_by_source, "batches_per_epoch": len(batches), "args": vars(a),
+                      "sources": a.sources}
+                path = save_checkpoint(a.run_dir, st, a.keep, wer)
+                with open(os.path.join(a.run_dir, "dev_wer.tsv"), "a") as f:
+                    f.write(f"{step}\t{epoch}\t{os.path.basename(path)}\t"
+                            f"{'' if wer is None else f'{wer:.2f}'}\t{last_loss:.3f}\n")
+                log(f"saved {path}")
+                t_ckpt = time.time()
+                win_t = time.time()
+            if stop:
+                done = True
+                break
+        if not done:
+            epoch += 1
+            batch_pos = 0
+    log(f"finished at step {step}, best dev WER {best_wer:.2f}%")
+
+
+if __name__ == "__main__":
+    main()
