@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,7 +81,7 @@ public final class LiveView implements AutoCloseable {
         try {
             this.server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             httpThreads.shutdownNow();
             throw e;
         }
@@ -164,12 +165,12 @@ public final class LiveView implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("live view consumer stopped", e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
-    /** Applies one record to the state and broadcasts it; package-private so the state path is testable. */
-    void accept(String topic, byte[] value) {
+    /** Applies one record to the state and broadcasts it, both under the state's lock (see streamEvents). */
+    private void accept(String topic, byte[] value) {
         if (value == null) {
             return;
         }
