@@ -1,0 +1,303 @@
+package org.codaasr.streams.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.DeadLetter;
+import org.codaasr.messages.Topics;
+import org.codaasr.messages.Transcript;
+import org.codaasr.messages.WerAggregate;
+import org.codaasr.model.AsrException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live web view of the pipeline's output. A Kafka consumer (its own group, {@code read_committed}, from the
+ * earliest offset) reads {@code asr.transcripts}, {@code asr.wer.aggregates} and {@code asr.dlq} into a
+ * {@link LiveState}; the JDK HTTP server serves
+ * <ul>
+ *   <li>{@code GET /}: one self-contained HTML page with the live streams, running WER and dead letters,</li>
+ *   <li>{@code GET /events}: Server-Sent Events, first {@code event: snapshot} (the state), then one
+ *       {@code transcript}, {@code wer} or {@code dlq} event per record,</li>
+ *   <li>{@code GET /api/state}: the state as JSON ({@link LiveSnapshot}).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (LiveView view = LiveView.start("localhost:9092", 8080)) {
+ *     System.out.println("open " + view.uri());
+ * }
+ * }</pre>
+ */
+public final class LiveView implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveView.class);
+    private static final String PAGE_RESOURCE = "liveview.html";
+    private static final List<String> TOPICS = List.of(Topics.TRANSCRIPTS, Topics.WER_AGGREGATES, Topics.DLQ);
+    private static final Duration POLL = Duration.ofMillis(250);
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final LiveState state;
+    private final SseBroadcaster events = new SseBroadcaster();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread consumerThread;
+    private final HttpServer server;
+    private final ExecutorService httpThreads;
+    private final byte[] page;
+    private final int port;
+    private volatile boolean running = true;
+    private boolean closed;
+
+    private LiveView(String bootstrapServers, int port, LiveState state) throws IOException {
+        this.state = state;
+        this.page = loadPage();
+        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        this.httpThreads = Executors.newCachedThreadPool(daemonThreads("coda-asr-liveview-http-"));
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            httpThreads.shutdownNow();
+            throw e;
+        }
+        this.port = server.getAddress().getPort();
+        server.setExecutor(httpThreads);
+        server.createContext("/", this::handle);
+        this.consumerThread = new Thread(this::consume, "coda-asr-liveview-consumer");
+        consumerThread.setDaemon(true);
+    }
+
+    /**
+     * Starts consuming from {@code bootstrapServers} and serving on {@code port} of every interface (0: a free
+     * port). Kafka need not be reachable yet: the consumer keeps retrying in the background.
+     */
+    public static LiveView start(String bootstrapServers, int port) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("expected Kafka bootstrap servers such as localhost:9092, got none");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("expected port in 0..65535, got " + port);
+        }
+        LiveView view;
+        try {
+            view = new LiveView(bootstrapServers, port, new LiveState());
+        } catch (IOException e) {
+            throw new AsrException("could not start the live view HTTP server on port " + port, e);
+        }
+        view.consumerThread.start();
+        view.server.start();
+        LOG.info("live view at {} reading {} from {}", view.uri(), TOPICS, bootstrapServers);
+        return view;
+    }
+
+    /** The port the HTTP server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** The page's address on this machine. */
+    public URI uri() {
+        return URI.create("http://localhost:" + port() + "/");
+    }
+
+    /** What the view holds now. */
+    public LiveSnapshot snapshot() {
+        return state.snapshot();
+    }
+
+    private static Map<String, Object> consumerConfig(String bootstrapServers) {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "coda-asr-liveview-" + UUID.randomUUID(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "coda-asr-liveview",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // every view reads everything from the start; committed offsets would be of no use to anyone
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // topics may be created after the view starts: pick them up quickly
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+    }
+
+    private void consume() {
+        try {
+            consumer.subscribe(TOPICS);
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                        accept(record.topic(), record.value());
+                    }
+                } catch (WakeupException e) {
+                    if (running) {
+                        throw e;
+                    }
+                } catch (KafkaException e) {
+                    LOG.warn("live view consumer: {}; retrying", e.toString());
+                    Thread.sleep(1_000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("live view consumer stopped", e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    /** Applies one record to the state and broadcasts it, both under the state's lock (see streamEvents). */
+    private void accept(String topic, byte[] value) {
+        if (value == null) {
+            return;
+        }
+        try {
+            switch (topic) {
+                case Topics.TRANSCRIPTS -> {
+                    Transcript t = AsrSerdes.transcript().deserializer().deserialize(topic, value);
+                    synchronized (state) {
+                        state.add(t);
+                        events.publish(SseBroadcaster.frame("transcript", json(t)));
+                    }
+                }
+                case Topics.WER_AGGREGATES -> {
+                    WerAggregate a = AsrSerdes.werAggregate().deserializer().deserialize(topic, value);
+                    synchronized (state) {
+                        state.add(a);
+                        events.publish(SseBroadcaster.frame("wer", json(a)));
+                    }
+                }
+                case Topics.DLQ -> {
+                    DeadLetter d = AsrSerdes.deadLetter().deserializer().deserialize(topic, value);
+                    synchronized (state) {
+                        DeadLetterView view = state.add(d);
+                        events.publish(SseBroadcaster.frame("dlq", json(view)));
+                    }
+                }
+                default -> LOG.debug("ignoring a record of topic {}", topic);
+            }
+        } catch (KafkaException | IllegalArgumentException e) {
+            state.addUnreadable();
+            LOG.warn("live view skipped an unreadable record of {}: {}", topic, e.getMessage());
+        }
+    }
+
+    private void handle(HttpExchange exchange) {
+        try {
+            String method = exchange.getRequestMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, "text/plain; charset=utf-8", "only GET\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            switch (exchange.getRequestURI().getPath()) {
+                case "/", "/index.html" -> send(exchange, 200, "text/html; charset=utf-8", page);
+                case "/api/state" -> send(exchange, 200, "application/json",
+                        json(state.snapshot()).getBytes(StandardCharsets.UTF_8));
+                case "/events" -> streamEvents(exchange);
+                default -> send(exchange, 404, "text/plain; charset=utf-8",
+                        "not found; try / , /events or /api/state\n".getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            LOG.debug("client went away: {}", e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void streamEvents(HttpExchange exchange) throws IOException {
+        SseBroadcaster.Client client;
+        // under the state lock, so that no record falls between the snapshot and the first broadcast event
+        synchronized (state) {
+            client = events.subscribe(SseBroadcaster.frame("snapshot", json(state.snapshot())));
+        }
+        if (client == null) {
+            send(exchange, 503, "text/plain; charset=utf-8",
+                    "too many event clients or shutting down\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        events.stream(client, exchange);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new AsrException("could not write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private static byte[] loadPage() throws IOException {
+        try (InputStream in = LiveView.class.getResourceAsStream(PAGE_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("expected the page " + PAGE_RESOURCE + " next to " + LiveView.class.getName()
+                        + " on the classpath");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Stops the consumer (leaving its group), ends the event streams and stops the HTTP server. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running = false;
+        consumer.wakeup();
+        events.close();
+        server.stop(0);
+        httpThreads.shutdownNow();
+        try {
+            consumerThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("live view on port {} closed", port);
+    }
+}

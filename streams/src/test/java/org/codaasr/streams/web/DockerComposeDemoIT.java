@@ -1,0 +1,63 @@
+package org.codaasr.streams.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.ComposeContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/**
+ * Brings up {@code docker/docker-compose.yml} (building the image) and waits for the live view to answer.
+ * Skipped where no Docker engine runs; {@link LiveViewIT} is the test of the view itself.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class DockerComposeDemoIT {
+
+    private static final File COMPOSE_FILE = new File("docker/docker-compose.yml");
+    private static final int LIVEVIEW_PORT = 8080;
+
+    @Container
+    private static final ComposeContainer DEMO = new ComposeContainer(COMPOSE_FILE)
+            .withBuild(true)
+            // the host ports of the file must not clash with anything on this machine
+            .withEnv("LIVEVIEW_PORT", Integer.toString(freePort()))
+            .withEnv("KAFKA_HOST_PORT", Integer.toString(freePort()))
+            .withEnv("ASR_SHARED_DATA", new File("../shared/data").getAbsolutePath())
+            .withExposedService("liveview", 1, LIVEVIEW_PORT,
+                    Wait.forHttp("/api/state").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(15)))
+            .withRemoveVolumes(true);
+
+    @Test
+    void liveViewAnswersWithItsState() throws Exception {
+        URI uri = URI.create("http://" + DEMO.getServiceHost("liveview", LIVEVIEW_PORT) + ":"
+                + DEMO.getServicePort("liveview", LIVEVIEW_PORT) + "/api/state");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        JsonNode state = LiveView.JSON.readTree(response.body());
+        assertEquals(LiveState.DEFAULT_MAX_STREAMS, state.get("maxStreams").asInt());
+        assertTrue(state.get("streams").isArray(), response.body());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free local port", e);
+        }
+    }
+}
