@@ -93,10 +93,4 @@ class CodaBenchmarkTest {
         assertEquals(TradeoffChart.WIDTH, chart.getWidth());
         assertEquals(TradeoffChart.HEIGHT, chart.getHeight());
     }
-
-    @Test
-    void medianOfEvenAndOddCounts() {
-        assertEquals(2.0, CodaBenchmark.median(new double[] {3, 1, 2}));
-        assertEquals(2.5, CodaBenchmark.median(new double[] {4, 1, 3, 2}));
-    }
 }

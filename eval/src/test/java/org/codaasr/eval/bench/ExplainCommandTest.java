@@ -78,15 +78,4 @@ class ExplainCommandTest {
         assertTrue(err.toString().contains("--coda-r 2, 4 or 8"), err.toString());
         assertTrue(Files.notExists(dir.resolve("x.png")));
     }
-
-    @Test
-    void wrapEllipsizesBeyondTheLineLimit() {
-        BufferedImage scratch = Charts.canvas(10, 10);
-        java.awt.FontMetrics fm = Charts.graphics(scratch).getFontMetrics();
-        String text = "word ".repeat(400).strip();
-        var lines = RoutingPlot.wrap(fm, text, 300, 3);
-        assertEquals(3, lines.size());
-        assertTrue(lines.get(2).endsWith("\u2026"));
-        lines.forEach(line -> assertTrue(fm.stringWidth(line) <= 300, line));
-    }
 }
