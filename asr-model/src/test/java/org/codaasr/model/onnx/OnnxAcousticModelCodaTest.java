@@ -41,14 +41,29 @@ class OnnxAcousticModelCodaTest {
         return OnnxAcousticModel.load(file, OnnxConfig.defaults().withProvider(ExecutionProvider.CPU));
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void denseAndAdapterHaveNoRouting(int codaR) {
-        try (OnnxAcousticModel model = load(codaR)) {
-            assertEquals(codaR, model.info().codaR());
+    @Test
+    void denseModelHasNoRouting() {
+        try (OnnxAcousticModel model = load(0)) {
+            assertEquals(0, model.info().codaR());
             assertTrue(model.routingOutput().isEmpty());
             assertTrue(model.routing(features).isEmpty());
             assertTrue(model.logProbs(features).length > 0);
+        }
+    }
+
+    @Test
+    void parallelAdapterRunsEveryFrameThroughEveryLayer() {
+        try (OnnxAcousticModel model = load(1)) {
+            assertEquals(1, model.info().codaR());
+            float[][] logProbs = model.logProbs(features);
+            assertTrue(logProbs.length > 0);
+            // the adapter graph may report coda_selected; if it does, nothing is skipped
+            model.routing(features).ifPresent(trace -> {
+                assertEquals(logProbs.length, trace.frames());
+                for (int l = 0; l < trace.layers(); l++) {
+                    assertEquals(trace.frames(), trace.selectedCount(l), "layer " + l);
+                }
+            });
         }
     }
 
@@ -64,7 +79,7 @@ class OnnxAcousticModelCodaTest {
             RoutingTrace trace = model.routing(features).orElseThrow();
             assertEquals(logProbs.length, trace.frames());
             assertTrue(trace.layers() > 0);
-            assertCodaLayersSelectCeilNOverR(trace, r);
+            assertCodaLayersSelectCeilNOverR(trace, r, denseLayers(model));
         }
     }
 
@@ -74,25 +89,26 @@ class OnnxAcousticModelCodaTest {
             for (int frames : new int[] {101, 333, features.length}) {
                 RoutingTrace trace = model.routing(Arrays.copyOf(features, frames)).orElseThrow();
                 assertEquals(model.logProbs(Arrays.copyOf(features, frames)).length, trace.frames());
-                assertCodaLayersSelectCeilNOverR(trace, 4);
+                assertCodaLayersSelectCeilNOverR(trace, 4, denseLayers(model));
             }
         }
     }
 
-    /** Routed layers process ceil(n/r) frames; layers kept dense (if any) process all n. */
-    private static void assertCodaLayersSelectCeilNOverR(RoutingTrace trace, int r) {
+    /** Leading layers the model never routes (metadata {@code coda_dense_layers}, 0 when absent). */
+    private static int denseLayers(OnnxAcousticModel model) {
+        return Integer.parseInt(model.info().metadata().getOrDefault("coda_dense_layers", "0").trim());
+    }
+
+    /** The first {@code denseLayers} layers process all n frames, every later layer exactly ceil(n / r). */
+    private static void assertCodaLayersSelectCeilNOverR(RoutingTrace trace, int r, int denseLayers) {
         int n = trace.frames();
         int k = (n + r - 1) / r;
-        int routed = 0;
+        assertTrue(denseLayers < trace.layers(), "no layer of the r=" + r + " model routes frames");
         for (int l = 0; l < trace.layers(); l++) {
-            int count = trace.selectedCount(l);
-            assertTrue(count == k || count == n, "layer " + l + " selected " + count + " of " + n
-                    + " frames, expected ceil(n/r) = " + k + " (or all for a dense layer)");
-            if (count == k) {
-                routed++;
-                assertEquals((double) k / n, trace.selectedFraction(l), 1e-12);
-            }
+            int expected = l < denseLayers ? n : k;
+            assertEquals(expected, trace.selectedCount(l), "layer " + l + " of " + trace.layers() + ", n=" + n
+                    + ", r=" + r + ", dense layers " + denseLayers);
+            assertEquals((double) expected / n, trace.selectedFraction(l), 1e-12);
         }
-        assertTrue(routed > 0, "no layer of the r=" + r + " model routes frames");
     }
 }

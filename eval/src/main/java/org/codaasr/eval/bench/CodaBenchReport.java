@@ -80,8 +80,8 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
         sb.append('\n');
         for (VariantResult v : variants) {
             if (v.selectedFraction() != null) {
-                sb.append(String.format(Locale.ROOT, "- %s: layers processed %.1f%% of frames on average "
-                        + "(first utterance)%n", v.label(), 100 * v.selectedFraction()));
+                sb.append(String.format(Locale.ROOT, "- %s: %.1f%% of (layer, frame) pairs processed "
+                        + "(coda_selected, all utterances)%n", v.label(), 100 * v.selectedFraction()));
             }
         }
         sb.append('\n').append(verdict().line()).append('\n');

@@ -119,11 +119,33 @@ public final class CodaBenchmark {
             total = total.plus(new WerResult(w.referenceWords(), w.correct(), w.substitutions(), w.deletions(),
                     w.insertions(), List.of()));
         }
-        Double selected = model.routing(dev.features.get(0)).map(RoutingTrace::meanSelectedFraction).orElse(null);
+        Double selected = processedShare(model, dev);
         Map<String, String> meta = model.info().metadata();
         return new VariantResult(variant.label(), model.path().getFileName().toString(), variant.codaR(),
                 longMeta(meta, "new_params"), longMeta(meta, "backbone_params"), total.referenceWords(),
                 total.errors(), 100 * total.wer(), Map.of(), Map.of(), selected);
+    }
+
+    /**
+     * Share of (layer, valid output frame) pairs that ran through a layer, over all utterances; null when the graph
+     * has no routing output.
+     */
+    private static Double processedShare(OnnxAcousticModel model, DevSet dev) {
+        if (model.routingOutput().isEmpty()) {
+            return null;
+        }
+        long selected = 0;
+        long pairs = 0;
+        for (float[][] f : dev.features) {
+            RoutingTrace trace = model.routing(f).orElse(null);
+            if (trace != null) {
+                for (int l = 0; l < trace.layers(); l++) {
+                    selected += trace.selectedCount(l);
+                }
+                pairs += (long) trace.layers() * trace.frames();
+            }
+        }
+        return pairs == 0 ? null : selected / (double) pairs;
     }
 
     /** A fresh session's first calls allocate its memory arena; run the longest and the first utterance once. */

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param werPercent corpus WER in percent
  * @param encoderMsPerAudioSecond median encoder milliseconds per second of audio, keyed by intra-op threads
  * @param speedupVsAdapter parallel-adapter time over this variant's time, keyed by threads; empty without an adapter
- * @param selectedFraction mean share of frames the CoDA layers processed on the first utterance, null for
- *     variants without routing
+ * @param selectedFraction share of (layer, output frame) pairs that ran through a layer over all utterances, from
+ *     the graph's {@code coda_selected} output; null when the graph has none
  */
 public record VariantResult(String label, String file, int codaR, Long newParams, Long backboneParams, int words,
         int errors, double werPercent, Map<Integer, Double> encoderMsPerAudioSecond,
