@@ -58,8 +58,8 @@ public final class ExplainCommand implements Callable<Integer> {
                     + " has no " + OnnxAcousticModel.ROUTING_OUTPUT + " output, or " + file
                     + " is too short for one output frame"));
         }
-        String title = String.format(Locale.ROOT, "CoDA r=%d routing: %s (%.1f s, %d layers, %.1f%% of frames "
-                + "per layer)", config.codaR(), file.getFileName(), features.length * shift, trace.layers(),
+        String title = String.format(Locale.ROOT, "CoDA r=%d routing: %s (%.1f s, %d layers, %.1f%% of layer-frames "
+                + "processed)", config.codaR(), file.getFileName(), features.length * shift, trace.layers(),
                 100 * trace.meanSelectedFraction());
         Charts.writePng(RoutingPlot.render(features, trace, subsampling, shift, title, transcript), out);
         System.out.println(file.getFileName() + " " + transcript);
