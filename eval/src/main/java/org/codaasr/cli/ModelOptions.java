@@ -16,7 +16,8 @@ public final class ModelOptions {
     Path modelDir;
 
     @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0",
-            description = "CoDA reduction factor: 0 = dense backbone, 2, 4 or 8 (default: ${DEFAULT-VALUE})")
+            description = "model variant: 0 = dense backbone, 1 = parallel adapter, 2, 4 or 8 = CoDA reduction factor "
+                    + "(default: ${DEFAULT-VALUE})")
     int codaR;
 
     @Option(names = "--int8", description = "use the int8-quantized model file when present")

@@ -8,12 +8,16 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.codaasr.model.AsrException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A CTC acoustic model executed by ONNX Runtime. Tensor names are read from the graph (the float rank-3 input is the
  * features, the int64 rank-1 input the lengths; likewise for the outputs), model facts from its metadata_props.
- * {@link OrtSession#run} is thread-safe, so one instance serves every stream in the JVM.
+ * Outputs it does not know (CoDA's {@code coda_selected}) are neither fetched nor required; {@link #routing} reads
+ * that one on demand. {@link OrtSession#run} is thread-safe, so one instance serves every stream in the JVM.
  */
 public final class OnnxAcousticModel implements AcousticModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxAcousticModel.class);
+    /** Output of CoDA graphs: [batch, layers, outFrames], 1 where that layer processed that frame. */
+    public static final String ROUTING_OUTPUT = "coda_selected";
 
     private final Path path;
     private final OrtEnvironment env;
@@ -33,6 +40,7 @@ public final class OnnxAcousticModel implements AcousticModel {
     private final ModelInfo info;
     private final String provider;
     private final int minInputFrames;
+    private final String routingOutput;
 
     private OnnxAcousticModel(Path path, OrtEnvironment env, OrtSession session, String provider) throws OrtException {
         this.path = path;
@@ -42,6 +50,21 @@ public final class OnnxAcousticModel implements AcousticModel {
         this.info = readInfo(path, session);
         this.minInputFrames = Integer.parseInt(info.metadata().getOrDefault(
                 "min_input_frames", Integer.toString(2 * info.subsamplingFactor() - 1)));
+        this.routingOutput = findRoutingOutput(session);
+    }
+
+    /** The {@code coda_selected} output: by name, else the one uint8/bool rank-3 output. */
+    private static String findRoutingOutput(OrtSession session) throws OrtException {
+        if (session.getOutputNames().contains(ROUTING_OUTPUT)) {
+            return ROUTING_OUTPUT;
+        }
+        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            if (e.getValue().getInfo() instanceof TensorInfo t && t.getShape().length == 3
+                    && (t.type == OnnxJavaType.UINT8 || t.type == OnnxJavaType.BOOL)) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     /** Loads a model file; the execution provider choice and thread counts come from {@code config}. */
@@ -182,20 +205,15 @@ public final class OnnxAcousticModel implements AcousticModel {
         return minInputFrames;
     }
 
+    /** Name of the graph's {@code coda_selected} output, when it has one (CoDA variants only). */
+    public Optional<String> routingOutput() {
+        return Optional.ofNullable(routingOutput);
+    }
+
     @Override
     public float[][][] logProbs(float[][][] features, int[] lengths) {
         int batch = features.length;
-        if (lengths.length != batch) {
-            throw new IllegalArgumentException("lengths has " + lengths.length + " entries for a batch of " + batch);
-        }
-        int dim = info.featureDim();
-        int maxFrames = 0;
-        for (int b = 0; b < batch; b++) {
-            if (lengths[b] < 0 || lengths[b] > features[b].length) {
-                throw new IllegalArgumentException("length " + lengths[b] + " outside [0, " + features[b].length + "]");
-            }
-            maxFrames = Math.max(maxFrames, lengths[b]);
-        }
+        int maxFrames = checkBatch(features, lengths);
         float[][][] out = new float[batch][][];
         if (maxFrames < minInputFrames) {
             for (int b = 0; b < batch; b++) {
@@ -203,10 +221,94 @@ public final class OnnxAcousticModel implements AcousticModel {
             }
             return out;
         }
+        // only the outputs read here are fetched, so extra outputs such as coda_selected cost nothing
+        Set<String> wanted = Set.of(info.logProbsOutput(), info.outputLengthsOutput());
+        try (OnnxTensor x = featureTensor(features, lengths, maxFrames);
+                OnnxTensor xl = lengthTensor(lengths);
+                OrtSession.Result result = session.run(Map.of(info.featuresInput(), x, info.lengthsInput(), xl),
+                        wanted)) {
+            OnnxTensor logProbs = (OnnxTensor) result.get(info.logProbsOutput()).orElseThrow();
+            long[] shape = logProbs.getInfo().getShape();
+            int outFrames = (int) shape[1];
+            int vocab = (int) shape[2];
+            FloatBuffer lp = logProbs.getFloatBuffer();
+            int[] valid = validOutputFrames(result, batch, outFrames);
+            for (int b = 0; b < batch; b++) {
+                float[][] rows = new float[valid[b]][vocab];
+                for (int t = 0; t < valid[b]; t++) {
+                    lp.position((b * outFrames + t) * vocab);
+                    lp.get(rows[t]);
+                }
+                out[b] = rows;
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new AsrException("ONNX inference failed for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one utterance and returns which output frames each layer processed, read from the graph's
+     * {@code coda_selected} output. Empty when the model has no such output (dense backbone, parallel adapter).
+     *
+     * @param features [frames][featureDim] log-mel frames of one utterance
+     */
+    public Optional<RoutingTrace> routing(float[][] features) {
+        if (routingOutput == null) {
+            return Optional.empty();
+        }
+        float[][][] batch = {features};
+        int[] lengths = {features.length};
+        int maxFrames = checkBatch(batch, lengths);
+        if (maxFrames < minInputFrames) {
+            return Optional.empty();
+        }
+        try (OnnxTensor x = featureTensor(batch, lengths, maxFrames);
+                OnnxTensor xl = lengthTensor(lengths);
+                OrtSession.Result result = session.run(Map.of(info.featuresInput(), x, info.lengthsInput(), xl),
+                        Set.of(routingOutput, info.outputLengthsOutput()))) {
+            OnnxTensor selected = (OnnxTensor) result.get(routingOutput).orElseThrow();
+            long[] shape = selected.getInfo().getShape();
+            if (shape.length != 3 || shape[0] != 1) {
+                throw new AsrException("ONNX model " + path + ": expected " + routingOutput
+                        + " shaped [1, layers, frames], got " + Arrays.toString(shape));
+            }
+            int layers = (int) shape[1];
+            int outFrames = (int) shape[2];
+            int frames = validOutputFrames(result, 1, outFrames)[0];
+            ByteBuffer bytes = selected.getByteBuffer();
+            boolean[][] rows = new boolean[layers][frames];
+            for (int l = 0; l < layers; l++) {
+                for (int t = 0; t < frames; t++) {
+                    rows[l][t] = bytes.get(l * outFrames + t) != 0;
+                }
+            }
+            return Optional.of(new RoutingTrace(layers, frames, rows));
+        } catch (OrtException e) {
+            throw new AsrException("ONNX inference failed for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int checkBatch(float[][][] features, int[] lengths) {
+        if (lengths.length != features.length) {
+            throw new IllegalArgumentException("lengths has " + lengths.length + " entries for a batch of "
+                    + features.length);
+        }
+        int maxFrames = 0;
+        for (int b = 0; b < features.length; b++) {
+            if (lengths[b] < 0 || lengths[b] > features[b].length) {
+                throw new IllegalArgumentException("length " + lengths[b] + " outside [0, " + features[b].length + "]");
+            }
+            maxFrames = Math.max(maxFrames, lengths[b]);
+        }
+        return maxFrames;
+    }
+
+    private OnnxTensor featureTensor(float[][][] features, int[] lengths, int maxFrames) throws OrtException {
+        int batch = features.length;
+        int dim = info.featureDim();
         FloatBuffer feats = FloatBuffer.allocate(batch * maxFrames * dim);
-        long[] lens = new long[batch];
         for (int b = 0; b < batch; b++) {
-            lens[b] = lengths[b];
             for (int t = 0; t < maxFrames; t++) {
                 if (t < lengths[b]) {
                     float[] row = features[b][t];
@@ -221,29 +323,24 @@ public final class OnnxAcousticModel implements AcousticModel {
             }
         }
         feats.rewind();
-        try (OnnxTensor x = OnnxTensor.createTensor(env, feats, new long[] {batch, maxFrames, dim});
-                OnnxTensor xl = OnnxTensor.createTensor(env, LongBuffer.wrap(lens), new long[] {batch});
-                OrtSession.Result result = session.run(Map.of(info.featuresInput(), x, info.lengthsInput(), xl))) {
-            OnnxTensor logProbs = (OnnxTensor) result.get(info.logProbsOutput()).orElseThrow();
-            OnnxTensor outLens = (OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow();
-            long[] shape = logProbs.getInfo().getShape();
-            int outFrames = (int) shape[1];
-            int vocab = (int) shape[2];
-            FloatBuffer lp = logProbs.getFloatBuffer();
-            LongBuffer ol = outLens.getLongBuffer();
-            for (int b = 0; b < batch; b++) {
-                int valid = (int) Math.min(outFrames, Math.max(0, ol.get(b)));
-                float[][] rows = new float[valid][vocab];
-                for (int t = 0; t < valid; t++) {
-                    lp.position((b * outFrames + t) * vocab);
-                    lp.get(rows[t]);
-                }
-                out[b] = rows;
-            }
-            return out;
-        } catch (OrtException e) {
-            throw new AsrException("ONNX inference failed for " + path + ": " + e.getMessage(), e);
+        return OnnxTensor.createTensor(env, feats, new long[] {batch, maxFrames, dim});
+    }
+
+    private OnnxTensor lengthTensor(int[] lengths) throws OrtException {
+        long[] lens = new long[lengths.length];
+        for (int b = 0; b < lengths.length; b++) {
+            lens[b] = lengths[b];
         }
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(lens), new long[] {lengths.length});
+    }
+
+    private int[] validOutputFrames(OrtSession.Result result, int batch, int outFrames) {
+        LongBuffer ol = ((OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow()).getLongBuffer();
+        int[] valid = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            valid[b] = (int) Math.min(outFrames, Math.max(0, ol.get(b)));
+        }
+        return valid;
     }
 
     @Override

@@ -7,8 +7,10 @@ import org.codaasr.model.onnx.OnnxConfig;
 /**
  * Everything needed to build a {@link Recognizer}.
  *
- * @param modelDir folder with {@code model.onnx} (dense), {@code model.coda-r<R>.onnx} (CoDA) and {@code tokens.txt}
- * @param codaR CoDA reduction factor; 0 runs the dense backbone
+ * @param modelDir folder with {@code model.onnx} (dense), {@code model.adapter.onnx} (parallel adapter),
+ *     {@code model.coda-r<R>.onnx} (CoDA) and {@code tokens.txt}
+ * @param codaR which variant runs: 0 the dense backbone, 1 the parallel adapter (every frame through every layer),
+ *     2, 4 or 8 CoDA with that reduction factor
  * @param int8 prefer the int8-quantized file {@code *.int8.onnx} when it exists
  * @param onnx ONNX Runtime session settings
  * @param decoding how finals are decoded (partials are always greedy)
@@ -24,8 +26,9 @@ public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfi
         if (modelDir == null) {
             throw new IllegalArgumentException("modelDir must not be null");
         }
-        if (codaR != 0 && codaR != 2 && codaR != 4 && codaR != 8) {
-            throw new IllegalArgumentException("codaR must be 0 (dense), 2, 4 or 8, got " + codaR);
+        if (codaR != 0 && codaR != 1 && codaR != 2 && codaR != 4 && codaR != 8) {
+            throw new IllegalArgumentException(
+                    "codaR must be 0 (dense), 1 (parallel adapter), 2, 4 or 8 (CoDA), got " + codaR);
         }
         if (onnx == null || decoding == null || streaming == null) {
             throw new IllegalArgumentException("onnx, decoding and streaming configs must not be null");
@@ -57,12 +60,21 @@ public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfi
 
     /** The ONNX file this configuration selects. */
     public Path modelFile() {
-        String stem = codaR == 0 ? "model" : "model.coda-r" + codaR;
+        String stem = modelStem(codaR);
         Path quantized = modelDir.resolve(stem + ".int8.onnx");
         if (int8 && Files.isRegularFile(quantized)) {
             return quantized;
         }
         return modelDir.resolve(stem + ".onnx");
+    }
+
+    /** File name without {@code .onnx} of the variant {@code codaR} selects: model, model.adapter, model.coda-r4. */
+    public static String modelStem(int codaR) {
+        return switch (codaR) {
+            case 0 -> "model";
+            case 1 -> "model.adapter";
+            default -> "model.coda-r" + codaR;
+        };
     }
 
     public Path tokensFile() {

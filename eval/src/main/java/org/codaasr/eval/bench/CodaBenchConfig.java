@@ -1,0 +1,69 @@
+package org.codaasr.eval.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.codaasr.model.onnx.ExecutionProvider;
+import org.codaasr.model.recognizer.RecognizerConfig;
+
+/**
+ * What {@link CodaBenchmark} measures.
+ *
+ * @param modelDir folder holding some of {@code model.onnx}, {@code model.adapter.onnx}, {@code model.coda-r*.onnx}
+ *     and {@code tokens.txt}
+ * @param dataDir LibriSpeech-layout folder of dev utterances
+ * @param threads ONNX Runtime intra-op thread counts to time, each a separate session
+ * @param repeats timed passes over all utterances per variant and thread count; the median is reported
+ * @param limit only the first {@code limit} utterances (0 = all)
+ * @param provider execution provider of every session
+ */
+public record CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads, int repeats, int limit,
+        ExecutionProvider provider) {
+
+    public static final Path DEV_SET = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+
+    public CodaBenchConfig {
+        if (modelDir == null || dataDir == null || provider == null) {
+            throw new IllegalArgumentException("modelDir, dataDir and provider must not be null");
+        }
+        if (threads == null || threads.isEmpty() || threads.stream().anyMatch(t -> t == null || t < 1)) {
+            throw new IllegalArgumentException("threads must list one or more counts >= 1, got " + threads);
+        }
+        threads = List.copyOf(threads);
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0 (0 = all utterances), got " + limit);
+        }
+    }
+
+    /** The default model folder, the dev set, 1 and 2 threads, 3 repeats, CPU. */
+    public static CodaBenchConfig defaults() {
+        return new CodaBenchConfig(RecognizerConfig.defaultModelDir(), DEV_SET, List.of(1, 2), 3, 0,
+                ExecutionProvider.CPU);
+    }
+
+    public CodaBenchConfig withModelDir(Path dir) {
+        return new CodaBenchConfig(dir, dataDir, threads, repeats, limit, provider);
+    }
+
+    public CodaBenchConfig withDataDir(Path dir) {
+        return new CodaBenchConfig(modelDir, dir, threads, repeats, limit, provider);
+    }
+
+    public CodaBenchConfig withThreads(List<Integer> counts) {
+        return new CodaBenchConfig(modelDir, dataDir, counts, repeats, limit, provider);
+    }
+
+    public CodaBenchConfig withRepeats(int n) {
+        return new CodaBenchConfig(modelDir, dataDir, threads, n, limit, provider);
+    }
+
+    public CodaBenchConfig withLimit(int n) {
+        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, n, provider);
+    }
+
+    public CodaBenchConfig withProvider(ExecutionProvider p) {
+        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, limit, p);
+    }
+}

@@ -1,0 +1,237 @@
+package org.codaasr.eval.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.codaasr.ingest.AudioItem;
+import org.codaasr.ingest.LibriSpeechSource;
+import org.codaasr.model.AsrException;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.ctc.GreedyCtcDecoder;
+import org.codaasr.model.ctc.Vocabulary;
+import org.codaasr.model.features.FbankExtractor;
+import org.codaasr.model.onnx.OnnxAcousticModel;
+import org.codaasr.model.onnx.OnnxConfig;
+import org.codaasr.model.onnx.RoutingTrace;
+import org.codaasr.model.wer.WerCalculator;
+import org.codaasr.model.wer.WerResult;
+
+/**
+ * Times the encoder of every variant in a CoDA model folder (dense backbone, parallel adapter, CoDA r=2/4/8) at
+ * several ONNX Runtime thread counts and scores each with greedy CTC on the dev utterances.
+ *
+ * <p>Features are computed once and shared; only {@code AcousticModel.logProbs} calls are timed. Each variant and
+ * thread count gets its own session (one loaded at a time) and a warm-up before its timed passes; the first
+ * session's warm-up pass is also the one whose hypotheses are scored (WER does not depend on threads).
+ */
+public final class CodaBenchmark {
+
+    private final CodaBenchConfig config;
+    private final Consumer<String> progress;
+
+    public CodaBenchmark(CodaBenchConfig config, Consumer<String> progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** Runs every variant found in the model folder. */
+    public CodaBenchReport run() {
+        List<CodaVariant> variants = CodaVariant.ALL.stream()
+                .filter(v -> Files.isRegularFile(v.file(config.modelDir()))).toList();
+        if (variants.isEmpty()) {
+            throw new AsrException("no model variant in " + config.modelDir() + ": expected model.onnx, "
+                    + "model.adapter.onnx or model.coda-r{2,4,8}.onnx");
+        }
+        Vocabulary vocabulary = Vocabulary.load(config.modelDir().resolve("tokens.txt"));
+        DevSet dev = DevSet.load(config.dataDir(), config.limit());
+        progress.accept(String.format(Locale.ROOT, "%d utterances, %.1f s of audio; variants: %s", dev.size(),
+                dev.audioSeconds, variants.stream().map(CodaVariant::label).toList()));
+        String provider = null;
+        List<VariantResult> results = new ArrayList<>();
+        for (CodaVariant variant : variants) {
+            VariantResult result = null;
+            Map<Integer, Double> msPerSecond = new LinkedHashMap<>();
+            for (int threads : config.threads()) {
+                OnnxConfig onnx = OnnxConfig.defaults().withThreads(threads).withProvider(config.provider());
+                try (OnnxAcousticModel model = OnnxAcousticModel.load(variant.file(config.modelDir()), onnx)) {
+                    provider = model.provider();
+                    if (result == null) {
+                        result = score(variant, model, vocabulary, dev);
+                    } else {
+                        warmUp(model, dev);
+                    }
+                    double[] passMs = timePasses(model, dev);
+                    double median = median(passMs);
+                    msPerSecond.put(threads, median / dev.audioSeconds);
+                    progress.accept(String.format(Locale.ROOT, "%-16s %d thread%s: %8.2f ms per s of audio "
+                            + "(passes %s ms), WER %.2f%%", variant.label(), threads, threads == 1 ? " " : "s",
+                            median / dev.audioSeconds, format(passMs), result.werPercent()));
+                }
+            }
+            results.add(new VariantResult(result.label(), result.file(), result.codaR(), result.newParams(),
+                    result.backboneParams(), result.words(), result.errors(), result.werPercent(), msPerSecond,
+                    Map.of(), result.selectedFraction()));
+        }
+        return new CodaBenchReport(config.modelDir().toString(), config.dataDir().toString(), dev.size(),
+                dev.audioSeconds, config.repeats(), config.threads(), provider,
+                Runtime.getRuntime().availableProcessors(), withSpeedups(results));
+    }
+
+    /** Speed-up of each variant = parallel-adapter encoder time / its own, per thread count. */
+    static List<VariantResult> withSpeedups(List<VariantResult> results) {
+        VariantResult adapter = results.stream().filter(r -> r.codaR() == 1).findFirst().orElse(null);
+        if (adapter == null) {
+            return results;
+        }
+        List<VariantResult> out = new ArrayList<>();
+        for (VariantResult r : results) {
+            Map<Integer, Double> speedups = new LinkedHashMap<>();
+            r.encoderMsPerAudioSecond().forEach((threads, ms) -> {
+                Double adapterMs = adapter.encoderMsPerAudioSecond().get(threads);
+                if (adapterMs != null && ms > 0) {
+                    speedups.put(threads, adapterMs / ms);
+                }
+            });
+            out.add(r.withSpeedups(speedups));
+        }
+        return out;
+    }
+
+    /** The untimed first pass: warms the session up and yields the WER and routing figures. */
+    private static VariantResult score(CodaVariant variant, OnnxAcousticModel model, Vocabulary vocabulary,
+            DevSet dev) {
+        if (model.info().vocabSize() != vocabulary.size()) {
+            throw new AsrException(model.path() + " outputs " + model.info().vocabSize() + " tokens but tokens.txt "
+                    + "has " + vocabulary.size());
+        }
+        GreedyCtcDecoder decoder = new GreedyCtcDecoder(vocabulary);
+        double frameSeconds = model.info().outputFrameSeconds(dev.frameShiftSeconds);
+        WerResult total = WerResult.empty();
+        for (int i = 0; i < dev.size(); i++) {
+            String hypothesis = decoder.decode(model.logProbs(dev.features.get(i)), frameSeconds).text();
+            WerResult w = WerCalculator.compare(dev.references.get(i), hypothesis);
+            total = total.plus(new WerResult(w.referenceWords(), w.correct(), w.substitutions(), w.deletions(),
+                    w.insertions(), List.of()));
+        }
+        Double selected = processedShare(model, dev);
+        Map<String, String> meta = model.info().metadata();
+        return new VariantResult(variant.label(), model.path().getFileName().toString(), variant.codaR(),
+                longMeta(meta, "new_params"), longMeta(meta, "backbone_params"), total.referenceWords(),
+                total.errors(), 100 * total.wer(), Map.of(), Map.of(), selected);
+    }
+
+    /**
+     * Share of (layer, valid output frame) pairs that ran through a layer, over all utterances; null when the graph
+     * has no routing output.
+     */
+    private static Double processedShare(OnnxAcousticModel model, DevSet dev) {
+        if (model.routingOutput().isEmpty()) {
+            return null;
+        }
+        long selected = 0;
+        long pairs = 0;
+        for (float[][] f : dev.features) {
+            RoutingTrace trace = model.routing(f).orElse(null);
+            if (trace != null) {
+                for (int l = 0; l < trace.layers(); l++) {
+                    selected += trace.selectedCount(l);
+                }
+                pairs += (long) trace.layers() * trace.frames();
+            }
+        }
+        return pairs == 0 ? null : selected / (double) pairs;
+    }
+
+    /** A fresh session's first calls allocate its memory arena; run the longest and the first utterance once. */
+    private static void warmUp(OnnxAcousticModel model, DevSet dev) {
+        model.logProbs(dev.features.get(dev.longest()));
+        model.logProbs(dev.features.get(0));
+    }
+
+    private double[] timePasses(OnnxAcousticModel model, DevSet dev) {
+        double[] passMs = new double[config.repeats()];
+        for (int pass = 0; pass < passMs.length; pass++) {
+            long encoderNanos = 0;
+            for (float[][] f : dev.features) {
+                long start = System.nanoTime();
+                model.logProbs(f);
+                encoderNanos += System.nanoTime() - start;
+            }
+            passMs[pass] = encoderNanos / 1e6;
+        }
+        return passMs;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static String format(double[] ms) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : ms) {
+            sb.append(sb.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v));
+        }
+        return sb.toString();
+    }
+
+    private static Long longMeta(Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new AsrException("model metadata " + key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    /** Dev utterances decoded and turned into features once, shared by every variant. */
+    private static final class DevSet {
+        final List<float[][]> features = new ArrayList<>();
+        final List<String> references = new ArrayList<>();
+        double audioSeconds;
+        double frameShiftSeconds;
+
+        static DevSet load(Path dataDir, int limit) {
+            List<AudioItem> items = LibriSpeechSource.items(dataDir);
+            if (limit > 0 && limit < items.size()) {
+                items = items.subList(0, limit);
+            }
+            FbankExtractor fbank = FbankExtractor.withDefaults();
+            int rate = fbank.config().sampleRate();
+            DevSet dev = new DevSet();
+            dev.frameShiftSeconds = fbank.config().frameShiftMs() / 1000.0;
+            for (AudioItem item : items) {
+                float[] samples = AudioDecoder.load(item.audio(), rate).samples();
+                dev.features.add(fbank.compute(samples));
+                dev.references.add(item.reference().orElse(""));
+                dev.audioSeconds += samples.length / (double) rate;
+            }
+            return dev;
+        }
+
+        int size() {
+            return features.size();
+        }
+
+        int longest() {
+            int best = 0;
+            for (int i = 1; i < features.size(); i++) {
+                if (features.get(i).length > features.get(best).length) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.codaasr.eval.bench;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Figures of one model variant in a {@link CodaBenchReport}.
+ *
+ * @param label e.g. {@code CoDA r=4}
+ * @param file the ONNX file name
+ * @param codaR 0 dense, 1 parallel adapter, else the CoDA reduction factor
+ * @param newParams parameters added to the backbone (metadata {@code new_params}), null when not stated
+ * @param backboneParams parameters of the backbone (metadata {@code backbone_params}), null when not stated
+ * @param words reference words scored
+ * @param errors word errors of greedy CTC decoding
+ * @param werPercent corpus WER in percent
+ * @param encoderMsPerAudioSecond median encoder milliseconds per second of audio, keyed by intra-op threads
+ * @param speedupVsAdapter parallel-adapter time over this variant's time, keyed by threads; empty without an adapter
+ * @param selectedFraction share of (layer, output frame) pairs that ran through a layer over all utterances, from
+ *     the graph's {@code coda_selected} output; null when the graph has none
+ */
+public record VariantResult(String label, String file, int codaR, Long newParams, Long backboneParams, int words,
+        int errors, double werPercent, Map<Integer, Double> encoderMsPerAudioSecond,
+        Map<Integer, Double> speedupVsAdapter, Double selectedFraction) {
+
+    public VariantResult {
+        encoderMsPerAudioSecond = new TreeMap<>(encoderMsPerAudioSecond);
+        speedupVsAdapter = new TreeMap<>(speedupVsAdapter);
+    }
+
+    /** New parameters as a percentage of the backbone, null when either count is unknown. */
+    public Double newParamsPercent() {
+        return newParams == null || backboneParams == null || backboneParams == 0
+                ? null : 100.0 * newParams / backboneParams;
+    }
+
+    /** The same figures with the speed-ups filled in. */
+    public VariantResult withSpeedups(Map<Integer, Double> speedups) {
+        return new VariantResult(label, file, codaR, newParams, backboneParams, words, errors, werPercent,
+                encoderMsPerAudioSecond, speedups, selectedFraction);
+    }
+}

@@ -1,0 +1,82 @@
+package org.codaasr.eval.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.FontMetrics;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Report arithmetic, the bar and text layout, on hand-made figures (no model needed). */
+class CodaBenchReportTest {
+
+    private static VariantResult variant(String label, int codaR, double wer, double ms1, double ms2) {
+        return new VariantResult(label, "f.onnx", codaR, codaR == 0 ? null : 1000L, 50_000L, 100,
+                (int) Math.round(wer), wer, Map.of(1, ms1, 2, ms2), Map.of(), codaR >= 2 ? 1.0 / codaR : null);
+    }
+
+    private static CodaBenchReport report(double r4Wer, double r4Ms) {
+        List<VariantResult> rows = CodaBenchmark.withSpeedups(List.of(variant("dense backbone", 0, 9.0, 8.0, 5.0),
+                variant("parallel adapter", 1, 10.0, 9.0, 6.0), variant("CoDA r=4", 4, r4Wer, r4Ms, 2.0)));
+        return new CodaBenchReport("m", "d", 2, 20.0, 3, List.of(1, 2), "CPU", 2, rows);
+    }
+
+    @Test
+    void speedupsAreAdapterTimeOverOwnTimePerThreadCount() {
+        CodaBenchReport r = report(10.5, 3.0);
+        VariantResult coda = r.variant(4).orElseThrow();
+        assertEquals(9.0 / 3.0, coda.speedupVsAdapter().get(1), 1e-12);
+        assertEquals(6.0 / 2.0, coda.speedupVsAdapter().get(2), 1e-12);
+        assertEquals(9.0 / 8.0, r.variant(0).orElseThrow().speedupVsAdapter().get(1), 1e-12);
+        assertEquals(2.0, r.variant(4).orElseThrow().newParamsPercent(), 1e-12);
+    }
+
+    @Test
+    void barNeedsTwiceTheSpeedAndWerWithinTenPercent() {
+        assertEquals(BenchVerdict.Status.PASS, report(10.9, 4.5).verdict().status());
+        assertEquals(BenchVerdict.Status.FAIL, report(11.1, 4.5).verdict().status());
+        assertEquals(BenchVerdict.Status.FAIL, report(10.0, 4.6).verdict().status());
+        CodaBenchReport noCoda = new CodaBenchReport("m", "d", 1, 1, 1, List.of(1), "CPU", 1,
+                List.of(variant("parallel adapter", 1, 10, 1, 1)));
+        assertEquals(BenchVerdict.Status.SKIP, noCoda.verdict().status());
+        assertTrue(report(10.9, 4.5).verdict().line().startsWith("BAR PASS"));
+    }
+
+    @Test
+    void markdownHasATableRowPerVariantAndTheBar() {
+        String md = report(10.5, 3.0).markdown();
+        assertTrue(md.contains("| CoDA r=4 | 1,000 (2.00%) | 10.50% | 3.00 | 2.00 | 3.00x | 3.00x |"), md);
+        assertTrue(md.contains("| dense backbone | 0 (0%) |"), md);
+        assertTrue(md.contains("BAR PASS"), md);
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, CodaBenchmark.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, CodaBenchmark.median(new double[] {4, 1, 3, 2}));
+    }
+
+    @Test
+    void niceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
+        assertEquals(0.5, Charts.niceStep(2.9, 6), 1e-12);
+        assertEquals(2.0, Charts.niceStep(11, 6), 1e-12);
+        assertEquals(5.0, Charts.niceStep(26, 6), 1e-12);
+    }
+
+    @Test
+    void captionWrapEllipsizesBeyondTheLineLimit() {
+        FontMetrics fm = Charts.graphics(Charts.canvas(10, 10)).getFontMetrics();
+        List<String> lines = RoutingPlot.wrap(fm, "word ".repeat(400).strip(), 300, 3);
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(2).endsWith("\u2026"));
+        lines.forEach(line -> assertTrue(fm.stringWidth(line) <= 300, line));
+    }
+
+    @Test
+    void chartHasItsFixedSize() {
+        var image = TradeoffChart.render(report(10.5, 3.0));
+        assertEquals(TradeoffChart.WIDTH, image.getWidth());
+        assertEquals(TradeoffChart.HEIGHT, image.getHeight());
+    }
+}
