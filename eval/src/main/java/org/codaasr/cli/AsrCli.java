@@ -1,5 +1,7 @@
 package org.codaasr.cli;
 
+import org.codaasr.eval.bench.BenchCommand;
+import org.codaasr.eval.bench.ExplainCommand;
 import org.codaasr.ingest.IngestCommand;
 import org.codaasr.streams.web.LiveViewCommand;
 import picocli.CommandLine;
@@ -9,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "asr", mixinStandardHelpOptions = true, version = "coda-asr 0.1.0",
         description = "Streaming speech recognition on Kafka with a CoDA-routed conformer.",
         subcommands = {TranscribeCommand.class, EvalCommand.class, IngestCommand.class, StreamsCommand.class,
-            DemoCommand.class, LiveViewCommand.class, CommandLine.HelpCommand.class})
+            DemoCommand.class, LiveViewCommand.class, BenchCommand.class, ExplainCommand.class,
+            CommandLine.HelpCommand.class})
 public final class AsrCli {
 
     public static void main(String[] args) {

@@ -1,9 +1,10 @@
 package org.codaasr.eval.bench;
 
+import org.codaasr.eval.baseline.BaselineCommand;
 import picocli.CommandLine.Command;
 
 /** {@code asr bench}: performance benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = CodaBenchCommand.class)
+        subcommands = {CodaBenchCommand.class, PipelineBenchCommand.class, BaselineCommand.class})
 public final class BenchCommand {
 }
