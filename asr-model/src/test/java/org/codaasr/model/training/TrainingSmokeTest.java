@@ -1,0 +1,72 @@
+package org.codaasr.model.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.codaasr.model.audio.AudioData;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.RecognitionResult;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training recipe end to end at toy scale (prepare a handful of real files, train a few steps, resume, export),
+ * then the exported ONNX files run in Java. Needs Debian's python3-torch, python3-torchaudio, python3-onnx and
+ * opus-tools, which {@code .ci/run} installs; skipped with a message where they are missing.
+ */
+class TrainingSmokeTest {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path DEV_FLAC = Path.of(
+            "../shared/data/librispeech/LibriSpeech/test-other/3005/163389/3005-163389-0007.flac");
+
+    @Test
+    void recipeTrainsResumesAndExportsAModelThatRunsInJava(@TempDir Path tmp) throws Exception {
+        assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx not installed: training smoke test skipped");
+        Path log = tmp.resolve("smoke.log");
+        Files.createDirectories(tmp.resolve("work"));
+        Process p = new ProcessBuilder("bash", "asr-model/training/smoke_test.sh", tmp.resolve("work").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        boolean finished = p.waitFor(15, TimeUnit.MINUTES);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(finished, "smoke training did not finish in 15 minutes:\n" + output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("smoke test OK"), output);
+
+        Path export = tmp.resolve("work/export");
+        AudioData audio = AudioDecoder.load(DEV_FLAC, 16000);
+        for (boolean int8 : new boolean[] {false, true}) {
+            RecognizerConfig config = RecognizerConfig.defaults().withModelDir(export).withInt8(int8);
+            assertTrue(Files.isRegularFile(config.modelFile()), config.modelFile().toString());
+            try (Recognizer recognizer = Recognizer.load(config)) {
+                float[][] lp = recognizer.logProbs(audio);
+                int frames = 1 + (audio.samples().length - 400) / 160;
+                int s = recognizer.modelInfo().subsamplingFactor();
+                assertEquals((frames - (2 * s - 1)) / s + 1, lp.length, "output frames of " + config.modelFile());
+                RecognitionResult r = recognizer.transcribe(audio);
+                assertTrue(r.isFinal());
+            }
+        }
+    }
+
+    private static boolean pythonHasTraining() throws IOException, InterruptedException {
+        if (!Files.isExecutable(PYTHON) || !Files.isDirectory(DEV_FLAC.getParent())) {
+            return false;
+        }
+        Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, torchaudio, onnx")
+                .redirectErrorStream(true)
+                .start();
+        check.getInputStream().readAllBytes();
+        return check.waitFor(60, TimeUnit.SECONDS) && check.exitValue() == 0;
+    }
+}
