@@ -1,8 +1,10 @@
 package org.codaasr.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.onnx.OnnxConfig;
+import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.DecodingConfig;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
@@ -47,6 +49,19 @@ public final class ModelOptions {
     @Option(names = "--word-bonus", defaultValue = "1.0", description = "per-word bonus with an LM (default: ${DEFAULT-VALUE})")
     double wordBonus;
 
+    @Option(names = "--adaptive-r", split = ",", paramLabel = "R",
+            description = "load-adaptive routing: reduction factors a stream moves between from its lag, most "
+                    + "accurate first, e.g. 1,2,4,8 (default: fixed --coda-r)")
+    List<Integer> adaptiveLevels = List.of();
+
+    @Option(names = "--adaptive-raise-lag", defaultValue = "1.0",
+            description = "seconds of lag above which a stream moves to a cheaper level (default: ${DEFAULT-VALUE})")
+    double adaptiveRaiseLag;
+
+    @Option(names = "--adaptive-lower-lag", defaultValue = "0.25",
+            description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
+    double adaptiveLowerLag;
+
     public RecognizerConfig toConfig() {
         DecodingConfig decoding;
         if (lm != null || "beam".equalsIgnoreCase(decoder)) {
@@ -58,7 +73,8 @@ public final class ModelOptions {
         }
         return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, codaR, int8,
                 OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
-                StreamingConfig.defaults());
+                StreamingConfig.defaults().withAdaptive(adaptiveLevels.isEmpty() ? AdaptiveRouting.off()
+                        : new AdaptiveRouting(adaptiveLevels, adaptiveRaiseLag, adaptiveLowerLag, 4)));
     }
 
     /** Human-readable decoding setup for reports. */

@@ -2,7 +2,10 @@ package org.codaasr.model.recognizer;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.Resampler;
@@ -28,6 +31,7 @@ import org.codaasr.model.onnx.OnnxAcousticModel;
 public final class Recognizer implements AutoCloseable {
 
     private final AcousticModel model;
+    private final Map<Integer, AcousticModel> modelsByR;
     private final Vocabulary vocabulary;
     private final FbankExtractor fbank;
     private final RecognizerConfig config;
@@ -38,7 +42,30 @@ public final class Recognizer implements AutoCloseable {
     private final int receptiveField;
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
+        this(Map.of(config.codaR(), model), config.codaR(), vocabulary, config, lm);
+    }
+
+    /**
+     * A recognizer over several CoDA variants of one backbone (for load-adaptive routing): {@code modelsByR} maps a
+     * reduction factor to its model, {@code defaultR} is the one offline transcription and new streams use.
+     */
+    public Recognizer(Map<Integer, AcousticModel> modelsByR, int defaultR, Vocabulary vocabulary,
+            RecognizerConfig config, LanguageModel lm) {
+        AcousticModel model = modelsByR.get(defaultR);
+        if (model == null) {
+            throw new IllegalArgumentException("no model for the default reduction factor " + defaultR + " among "
+                    + modelsByR.keySet());
+        }
         ModelInfo info = model.info();
+        for (Map.Entry<Integer, AcousticModel> e : modelsByR.entrySet()) {
+            ModelInfo other = e.getValue().info();
+            if (other.vocabSize() != info.vocabSize() || other.subsamplingFactor() != info.subsamplingFactor()) {
+                throw new AsrException("CoDA variant r=" + e.getKey() + " does not share the backbone's vocabulary and "
+                        + "subsampling (" + other.vocabSize() + "/" + other.subsamplingFactor() + " vs "
+                        + info.vocabSize() + "/" + info.subsamplingFactor() + ")");
+            }
+        }
+        this.modelsByR = Map.copyOf(modelsByR);
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
                     + vocabulary.size() + ": tokens.txt does not belong to this model");
@@ -74,17 +101,51 @@ public final class Recognizer implements AutoCloseable {
         if (config.decoding().languageModel() != null) {
             lm = ArpaLanguageModel.load(config.decoding().languageModel());
         }
-        OnnxAcousticModel model = OnnxAcousticModel.load(config.modelFile(), config.onnx());
+        AdaptiveRouting adaptive = config.streaming().adaptive();
+        List<Integer> levels = adaptive.enabled() ? adaptive.levels() : List.of(config.codaR());
+        int defaultR = levels.contains(config.codaR()) ? config.codaR() : levels.get(0);
+        Map<Integer, AcousticModel> models = new LinkedHashMap<>();
         try {
-            return new Recognizer(model, vocabulary, config, lm);
+            for (int r : levels) {
+                models.put(r, OnnxAcousticModel.load(config.withCodaR(r).modelFile(), config.onnx()));
+            }
+            return new Recognizer(models, defaultR, vocabulary, config, lm);
         } catch (RuntimeException e) {
-            model.close();
+            models.values().forEach(AcousticModel::close);
             throw e;
         }
     }
 
     public ModelInfo modelInfo() {
         return model.info();
+    }
+
+    /** The reduction factor offline transcription and new streams use. */
+    public int defaultCodaR() {
+        return model.info().codaR() > 0 ? model.info().codaR() : config.codaR();
+    }
+
+    /** Reduction factors this recognizer can switch a stream between (one entry when routing is fixed). */
+    public Set<Integer> routingLevels() {
+        return modelsByR.keySet();
+    }
+
+    /** True when streams adapt their reduction factor to their lag. */
+    public boolean isAdaptive() {
+        return modelsByR.size() > 1;
+    }
+
+    AdaptiveRouting adaptiveRouting() {
+        return config.streaming().adaptive();
+    }
+
+    int initialStreamR() {
+        for (Map.Entry<Integer, AcousticModel> e : modelsByR.entrySet()) {
+            if (e.getValue() == model) {
+                return e.getKey();
+            }
+        }
+        return config.codaR();
     }
 
     public RecognizerConfig config() {
@@ -146,28 +207,35 @@ public final class Recognizer implements AutoCloseable {
      */
     public void decode(List<RecognizerStream> streams) {
         while (true) {
-            List<RecognizerStream> ready = new ArrayList<>();
-            List<RecognizerStream.Window> windows = new ArrayList<>();
+            Map<Integer, List<RecognizerStream>> readyByR = new LinkedHashMap<>();
+            Map<Integer, List<RecognizerStream.Window>> windowsByR = new LinkedHashMap<>();
             for (RecognizerStream s : streams) {
                 RecognizerStream.Window w = s.nextWindow();
                 if (w != null) {
-                    ready.add(s);
-                    windows.add(w);
+                    readyByR.computeIfAbsent(s.codaR(), k -> new ArrayList<>()).add(s);
+                    windowsByR.computeIfAbsent(s.codaR(), k -> new ArrayList<>()).add(w);
                 }
             }
-            if (ready.isEmpty()) {
+            if (readyByR.isEmpty()) {
                 return;
             }
-            float[][][] batch = new float[windows.size()][][];
-            int[] lengths = new int[windows.size()];
-            for (int i = 0; i < windows.size(); i++) {
-                batch[i] = windows.get(i).features();
-                lengths[i] = batch[i].length;
+            for (Map.Entry<Integer, List<RecognizerStream>> e : readyByR.entrySet()) {
+                runBatch(modelsByR.get(e.getKey()), e.getValue(), windowsByR.get(e.getKey()));
             }
-            float[][][] out = model.logProbs(batch, lengths);
-            for (int i = 0; i < ready.size(); i++) {
-                ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
-            }
+        }
+    }
+
+    private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
+            List<RecognizerStream.Window> windows) {
+        float[][][] batch = new float[windows.size()][][];
+        int[] lengths = new int[windows.size()];
+        for (int i = 0; i < windows.size(); i++) {
+            batch[i] = windows.get(i).features();
+            lengths[i] = batch[i].length;
+        }
+        float[][][] out = model.logProbs(batch, lengths);
+        for (int i = 0; i < ready.size(); i++) {
+            ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }
     }
 
@@ -201,6 +269,6 @@ public final class Recognizer implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        modelsByR.values().forEach(AcousticModel::close);
     }
 }

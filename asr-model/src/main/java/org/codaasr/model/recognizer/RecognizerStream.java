@@ -25,7 +25,7 @@ import org.codaasr.model.features.StreamingFbank;
  */
 public final class RecognizerStream {
 
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
 
     /** A slice of features for one encoder call and how many of its trailing output frames are new. */
     record Window(float[][] features, int firstOutputFrame, int newOutputFrames) {}
@@ -42,10 +42,53 @@ public final class RecognizerStream {
     private int segmentStartFrame;
     private long segmentIndex;
     private final Deque<RecognitionResult> finals = new ArrayDeque<>();
+    private int codaR;
+    private int windowsAtLevel;
 
     RecognizerStream(Recognizer recognizer) {
         this.recognizer = recognizer;
         this.fbank = new StreamingFbank(recognizer.fbank());
+        this.codaR = recognizer.initialStreamR();
+    }
+
+    /** The CoDA reduction factor the next encoder windows of this stream use. */
+    public int codaR() {
+        return codaR;
+    }
+
+    /**
+     * Pins the reduction factor (one of {@link Recognizer#routingLevels()}).
+     *
+     * @throws IllegalArgumentException for a factor the recognizer has no model for
+     */
+    public void setCodaR(int r) {
+        if (!recognizer.routingLevels().contains(r)) {
+            throw new IllegalArgumentException("no model for CoDA r=" + r + "; available: "
+                    + recognizer.routingLevels());
+        }
+        if (r != codaR) {
+            codaR = r;
+            windowsAtLevel = 0;
+        }
+    }
+
+    /**
+     * Load-adaptive routing: moves this stream one level cheaper when it lags behind real time by more than the
+     * configured threshold, one level more accurate when it has caught up, at most once per hold period.
+     *
+     * @param lagSeconds how far the newest accepted audio is behind the wall clock
+     * @return the reduction factor now in force
+     */
+    public int adaptToLag(double lagSeconds) {
+        AdaptiveRouting routing = recognizer.adaptiveRouting();
+        if (!recognizer.isAdaptive() || windowsAtLevel < routing.holdWindows()) {
+            return codaR;
+        }
+        int next = routing.next(codaR, lagSeconds);
+        if (recognizer.routingLevels().contains(next)) {
+            setCodaR(next);
+        }
+        return codaR;
     }
 
     /**
@@ -139,6 +182,7 @@ public final class RecognizerStream {
             segmentLogProbs.add(logProbs[t]);
         }
         outputFramesDone += window.newOutputFrames();
+        windowsAtLevel++;
         trimFeatures();
         checkEndpoint();
     }
@@ -247,6 +291,8 @@ public final class RecognizerStream {
             out.writeInt(segmentStartFrame);
             out.writeLong(segmentIndex);
             writeFrames(out, segmentLogProbs);
+            out.writeInt(codaR);
+            out.writeInt(windowsAtLevel);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -272,6 +318,9 @@ public final class RecognizerStream {
         s.segmentStartFrame = in.readInt();
         s.segmentIndex = in.readLong();
         readFrames(in, s.segmentLogProbs);
+        int r = in.readInt();
+        s.codaR = recognizer.routingLevels().contains(r) ? r : recognizer.initialStreamR();
+        s.windowsAtLevel = in.readInt();
         return s;
     }
 

@@ -10,9 +10,16 @@ package org.codaasr.model.recognizer;
  * @param leftContextFrames output frames of left context per window (0 with chunkFrames 0: the model's recommendation)
  * @param trailingSilenceSeconds silence after speech that ends an utterance
  * @param maxUtteranceSeconds an utterance is finalized at this length even without silence
+ * @param adaptive load-adaptive CoDA routing between reduction factors, or {@link AdaptiveRouting#off()}
  */
 public record StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
-        double maxUtteranceSeconds) {
+        double maxUtteranceSeconds, AdaptiveRouting adaptive) {
+
+    /** Fixed routing. */
+    public StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
+            double maxUtteranceSeconds) {
+        this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, AdaptiveRouting.off());
+    }
 
     public StreamingConfig {
         if (chunkFrames < 0 || leftContextFrames < 0) {
@@ -22,6 +29,12 @@ public record StreamingConfig(int chunkFrames, int leftContextFrames, double tra
             throw new IllegalArgumentException("need 0 < trailingSilenceSeconds < maxUtteranceSeconds, got "
                     + trailingSilenceSeconds + " and " + maxUtteranceSeconds);
         }
+        adaptive = adaptive == null ? AdaptiveRouting.off() : adaptive;
+    }
+
+    public StreamingConfig withAdaptive(AdaptiveRouting routing) {
+        return new StreamingConfig(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds,
+                routing);
     }
 
     public static StreamingConfig defaults() {

@@ -162,6 +162,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         if (chunk.endOfStream()) {
             stream.inputFinished();
         }
+        if (recognizer.isAdaptive() && chunk.captureTimeMs() > 0) {
+            stream.adaptToLag(Math.max(0, now - chunk.captureTimeMs()) / 1000.0);
+        }
         dirty.add(id);
         return state.accepted(chunk.sequence() + 1, now, chunk.captureTimeMs());
     }
@@ -262,12 +265,12 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             if (fin.segment() < state.finalsEmitted()) {
                 continue; // emitted before a restart; the replay recomputed it
             }
-            forwardTranscript(id, state, fin, false, now);
+            forwardTranscript(id, state, fin, false, now, stream.codaR());
             state = state.withFinal(fin.text());
         }
         if (stream.isDone()) {
             forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
-                    true, 0, stream.audioSeconds()), true, now);
+                    true, 0, stream.audioSeconds()), true, now, stream.codaR());
             state = state.asEnded(now);
             deleteJournal(id, 0, state.nextSequence());
             snapshots.delete(id);
@@ -279,7 +282,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         RecognitionResult partial = stream.partial();
         if (!partial.isEmpty() && !partial.text().equals(state.lastPartialText())
                 && partial.endSeconds() - state.lastPartialAudioSeconds() >= config.partialIntervalSeconds()) {
-            forwardTranscript(id, state, partial, false, now);
+            forwardTranscript(id, state, partial, false, now, stream.codaR());
             state = state.withPartial(partial.endSeconds(), partial.text());
         }
         double sinceCheckpoint = stream.audioSeconds() - checkpointAudio.getOrDefault(id, 0.0);
@@ -293,13 +296,13 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     }
 
     private void forwardTranscript(String id, StreamState state, RecognitionResult r, boolean streamComplete,
-            long now) {
+            long now, int codaR) {
         List<Transcript.Word> words = r.words().stream()
                 .map(w -> new Transcript.Word(w.word(), w.startSeconds(), w.endSeconds(), w.confidence()))
                 .toList();
         long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
         Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal(), r.text(), words,
-                config.modelLabel(), recognizer.modelInfo().codaR(), r.startSeconds(), r.endSeconds(), latency, now,
+                config.modelLabel(), codaR, r.startSeconds(), r.endSeconds(), latency, now,
                 streamComplete);
         context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
     }

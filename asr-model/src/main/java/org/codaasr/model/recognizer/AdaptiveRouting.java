@@ -1,0 +1,65 @@
+package org.codaasr.model.recognizer;
+
+import java.util.List;
+
+/**
+ * Load-adaptive CoDA routing: each stream moves between reduction factors from its measured lag, so an overloaded
+ * instance spends less encoder work per frame and keeps real time instead of falling behind, then returns to the more
+ * accurate setting once it has caught up.
+ *
+ * @param levels reduction factors to move between, most accurate first (e.g. 1, 2, 4, 8 or 0, 2, 4, 8); empty = off
+ * @param raiseLagSeconds a stream whose lag exceeds this moves one level up (cheaper)
+ * @param lowerLagSeconds a stream whose lag falls below this moves one level down (more accurate)
+ * @param holdWindows encoder windows a stream stays at a level before it may move again (hysteresis)
+ */
+public record AdaptiveRouting(List<Integer> levels, double raiseLagSeconds, double lowerLagSeconds, int holdWindows) {
+
+    public AdaptiveRouting {
+        levels = List.copyOf(levels);
+        for (int i = 1; i < levels.size(); i++) {
+            if (levels.get(i) <= levels.get(i - 1)) {
+                throw new IllegalArgumentException("levels must rise from the most accurate to the cheapest, got "
+                        + levels);
+            }
+        }
+        if (!levels.isEmpty() && !(lowerLagSeconds >= 0 && lowerLagSeconds < raiseLagSeconds)) {
+            throw new IllegalArgumentException("need 0 <= lowerLagSeconds < raiseLagSeconds, got " + lowerLagSeconds
+                    + " and " + raiseLagSeconds);
+        }
+        if (holdWindows < 0) {
+            throw new IllegalArgumentException("holdWindows must be >= 0, got " + holdWindows);
+        }
+    }
+
+    /** Fixed routing: every stream keeps the configured reduction factor. */
+    public static AdaptiveRouting off() {
+        return new AdaptiveRouting(List.of(), 1.0, 0.25, 4);
+    }
+
+    /** Adaptive over {@code levels} with default thresholds: raise above 1 s of lag, lower below 0.25 s. */
+    public static AdaptiveRouting over(List<Integer> levels) {
+        return new AdaptiveRouting(levels, 1.0, 0.25, 4);
+    }
+
+    public boolean enabled() {
+        return levels.size() > 1;
+    }
+
+    /**
+     * The level a stream at {@code current} should use given its lag: one step up when the lag is above the raise
+     * threshold, one step down when below the lower threshold, unchanged otherwise. A pure function.
+     */
+    public int next(int current, double lagSeconds) {
+        int i = levels.indexOf(current);
+        if (i < 0) {
+            return levels.isEmpty() ? current : levels.get(0);
+        }
+        if (lagSeconds > raiseLagSeconds && i + 1 < levels.size()) {
+            return levels.get(i + 1);
+        }
+        if (lagSeconds < lowerLagSeconds && i > 0) {
+            return levels.get(i - 1);
+        }
+        return current;
+    }
+}

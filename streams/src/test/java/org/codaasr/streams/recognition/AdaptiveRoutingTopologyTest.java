@@ -1,0 +1,70 @@
+package org.codaasr.streams.recognition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.codaasr.ingest.AudioChunker;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.AudioChunk;
+import org.codaasr.messages.Topics;
+import org.codaasr.messages.Transcript;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.AdaptiveRouting;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.codaasr.model.recognizer.StreamingConfig;
+import org.codaasr.streams.StreamsAppConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Streams that arrive late (old capture times) are decoded with cheaper CoDA variants; punctual ones are not. */
+class AdaptiveRoutingTopologyTest {
+
+    static final Path TINY_CODA = Path.of("asr-model/src/test/resources/models/tiny-coda");
+    static final Path DEV_FLAC = Path.of(
+            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void lagRaisesTheReductionFactorPerStream() {
+        assumeTrue(Files.isDirectory(TINY_CODA), "tiny CoDA models missing");
+        RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(TINY_CODA).withCodaR(1)
+                .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0,
+                        new AdaptiveRouting(List.of(1, 2, 4, 8), 1.0, 0.25, 1)));
+        float[] head = java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4);
+        StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir);
+        try (Recognizer recognizer = Recognizer.load(rc);
+                TopologyTestDriver driver = new TopologyTestDriver(RecognitionTopology.build(config, recognizer),
+                        config.toProperties())) {
+            TestInputTopic<String, byte[]> audio = driver.createInputTopic(Topics.AUDIO, Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            TestOutputTopic<String, Transcript> out = driver.createOutputTopic(Topics.TRANSCRIPTS,
+                    Serdes.String().deserializer(), AsrSerdes.transcript().deserializer());
+            long now = System.currentTimeMillis();
+            // "late" was captured a minute ago: the pipeline is far behind on it; "punctual" is live
+            List<AudioChunk> late = new AudioChunker(250).split("late", "late", head, 16000, now - 60_000);
+            List<AudioChunk> punctual = new AudioChunker(250).split("punctual", "punctual", head, 16000, now - 4_000);
+            for (int i = 0; i < late.size(); i++) {
+                for (AudioChunk c : List.of(late.get(i), punctual.get(i))) {
+                    audio.pipeInput(c.streamId(), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, c));
+                }
+                driver.advanceWallClockTime(Duration.ofMillis(25));
+            }
+            List<Transcript> complete = out.readValuesToList().stream().filter(Transcript::streamComplete).toList();
+            assertEquals(2, complete.size());
+            for (Transcript t : complete) {
+                assertEquals(t.streamId().equals("late") ? 8 : 1, t.codaR(), t.streamId());
+            }
+        }
+    }
+}
