@@ -44,6 +44,10 @@ public final class EvalCommand {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "only the first N utterances")
         int limit;
 
+        @Option(names = "--streaming",
+                description = "decode as live streams (chunked encoder, endpointing), as the Kafka pipeline does")
+        boolean streaming;
+
         @Option(names = {"-v", "--verbose"}, description = "print each utterance's REF/HYP as it is scored")
         boolean verbose;
 
@@ -56,8 +60,8 @@ public final class EvalCommand {
             EvalReport report;
             try (Recognizer recognizer = Recognizer.load(model.toConfig())) {
                 String modelName = model.toConfig().modelFile().toString();
-                report = new LibriSpeechEvaluator(recognizer).evaluate(utterances, modelName,
-                        model.describeDecoding(), r -> {
+                report = new LibriSpeechEvaluator(recognizer, streaming).evaluate(utterances, modelName,
+                        model.describeDecoding() + (streaming ? ", streaming" : ", offline"), r -> {
                             if (verbose) {
                                 System.err.printf("%s  WER %.1f%%%n  REF: %s%n  HYP: %s%n", r.id(),
                                         100 * r.wer().wer(), r.reference(), r.hypothesis());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.codaasr.ingest.AudioItem;
@@ -14,6 +15,7 @@ import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerStream;
 import org.codaasr.model.wer.WerCalculator;
 import org.codaasr.model.wer.WerResult;
 
@@ -21,9 +23,47 @@ import org.codaasr.model.wer.WerResult;
 public final class LibriSpeechEvaluator {
 
     private final Recognizer recognizer;
+    private final boolean streaming;
 
+    /** Offline evaluation: each utterance decoded whole, with full attention context. */
     public LibriSpeechEvaluator(Recognizer recognizer) {
+        this(recognizer, false);
+    }
+
+    /**
+     * @param streaming decode each utterance as a live stream (100 ms chunks, chunked encoder windows, endpointing),
+     *     exactly as the Kafka Streams pipeline does, and score the stream's finals joined
+     */
+    public LibriSpeechEvaluator(Recognizer recognizer, boolean streaming) {
         this.recognizer = recognizer;
+        this.streaming = streaming;
+    }
+
+    private String transcribe(AudioData audio) {
+        if (!streaming) {
+            return recognizer.transcribe(audio).text();
+        }
+        RecognizerStream stream = recognizer.createStream();
+        List<String> finals = new ArrayList<>();
+        float[] s = audio.samples();
+        int step = audio.sampleRate() / 10;
+        for (int i = 0; i < s.length; i += step) {
+            stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + step)), audio.sampleRate());
+            recognizer.decode(stream);
+            drain(stream, finals);
+        }
+        stream.inputFinished();
+        recognizer.decode(stream);
+        drain(stream, finals);
+        return String.join(" ", finals);
+    }
+
+    private static void drain(RecognizerStream stream, List<String> finals) {
+        for (RecognitionResult r = stream.pollFinal(); r != null; r = stream.pollFinal()) {
+            if (!r.text().isBlank()) {
+                finals.add(r.text());
+            }
+        }
     }
 
     /** Evaluates every utterance; {@code progress} sees each result as it is scored. */
@@ -33,10 +73,10 @@ public final class LibriSpeechEvaluator {
         for (AudioItem u : utterances) {
             AudioData audio = AudioDecoder.load(u.audio(), 16000);
             long start = System.nanoTime();
-            RecognitionResult hyp = recognizer.transcribe(audio);
+            String hyp = transcribe(audio);
             double seconds = (System.nanoTime() - start) / 1e9;
-            WerResult wer = WerCalculator.compare(u.reference().orElse(""), hyp.text());
-            UtteranceResult r = new UtteranceResult(u.utteranceId(), u.speaker(), u.reference().orElse(""), hyp.text(), wer,
+            WerResult wer = WerCalculator.compare(u.reference().orElse(""), hyp);
+            UtteranceResult r = new UtteranceResult(u.utteranceId(), u.speaker(), u.reference().orElse(""), hyp, wer,
                     audio.durationSeconds(), seconds);
             results.add(r);
             progress.accept(r);
