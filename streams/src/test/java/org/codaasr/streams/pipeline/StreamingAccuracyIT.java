@@ -1,0 +1,94 @@
+package org.codaasr.streams.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.codaasr.ingest.AudioIngestor;
+import org.codaasr.ingest.AudioItem;
+import org.codaasr.ingest.AudioLoader;
+import org.codaasr.ingest.IngestConfig;
+import org.codaasr.ingest.LibriSpeechSource;
+import org.codaasr.messages.WerAggregate;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.codaasr.model.wer.WerCalculator;
+import org.codaasr.model.wer.WerResult;
+import org.codaasr.streams.PipelineMonitor;
+import org.codaasr.streams.StreamsApp;
+import org.codaasr.streams.StreamsAppConfig;
+import org.codaasr.streams.TopicSetup;
+import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With the shipped model: the WER of the streaming pipeline (chunked encoder windows, endpointing, Kafka) on real dev
+ * utterances stays within 2 absolute points of offline full-context decoding of the same files.
+ */
+class StreamingAccuracyIT {
+
+    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final int UTTERANCES = 12;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void pipelineWerIsWithinTwoPointsOfOfflineDecoding() throws Exception {
+        RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(
+                Path.of("asr-model/models/conformer-ctc-small"));
+        assumeTrue(Files.isRegularFile(rc.modelFile()), "shipped model missing");
+        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        List<AudioItem> items = LibriSpeechSource.items(DEV).stream()
+                .filter(i -> i.utteranceId().endsWith("0") || i.utteranceId().endsWith("5")
+                        || i.utteranceId().endsWith("7"))
+                .limit(UTTERANCES).toList();
+        try (Recognizer recognizer = Recognizer.load(rc);
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            WerResult offline = WerResult.empty();
+            for (AudioItem item : items) {
+                String hyp = recognizer.transcribe(AudioDecoder.load(item.audio(), 16000)).text();
+                offline = offline.plus(WerCalculator.compare(item.referenceText(), hyp));
+            }
+            String servers = broker.bootstrapServers();
+            TopicSetup.ensure(servers, 4, (short) 1);
+            StreamsAppConfig d = StreamsAppConfig.defaults();
+            StreamsAppConfig config = new StreamsAppConfig("accuracy", servers, stateDir, 2,
+                    d.partialIntervalSeconds(), d.reorderWindow(), 60_000, d.maxBatch(), "accuracy", "shipped");
+            try (StreamsApp app = StreamsApp.start(config, recognizer);
+                    PipelineMonitor monitor = PipelineMonitor.start(servers, e -> {})) {
+                assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
+                try (AudioIngestor ingestor = AudioIngestor.toKafka(
+                        IngestConfig.defaults().withBootstrapServers(servers).withConcurrency(6),
+                        AudioLoader.decoder())) {
+                    ingestor.ingest(items);
+                }
+                assertTrue(monitor.awaitCompleted(items.size(), items.size(), Duration.ofSeconds(300)));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                WerAggregate run = null;
+                while (System.nanoTime() < deadline) {
+                    run = monitor.aggregates().get("run:accuracy");
+                    if (run != null && run.utterances() == items.size()) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                assertEquals(items.size(), run.utterances());
+                double offlineWer = 100.0 * offline.wer();
+                double gap = run.wer() - offlineWer;
+                System.out.printf("streaming pipeline WER %.2f%%, offline WER %.2f%%, gap %+.2f points "
+                        + "(%d utterances, %d words)%n", run.wer(), offlineWer, gap, items.size(),
+                        offline.referenceWords());
+                assertEquals(offline.referenceWords(), run.referenceWords());
+                assertTrue(Math.abs(gap) <= 2.0, String.format("streaming %.2f vs offline %.2f", run.wer(),
+                        offlineWer));
+            }
+        }
+    }
+}
