@@ -47,8 +47,11 @@ public final class PipelineMonitor implements AutoCloseable {
     private final Map<String, WerRecord> wer = new ConcurrentHashMap<>();
     private final Map<String, WerAggregate> aggregates = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
-    private final List<Long> finalLatencies = Collections.synchronizedList(new ArrayList<>());
-    private final List<Long> partialLatencies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Latency> finalLatencies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Latency> partialLatencies = Collections.synchronizedList(new ArrayList<>());
+
+    /** The latency of one result of one stream. */
+    private record Latency(String streamId, long millis) {}
 
     private PipelineMonitor(String bootstrapServers, Consumer<Event> listener) {
         Properties p = new Properties();
@@ -97,9 +100,9 @@ public final class PipelineMonitor implements AutoCloseable {
                 if (t.streamComplete()) {
                     completed.put(t.streamId(), t);
                 } else if (t.isFinal()) {
-                    finalLatencies.add(t.latencyMs());
+                    finalLatencies.add(new Latency(t.streamId(), observedLatency(t)));
                 } else {
-                    partialLatencies.add(t.latencyMs());
+                    partialLatencies.add(new Latency(t.streamId(), observedLatency(t)));
                 }
                 return new TranscriptEvent(t);
             }
@@ -122,6 +125,16 @@ public final class PipelineMonitor implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /**
+     * Latency as a consumer sees it: from the capture of the newest audio the result covers to the moment the
+     * committed result reached this monitor (so it includes the transaction commit interval), not just to its
+     * emission inside the processor.
+     */
+    private static long observedLatency(Transcript t) {
+        long capturedAt = t.createdAtMs() - t.latencyMs();
+        return Math.max(0, System.currentTimeMillis() - capturedAt);
     }
 
     /** Waits until {@code streams} streams are complete and scored, or the timeout passes. */
@@ -154,15 +167,27 @@ public final class PipelineMonitor implements AutoCloseable {
         }
     }
 
+    /** Latencies of every final result (not the stream-complete records), in arrival order. */
     public List<Long> finalLatencies() {
-        synchronized (finalLatencies) {
-            return List.copyOf(finalLatencies);
-        }
+        return finalLatencies(id -> true);
+    }
+
+    /** Latencies of the finals of the streams {@code streams} accepts, in arrival order. */
+    public List<Long> finalLatencies(java.util.function.Predicate<String> streams) {
+        return select(finalLatencies, streams);
     }
 
     public List<Long> partialLatencies() {
-        synchronized (partialLatencies) {
-            return List.copyOf(partialLatencies);
+        return partialLatencies(id -> true);
+    }
+
+    public List<Long> partialLatencies(java.util.function.Predicate<String> streams) {
+        return select(partialLatencies, streams);
+    }
+
+    private static List<Long> select(List<Latency> from, java.util.function.Predicate<String> streams) {
+        synchronized (from) {
+            return from.stream().filter(l -> streams.test(l.streamId())).map(Latency::millis).toList();
         }
     }
 

@@ -167,7 +167,8 @@ public final class PipelineBenchmark {
             }
             double wall = (System.nanoTime() - start) / 1e9;
             return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall),
-                    countCompleted(monitor, ids), monitor.finalLatencies(), monitor.partialLatencies());
+                    countCompleted(monitor, ids), monitor.finalLatencies(ids::contains),
+                    monitor.partialLatencies(ids::contains));
         }
     }
 

@@ -138,7 +138,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             states.put(id, state);
             return;
         }
-        state = apply(record, id, state, chunk, now);
+        state = apply(record, id, state, chunk, record.value(), now);
         state = drainInOrder(record, id, state, now);
         states.put(id, state);
         if (dirty.size() >= config.maxBatch() || chunk.endOfStream()) {
@@ -146,8 +146,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         }
     }
 
+    /** Applies the next in-order chunk; {@code raw} is its serialized form to journal, null if already there. */
     private StreamState apply(Record<String, byte[]> record, String id, StreamState state, AudioChunk chunk,
-            long now) {
+            byte[] raw, long now) {
         if (chunk.sampleRate() != state.sampleRate()) {
             deadLetter(record, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
                     + chunk.sampleRate() + " Hz at chunk " + chunk.sequence() + " of stream '" + id
@@ -155,8 +156,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             journal.delete(journalKey(id, chunk.sequence()));
             return state.withNextSequence(chunk.sequence() + 1);
         }
-        journal.put(journalKey(id, chunk.sequence()), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO,
-                chunk));
+        if (raw != null) {
+            journal.put(journalKey(id, chunk.sequence()), raw);
+        }
         RecognizerStream stream = stream(id, state);
         stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
         if (chunk.endOfStream()) {
@@ -176,7 +178,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 return state;
             }
             AudioChunk next = chunkDeserializer.deserialize(Topics.AUDIO, waiting);
-            state = apply(record, id, state, next, now);
+            state = apply(record, id, state, next, null, now);
             if (next.endOfStream()) {
                 return state;
             }
