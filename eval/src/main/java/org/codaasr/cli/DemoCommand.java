@@ -20,6 +20,7 @@ import org.codaasr.streams.StreamsApp;
 import org.codaasr.streams.StreamsAppConfig;
 import org.codaasr.streams.TopicSetup;
 import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
+import org.codaasr.streams.web.LiveView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,11 +65,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "print partial results (default: on)")
     boolean partials;
 
-    @Option(names = "--keep-running", description = "keep the pipeline (and the live web view) up after the replay")
+    @Option(names = "--keep-running",
+            description = "serve the live web view and keep the pipeline up after the replay (Ctrl-C to stop)")
     boolean keepRunning;
+
+    @Option(names = "--web-port", defaultValue = "8080", description = "live web view port with --keep-running")
+    int webPort;
 
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for all results")
     int timeoutSeconds;
+
+    /** Released once everything is closed, so a Ctrl-C shutdown hook can wait for a clean stop. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -102,6 +110,10 @@ public final class DemoCommand implements Callable<Integer> {
                         recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
                         recognizer.modelInfo().codaR(), items.size(), concurrency,
                         realtime ? "real-time pacing" : "as fast as possible");
+                LiveView web = keepRunning ? LiveView.start(servers, webPort) : null;
+                if (web != null) {
+                    System.out.println("live view: " + web.uri());
+                }
                 IngestConfig ingestConfig = IngestConfig.defaults().withBootstrapServers(servers)
                         .withRealtime(realtime).withConcurrency(concurrency);
                 long start = System.nanoTime();
@@ -113,9 +125,22 @@ public final class DemoCommand implements Callable<Integer> {
                         Duration.ofSeconds(timeoutSeconds));
                 double wall = (System.nanoTime() - start) / 1e9;
                 printSummary(monitor, sent, wall, done, runId);
-                if (keepRunning) {
-                    System.out.println("pipeline still running on " + servers + "; Ctrl-C to stop");
-                    new CountDownLatch(1).await();
+                if (web != null) {
+                    System.out.println("pipeline still running on " + servers + ", live view at " + web.uri()
+                            + "; send more audio with: ./asr ingest --bootstrap-servers " + servers
+                            + " FILE...   (Ctrl-C to stop)");
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        stop.countDown();
+                        try {
+                            closed.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "asr-demo-shutdown"));
+                    try (web) {
+                        stop.await();
+                    }
                 }
                 return done ? 0 : 1;
             }
@@ -123,6 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
+            closed.countDown();
         }
     }
 
