@@ -32,6 +32,8 @@ class AdaptiveRoutingTopologyTest {
     static final Path DEV_FLAC = Path.of(
             "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
 
+    static final long T0 = 1_800_000_000_000L;
+
     @TempDir
     Path stateDir;
 
@@ -45,21 +47,22 @@ class AdaptiveRoutingTopologyTest {
         StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir);
         try (Recognizer recognizer = Recognizer.load(rc);
                 TopologyTestDriver driver = new TopologyTestDriver(RecognitionTopology.build(config, recognizer),
-                        config.toProperties())) {
+                        config.toProperties(), java.time.Instant.ofEpochMilli(T0))) {
             TestInputTopic<String, byte[]> audio = driver.createInputTopic(Topics.AUDIO, Serdes.String().serializer(),
                     Serdes.ByteArray().serializer());
             TestOutputTopic<String, Transcript> out = driver.createOutputTopic(Topics.TRANSCRIPTS,
                     Serdes.String().deserializer(), AsrSerdes.transcript().deserializer());
-            long now = System.currentTimeMillis();
-            // "late" was captured a minute ago: the pipeline is far behind on it; "punctual" is live
-            List<AudioChunk> late = new AudioChunker(250).split("late", "late", head, 16000, now - 60_000);
-            List<AudioChunk> punctual = new AudioChunker(250).split("punctual", "punctual", head, 16000, now - 4_000);
+            // "punctual" chunks arrive as their audio is captured (the test clock advances with the audio);
+            // "late" audio was captured a minute earlier: the pipeline is far behind on that stream
+            List<AudioChunk> late = new AudioChunker(250).split("late", "late", head, 16000, T0 - 60_000);
+            List<AudioChunk> punctual = new AudioChunker(250).split("punctual", "punctual", head, 16000, T0);
             for (int i = 0; i < late.size(); i++) {
+                driver.advanceWallClockTime(Duration.ofMillis(250));
                 for (AudioChunk c : List.of(late.get(i), punctual.get(i))) {
                     audio.pipeInput(c.streamId(), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, c));
                 }
-                driver.advanceWallClockTime(Duration.ofMillis(25));
             }
+            driver.advanceWallClockTime(Duration.ofMillis(250));
             List<Transcript> complete = out.readValuesToList().stream().filter(Transcript::streamComplete).toList();
             assertEquals(2, complete.size());
             for (Transcript t : complete) {
