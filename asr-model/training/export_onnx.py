@@ -234,7 +234,7 @@ def main():
     net.eval()
     dev = load_dev(a, limit=a.dev_limit or (4 if a.tiny_random else 0))
     padded_diff = padded_batch_check(net, dev)
-    dev_wer = dev_wer_int8 = None
+    dev_wer = dev_wer_int8 = dev_wer_chunk = None
     if not a.skip_eval and not a.tiny_random:
         import train
         dev_wer, hyps = train.evaluate(net, dev, torch.device("cpu"), None)
@@ -242,6 +242,10 @@ def main():
             for i, h in zip(dev.ids, hyps):
                 f.write(f"{i}\t{h}\n")
         print(f"dev WER (greedy, {len(dev)} utts): {dev_wer:.2f}%")
+        dev_wer_chunk, _ = train.evaluate(net, dev, torch.device("cpu"), None, chunk=RECOMMENDED_CHUNK_OUT,
+                                          left_chunks=RECOMMENDED_LEFT_CHUNKS)
+        print(f"dev WER with chunk attention ({RECOMMENDED_CHUNK_OUT} out frames, {RECOMMENDED_LEFT_CHUNKS} left "
+              f"chunks): {dev_wer_chunk:.2f}%")
         if a.int8:
             dev_wer_int8, _ = train.evaluate(int8_simulated_net(net), dev, torch.device("cpu"), None)
             print(f"dev WER of the simulated int8 model: {dev_wer_int8:.2f}%")
@@ -315,6 +319,8 @@ def main():
                      "dynamic_chunk": train_args.get("dynamic_chunk"), "specaug": train_args.get("specaug")},
         "dev": {"set": "LibriSpeech test-other sample (50 utts, 1044 words)", "utterances": len(dev),
                 "wer_greedy_percent": None if dev_wer is None else round(dev_wer, 2),
+                "wer_greedy_chunk_percent": None if dev_wer_chunk is None else round(dev_wer_chunk, 2),
+                "chunk_setting": f"chunk {RECOMMENDED_CHUNK_OUT} output frames, {RECOMMENDED_LEFT_CHUNKS} left chunks",
                 "wer_greedy_int8_simulated_percent": None if dev_wer_int8 is None else round(dev_wer_int8, 2)},
         "features": {"type": "kaldi fbank", "num_mel_bins": 80, "frame_length_ms": 25, "frame_shift_ms": 10,
                      "dither": 0.0, "energy_floor": 0.0, "input_scale": "waveform in [-1,1] * 32768",
@@ -350,6 +356,7 @@ Conformer-CTC acoustic model of CoDA-ASR. Source: `{c['source']}`. Version `{c['
   peak LR {t['peak_lr']}, SpecAugment {t['specaug']}, dynamic chunk training {t['dynamic_chunk']}.
 * Dev (LibriSpeech test-other sample, {c['dev']['utterances']} utts): greedy CTC WER
   **{'n/a' if wer is None else f'{wer:.2f} %'}** (full attention, torch fp32; hypotheses in dev-hyps.tsv if written);
+  chunked attention ({c['dev']['chunk_setting']}): {c['dev']['wer_greedy_chunk_percent']} %;
   int8 graph simulated in torch: {c['dev']['wer_greedy_int8_simulated_percent'] if c['dev']['wer_greedy_int8_simulated_percent'] is not None else 'n/a'} %.
 
 ## Training data (hours)
