@@ -342,6 +342,7 @@ def main():
 
 def render_card(c, cfg, rf, stride):
     t = c["training"]
+    na = lambda v: "n/a" if v is None else v  # noqa: E731
     hours = "\n".join(f"| {k} | {v:.3f} |" for k, v in t["hours_by_source"].items()) or "| (none: untrained) | 0 |"
     wer = c["dev"]["wer_greedy_percent"]
     return f"""# {c['name']}
@@ -352,12 +353,12 @@ Conformer-CTC acoustic model of CoDA-ASR. Source: `{c['source']}`. Version `{c['
 * Parameters: {c['parameters']:,}; d_model {cfg.d_model}, {cfg.heads} heads, FFN {cfg.ff}, {cfg.layers} layers,
   causal depthwise conv kernel {cfg.kernel}, Conv2d subsampling {cfg.subsampling}x ({cfg.subsampling_channels} channels),
   rotary positions, dropout {cfg.dropout}.
-* Training: {t['steps']} steps, {t['epochs']} epochs, batches of <= {t['max_frames_per_batch']} padded fbank frames,
-  peak LR {t['peak_lr']}, SpecAugment {t['specaug']}, dynamic chunk training {t['dynamic_chunk']}.
+* Training: {t['steps']} steps, {t['epochs']} epochs, batches of <= {na(t['max_frames_per_batch'])} padded fbank
+  frames, peak LR {na(t['peak_lr'])}, SpecAugment {na(t['specaug'])}, dynamic chunk training {na(t['dynamic_chunk'])}.
 * Dev (LibriSpeech test-other sample, {c['dev']['utterances']} utts): greedy CTC WER
   **{'n/a' if wer is None else f'{wer:.2f} %'}** (full attention, torch fp32; hypotheses in dev-hyps.tsv if written);
-  chunked attention ({c['dev']['chunk_setting']}): {c['dev']['wer_greedy_chunk_percent']} %;
-  int8 graph simulated in torch: {c['dev']['wer_greedy_int8_simulated_percent'] if c['dev']['wer_greedy_int8_simulated_percent'] is not None else 'n/a'} %.
+  chunked attention ({c['dev']['chunk_setting']}): {na(c['dev']['wer_greedy_chunk_percent'])} %;
+  int8 graph simulated in torch: {na(c['dev']['wer_greedy_int8_simulated_percent'])} %.
 
 ## Training data (hours)
 
