@@ -63,5 +63,12 @@ if [[ $STAGES == *train* ]]; then
   "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$RUN_DIR" "${TRAIN_ARGS[@]}" "$@"
 fi
 if [[ $STAGES == *export* ]]; then
-  "$PY" "$HERE/export_onnx.py" --run-dir "$RUN_DIR" --which best --data "$DATA" --out "$REPO/asr-model/models/$NAME" --int8
+  "$PY" "$HERE/export_onnx.py" --run-dir "$RUN_DIR" --which best --data "$DATA" --out "$REPO/asr-model/models/$NAME" --int8 \
+    || echo "export failed (is the onnx package installed?): copy $RUN_DIR/checkpoints/best.pt back and export elsewhere"
+fi
+# On a lent GPU machine, hand the results back through $OUT (model-only checkpoint, logs, exported model).
+if [ -n "${OUT:-}" ] && [ -d "$OUT" ]; then
+  mkdir -p "$OUT/run" && cp "$RUN_DIR"/*.log "$RUN_DIR"/*.tsv "$RUN_DIR"/config.json "$OUT/run/" 2>/dev/null || true
+  cp "$RUN_DIR/checkpoints/best-model.pt" "$OUT/run/" 2>/dev/null || true
+  [ -d "$REPO/asr-model/models/$NAME" ] && cp -r "$REPO/asr-model/models/$NAME" "$OUT/" || true
 fi

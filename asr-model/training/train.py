@@ -137,6 +137,9 @@ def save_checkpoint(run_dir, state, keep, wer=None):
     if wer is not None and wer <= state.get("best_wer", float("inf")):
         shutil.copyfile(path, os.path.join(ck, "best.pt.tmp"))
         os.replace(os.path.join(ck, "best.pt.tmp"), os.path.join(ck, "best.pt"))
+        slim = {k: v for k, v in state.items() if k not in ("optimizer", "rng")}  # for export / hand-back
+        torch.save(slim, os.path.join(ck, "best-model.pt.tmp"))
+        os.replace(os.path.join(ck, "best-model.pt.tmp"), os.path.join(ck, "best-model.pt"))
     for old in sorted(glob.glob(os.path.join(ck, "ckpt-*.pt")))[:-keep]:
         os.remove(old)
     return path
