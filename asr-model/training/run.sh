@@ -3,7 +3,7 @@
 #   run.sh --cpu [--run-dir DIR] [--name NAME] [-- extra train.py args]
 #   run.sh --gpu [--run-dir DIR] [--name NAME] [-- extra train.py args]
 # CPU profile: 2.1M-param model sized for ~2 contended cores and ~2 h. GPU profile: bigger model, bf16 autocast,
-# big batches, cosine LR over a wall-time budget (--max-minutes, default 8 here) because device time is scarce.
+# big batches, cosine LR over a wall-time budget (--max-minutes 6 here, so prepare + train + export fit one 10-minute device call) because device time is scarce.
 # Without ../shared/data the compact carry/ (make_carry.sh) is used as the data source.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -53,7 +53,7 @@ if [ $PROFILE = cpu ]; then
 else
   TRAIN_ARGS=(--d-model 256 --heads 4 --layers 10 --ff 1024 --subsampling-channels 128 --max-frames 60000
               --steps 6000 --warmup 400 --lr 2e-3 --dropout 0.1 --ckpt-every 250 --ckpt-minutes 3
-              --max-minutes 8 --time-schedule --log-every 25)
+              --max-minutes 6 --time-schedule --log-every 25)
 fi
 mkdir -p "$RUN_DIR"
 if [[ $STAGES == *prepare* ]]; then
