@@ -234,14 +234,15 @@ def main():
     net.eval()
     dev = load_dev(a, limit=a.dev_limit or (4 if a.tiny_random else 0))
     padded_diff = padded_batch_check(net, dev)
-    dev_wer = dev_wer_int8 = dev_wer_chunk = None
+    dev_wer = dev_wer_int8 = dev_wer_chunk = dev_cer = None
     if not a.skip_eval and not a.tiny_random:
         import train
         dev_wer, hyps = train.evaluate(net, dev, torch.device("cpu"), None)
         with open(os.path.join(a.out, "dev-hyps.tsv"), "w") as f:
             for i, h in zip(dev.ids, hyps):
                 f.write(f"{i}\t{h}\n")
-        print(f"dev WER (greedy, {len(dev)} utts): {dev_wer:.2f}%")
+        dev_cer = tokens.cer(dev.texts, hyps)
+        print(f"dev WER (greedy, {len(dev)} utts): {dev_wer:.2f}%, CER {dev_cer:.2f}%")
         dev_wer_chunk, _ = train.evaluate(net, dev, torch.device("cpu"), None, chunk=RECOMMENDED_CHUNK_OUT,
                                           left_chunks=RECOMMENDED_LEFT_CHUNKS)
         print(f"dev WER with chunk attention ({RECOMMENDED_CHUNK_OUT} out frames, {RECOMMENDED_LEFT_CHUNKS} left "
@@ -319,6 +320,7 @@ def main():
                      "dynamic_chunk": train_args.get("dynamic_chunk"), "specaug": train_args.get("specaug")},
         "dev": {"set": "LibriSpeech test-other sample (50 utts, 1044 words)", "utterances": len(dev),
                 "wer_greedy_percent": None if dev_wer is None else round(dev_wer, 2),
+                "cer_greedy_percent": None if dev_cer is None else round(dev_cer, 2),
                 "wer_greedy_chunk_percent": None if dev_wer_chunk is None else round(dev_wer_chunk, 2),
                 "chunk_setting": f"chunk {RECOMMENDED_CHUNK_OUT} output frames, {RECOMMENDED_LEFT_CHUNKS} left chunks",
                 "wer_greedy_int8_simulated_percent": None if dev_wer_int8 is None else round(dev_wer_int8, 2)},
@@ -356,7 +358,8 @@ Conformer-CTC acoustic model of CoDA-ASR. Source: `{c['source']}`. Version `{c['
 * Training: {t['steps']} steps, {t['epochs']} epochs, batches of <= {na(t['max_frames_per_batch'])} padded fbank
   frames, peak LR {na(t['peak_lr'])}, SpecAugment {na(t['specaug'])}, dynamic chunk training {na(t['dynamic_chunk'])}.
 * Dev (LibriSpeech test-other sample, {c['dev']['utterances']} utts): greedy CTC WER
-  **{'n/a' if wer is None else f'{wer:.2f} %'}** (full attention, torch fp32; hypotheses in dev-hyps.tsv if written);
+  **{'n/a' if wer is None else f'{wer:.2f} %'}**, CER {na(c['dev']['cer_greedy_percent'])} % (full attention, torch fp32;
+  hypotheses in dev-hyps.tsv if written);
   chunked attention ({c['dev']['chunk_setting']}): {na(c['dev']['wer_greedy_chunk_percent'])} %;
   int8 graph simulated in torch: {na(c['dev']['wer_greedy_int8_simulated_percent'])} %.
 
