@@ -44,14 +44,15 @@ def main():
     dev = export_onnx.load_dev(a, limit=a.dev_limit)
     wer, hyps = train.evaluate(net, dev, device, None, chunk=a.chunk, left_chunks=a.left_chunks)
     _, errs, words = tokens.wer(dev.texts, hyps)
-    print(f"{ck}: step {state['step']}  dev WER {wer:.2f}% ({errs}/{words}), {len(dev)} utts, "
+    c = tokens.cer(dev.texts, hyps)
+    print(f"{ck}: step {state['step']}  dev WER {wer:.2f}% ({errs}/{words}), CER {c:.2f}%, {len(dev)} utts, "
           f"chunk {a.chunk} left {a.left_chunks}")
     if a.out:
         with open(a.out, "w", encoding="utf-8") as f:
             for i, r, h in zip(dev.ids, dev.texts, hyps):
                 f.write(f"{i}\t{r}\t{h}\n")
         with open(a.out + ".json", "w") as f:
-            json.dump({"checkpoint": ck, "step": state["step"], "wer": wer, "errors": errs, "words": words,
+            json.dump({"checkpoint": ck, "step": state["step"], "wer": wer, "cer": c, "errors": errs, "words": words,
                        "utterances": len(dev), "chunk": a.chunk, "left_chunks": a.left_chunks}, f, indent=1)
 
 

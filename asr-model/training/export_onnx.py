@@ -118,6 +118,36 @@ def write_reference_io(net, dev, path, frames=(40, 29)):
                    "log_prob_lengths": ol.tolist(), "log_probs": r(lp)}, f, separators=(",", ":"))
 
 
+class _FakeQuantLinear(torch.nn.Module):
+    """Emulates the int8 graph written by quantize_dynamic_int8 in float: ONNX DynamicQuantizeLinear on the input
+    (uint8, per tensor, range includes 0, round half to even) times symmetric per-tensor int8 weights."""
+
+    def __init__(self, lin):
+        super().__init__()
+        scale = max(float(lin.weight.abs().max()) / 127.0, 1e-12)
+        self.w = torch.clamp(torch.round(lin.weight / scale), -127, 127) * scale
+        self.b = lin.bias
+
+    def forward(self, x):
+        lo, hi = torch.clamp(x.min(), max=0.0), torch.clamp(x.max(), min=0.0)
+        s = (hi - lo) / 255.0
+        if float(s) == 0.0:
+            return torch.nn.functional.linear(x, self.w, self.b)
+        zp = torch.clamp(torch.round(-lo / s), 0, 255)
+        xq = (torch.clamp(torch.round(x / s) + zp, 0, 255) - zp) * s
+        return torch.nn.functional.linear(xq, self.w, self.b)
+
+
+def int8_simulated_net(net):
+    import copy
+    q = copy.deepcopy(net)
+    for name, mod in list(q.named_modules()):
+        for cname, child in list(mod.named_children()):
+            if isinstance(child, torch.nn.Linear):
+                setattr(mod, cname, _FakeQuantLinear(child))
+    return q.eval()
+
+
 def quantize_dynamic_int8(src_path, dst_path):
     """Hand-written dynamic int8 quantization (ORT's python quantizer is not installable here): every MatMul with a
     2-D float initializer as its second input becomes DynamicQuantizeLinear(A) -> MatMulInteger(A_u8, W_s8) ->
@@ -204,14 +234,22 @@ def main():
     net.eval()
     dev = load_dev(a, limit=a.dev_limit or (4 if a.tiny_random else 0))
     padded_diff = padded_batch_check(net, dev)
-    dev_wer = None
+    dev_wer = dev_wer_int8 = dev_wer_chunk = dev_cer = None
     if not a.skip_eval and not a.tiny_random:
         import train
         dev_wer, hyps = train.evaluate(net, dev, torch.device("cpu"), None)
         with open(os.path.join(a.out, "dev-hyps.tsv"), "w") as f:
             for i, h in zip(dev.ids, hyps):
                 f.write(f"{i}\t{h}\n")
-        print(f"dev WER (greedy, {len(dev)} utts): {dev_wer:.2f}%")
+        dev_cer = tokens.cer(dev.texts, hyps)
+        print(f"dev WER (greedy, {len(dev)} utts): {dev_wer:.2f}%, CER {dev_cer:.2f}%")
+        dev_wer_chunk, _ = train.evaluate(net, dev, torch.device("cpu"), None, chunk=RECOMMENDED_CHUNK_OUT,
+                                          left_chunks=RECOMMENDED_LEFT_CHUNKS)
+        print(f"dev WER with chunk attention ({RECOMMENDED_CHUNK_OUT} out frames, {RECOMMENDED_LEFT_CHUNKS} left "
+              f"chunks): {dev_wer_chunk:.2f}%")
+        if a.int8:
+            dev_wer_int8, _ = train.evaluate(int8_simulated_net(net), dev, torch.device("cpu"), None)
+            print(f"dev WER of the simulated int8 model: {dev_wer_int8:.2f}%")
 
     wrapper = OnnxWrapper(net).eval()
     x, lens, _, _ = data.collate(dev, [0, 1] if len(dev) > 1 else [0, 0])
@@ -281,7 +319,11 @@ def main():
                      "max_frames_per_batch": train_args.get("max_frames"), "peak_lr": train_args.get("lr"),
                      "dynamic_chunk": train_args.get("dynamic_chunk"), "specaug": train_args.get("specaug")},
         "dev": {"set": "LibriSpeech test-other sample (50 utts, 1044 words)", "utterances": len(dev),
-                "wer_greedy_percent": None if dev_wer is None else round(dev_wer, 2)},
+                "wer_greedy_percent": None if dev_wer is None else round(dev_wer, 2),
+                "cer_greedy_percent": None if dev_cer is None else round(dev_cer, 2),
+                "wer_greedy_chunk_percent": None if dev_wer_chunk is None else round(dev_wer_chunk, 2),
+                "chunk_setting": f"chunk {RECOMMENDED_CHUNK_OUT} output frames, {RECOMMENDED_LEFT_CHUNKS} left chunks",
+                "wer_greedy_int8_simulated_percent": None if dev_wer_int8 is None else round(dev_wer_int8, 2)},
         "features": {"type": "kaldi fbank", "num_mel_bins": 80, "frame_length_ms": 25, "frame_shift_ms": 10,
                      "dither": 0.0, "energy_floor": 0.0, "input_scale": "waveform in [-1,1] * 32768",
                      "sample_rate": 16000, "cmvn": "global mean/std, inside the graph"},
@@ -302,6 +344,7 @@ def main():
 
 def render_card(c, cfg, rf, stride):
     t = c["training"]
+    na = lambda v: "n/a" if v is None else v  # noqa: E731
     hours = "\n".join(f"| {k} | {v:.3f} |" for k, v in t["hours_by_source"].items()) or "| (none: untrained) | 0 |"
     wer = c["dev"]["wer_greedy_percent"]
     return f"""# {c['name']}
@@ -312,10 +355,13 @@ Conformer-CTC acoustic model of CoDA-ASR. Source: `{c['source']}`. Version `{c['
 * Parameters: {c['parameters']:,}; d_model {cfg.d_model}, {cfg.heads} heads, FFN {cfg.ff}, {cfg.layers} layers,
   causal depthwise conv kernel {cfg.kernel}, Conv2d subsampling {cfg.subsampling}x ({cfg.subsampling_channels} channels),
   rotary positions, dropout {cfg.dropout}.
-* Training: {t['steps']} steps, {t['epochs']} epochs, batches of <= {t['max_frames_per_batch']} padded fbank frames,
-  peak LR {t['peak_lr']}, SpecAugment {t['specaug']}, dynamic chunk training {t['dynamic_chunk']}.
+* Training: {t['steps']} steps, {t['epochs']} epochs, batches of <= {na(t['max_frames_per_batch'])} padded fbank
+  frames, peak LR {na(t['peak_lr'])}, SpecAugment {na(t['specaug'])}, dynamic chunk training {na(t['dynamic_chunk'])}.
 * Dev (LibriSpeech test-other sample, {c['dev']['utterances']} utts): greedy CTC WER
-  **{'n/a' if wer is None else f'{wer:.2f} %'}** (full attention, torch fp32; hypotheses in dev-hyps.tsv if written).
+  **{'n/a' if wer is None else f'{wer:.2f} %'}**, CER {na(c['dev']['cer_greedy_percent'])} % (full attention, torch fp32;
+  hypotheses in dev-hyps.tsv if written);
+  chunked attention ({c['dev']['chunk_setting']}): {na(c['dev']['wer_greedy_chunk_percent'])} %;
+  int8 graph simulated in torch: {na(c['dev']['wer_greedy_int8_simulated_percent'])} %.
 
 ## Training data (hours)
 

@@ -8,9 +8,15 @@ import shutil
 import subprocess
 import wave
 
+import math
+
 import numpy as np
 import torch
-import torchaudio
+
+try:
+    import torchaudio
+except Exception:  # pragma: no cover - only on machines without torchaudio
+    torchaudio = None
 
 SAMPLE_RATE = 16000
 NUM_MEL_BINS = 80
@@ -30,6 +36,8 @@ def fbank(wav: torch.Tensor) -> torch.Tensor:
     """80-dim Kaldi log-mel fbank of a mono 16 kHz float waveform in [-1, 1]. Returns [frames, 80] float32."""
     if wav.dim() == 1:
         wav = wav.unsqueeze(0)
+    if torchaudio is None or not hasattr(torchaudio, "compliance"):
+        return fbank_torch(wav[0])
     return torchaudio.compliance.kaldi.fbank(
         wav * 32768,
         num_mel_bins=NUM_MEL_BINS,
@@ -39,6 +47,37 @@ def fbank(wav: torch.Tensor) -> torch.Tensor:
         energy_floor=0.0,
         sample_frequency=SAMPLE_RATE,
     )
+
+
+def fbank_torch(wav: torch.Tensor) -> torch.Tensor:
+    """Plain-torch re-implementation of the exact fbank() configuration, used only where torchaudio (or its
+    compliance module) is missing, e.g. a future GPU image. Kaldi defaults: povey window, pre-emphasis 0.97,
+    DC removal, snip edges, 512-point FFT power spectrum, 80 triangular mel bins 20 Hz..8 kHz, log with float eps."""
+    x = wav.to(torch.float32) * 32768
+    n = x.numel()
+    m = num_frames(n)
+    if m == 0:
+        return torch.empty(0, NUM_MEL_BINS)
+    frames = x.as_strided((m, 400), (160, 1))
+    frames = frames - frames.mean(dim=1, keepdim=True)
+    prev = torch.cat([frames[:, :1], frames[:, :-1]], dim=1)
+    frames = frames - 0.97 * prev
+    frames = frames * torch.hann_window(400, periodic=False, dtype=torch.float32).pow(0.85)
+    frames = torch.nn.functional.pad(frames, (0, 112))
+    power = torch.fft.rfft(frames).abs().pow(2.0)
+
+    def mel(f):
+        return 1127.0 * (1.0 + f / 700.0).log()
+
+    mel_low, mel_high = 1127.0 * math.log(1.0 + 20.0 / 700.0), 1127.0 * math.log(1.0 + 8000.0 / 700.0)
+    delta = (mel_high - mel_low) / (NUM_MEL_BINS + 1)
+    b = torch.arange(NUM_MEL_BINS).unsqueeze(1)
+    left, center, right = mel_low + b * delta, mel_low + (b + 1.0) * delta, mel_low + (b + 2.0) * delta
+    fm = mel(16000 / 512 * torch.arange(256)).unsqueeze(0)
+    banks = torch.max(torch.zeros(1), torch.min((fm - left) / (center - left), (right - fm) / (right - center)))
+    banks = torch.nn.functional.pad(banks, (0, 1))
+    energies = torch.mm(power, banks.T)
+    return torch.max(energies, torch.tensor(torch.finfo(torch.float).eps)).log()
 
 
 def num_frames(num_samples: int) -> int:

@@ -134,12 +134,23 @@ def _extract(item):
         return uid, path, text, None, f"{path}: {type(e).__name__}: {e}"
 
 
+def write_manifest(shard, source, man_path):
+    os.makedirs(os.path.dirname(man_path), exist_ok=True)
+    with open(man_path, "w", encoding="utf-8") as f:
+        for i, uid in enumerate(shard["ids"]):
+            f.write(json.dumps({"id": uid, "audio": shard["audio"][i], "duration": round(shard["durations"][i], 3),
+                                "text": shard["texts"][i], "source": source}) + "\n")
+
+
 def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False):
     shard_path = os.path.join(out_dir, "shards", source + ".pt")
     man_path = os.path.join(out_dir, "manifests", source + ".jsonl")
     if os.path.exists(shard_path) and not force:
         print(f"[{source}] reusing {shard_path}")
-        return torch.load(shard_path)
+        shard = torch.load(shard_path)
+        if not os.path.exists(man_path):
+            write_manifest(shard, source, man_path)
+        return shard
     if not items:
         return None
     good = []
@@ -170,12 +181,8 @@ def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False)
             if n % 250 == 0:
                 print(f"[{source}] {n}/{len(good)} files, {time.time() - t0:.0f} s", flush=True)
     os.makedirs(os.path.dirname(shard_path), exist_ok=True)
-    os.makedirs(os.path.dirname(man_path), exist_ok=True)
     torch.save(shard, shard_path)
-    with open(man_path, "w", encoding="utf-8") as f:
-        for i, uid in enumerate(shard["ids"]):
-            f.write(json.dumps({"id": uid, "audio": shard["audio"][i], "duration": round(shard["durations"][i], 3),
-                                "text": shard["texts"][i], "source": source}) + "\n")
+    write_manifest(shard, source, man_path)
     hours = sum(shard["durations"]) / 3600
     print(f"[{source}] {len(shard['ids'])} utterances, {hours:.2f} h, {time.time() - t0:.0f} s")
     return shard

@@ -74,3 +74,10 @@ def wer(refs, hyps):
     errs = sum(edit_distance(r.split(), h.split()) for r, h in zip(refs, hyps))
     words = sum(len(r.split()) for r in refs)
     return 100.0 * errs / max(1, words), errs, words
+
+
+def cer(refs, hyps):
+    """Corpus character error rate in percent (spaces count as characters)."""
+    errs = sum(edit_distance(list(r), list(h)) for r, h in zip(refs, hyps))
+    chars = sum(len(r) for r in refs)
+    return 100.0 * errs / max(1, chars)
