@@ -105,7 +105,8 @@ public final class PipelineBenchmark {
 
     /** Sends every item as fast as possible through the pipeline and waits for all completions. */
     public Throughput pipeline(String servers, String runId) throws InterruptedException {
-        return runPipeline(servers, runId, items, settings.throughputStreams(), false).throughput();
+        // one stream thread: the same compute as the single-threaded direct path, so the ratio is the pipeline's cost
+        return runPipeline(servers, runId, items, settings.throughputStreams(), false, 1).throughput();
     }
 
     /** Runs {@code streams} concurrent real-time streams for about {@code realtimeSeconds}. */
@@ -118,7 +119,7 @@ public final class PipelineBenchmark {
             load.add(new AudioItem(base.utteranceId() + "~" + runId + "~" + i, base.speaker(), base.audio(),
                     base.referenceText()));
         }
-        Run run = runPipeline(servers, runId, load, streams, true);
+        Run run = runPipeline(servers, runId, load, streams, true, settings.streamThreads());
         List<Long> finals = run.finalLatencies();
         List<Long> partials = run.partialLatencies();
         int half = finals.size() / 2;
@@ -136,8 +137,8 @@ public final class PipelineBenchmark {
     private record Run(Throughput throughput, int completed, List<Long> finalLatencies,
             List<Long> partialLatencies) {}
 
-    private Run runPipeline(String servers, String runId, List<AudioItem> load, int concurrency, boolean realtime)
-            throws InterruptedException {
+    private Run runPipeline(String servers, String runId, List<AudioItem> load, int concurrency, boolean realtime,
+            int streamThreads) throws InterruptedException {
         Path state;
         try {
             state = Files.createTempDirectory("coda-asr-bench");
@@ -145,7 +146,7 @@ public final class PipelineBenchmark {
             throw new IllegalStateException("cannot create a temp state folder", e);
         }
         StreamsAppConfig d = StreamsAppConfig.defaults();
-        StreamsAppConfig config = new StreamsAppConfig("bench-" + runId, servers, state, settings.streamThreads(),
+        StreamsAppConfig config = new StreamsAppConfig("bench-" + runId, servers, state, streamThreads,
                 d.partialIntervalSeconds(), d.reorderWindow(), 60_000, d.maxBatch(), runId, "bench");
         try (StreamsApp app = StreamsApp.start(config, recognizer);
                 PipelineMonitor monitor = PipelineMonitor.start(servers, e -> {})) {
