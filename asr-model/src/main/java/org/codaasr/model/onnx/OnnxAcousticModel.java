@@ -159,14 +159,22 @@ public final class OnnxAcousticModel implements AcousticModel {
         if (vocab <= 0) {
             vocab = intMeta(meta, "vocab_size", -1);
         }
+        int subsampling = intMeta(meta, "subsampling_factor", 4);
+        int chunk = intMeta(meta, "chunk_frames", 16);
+        int left = intMeta(meta, "left_context_frames", 64);
+        if (meta.getOrDefault("streaming_frame_unit", "").startsWith("input")) {
+            // the recipe states its streaming recommendation in 10 ms input frames; ModelInfo uses output frames
+            chunk = Math.max(1, chunk / subsampling);
+            left = left / subsampling;
+        }
         return new ModelInfo(
                 meta.getOrDefault("model_type", "conformer-ctc"),
                 featureDim,
-                intMeta(meta, "subsampling_factor", 4),
+                subsampling,
                 vocab,
                 intMeta(meta, "coda_r", 0),
-                intMeta(meta, "chunk_frames", 16),
-                intMeta(meta, "left_context_frames", 64),
+                chunk,
+                left,
                 featuresInput,
                 lengthsInput,
                 logProbsOutput,
