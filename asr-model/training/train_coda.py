@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Train CoDA routers + parallel adapters (coda.py) on a FROZEN dense conformer-CTC checkpoint (train.py).
+
+Loss per batch = ctc_weight * CTC (labelled rows) + kd_weight * KL(teacher || student) summed over valid frames
+(every row, so unlabelled speech helps too), both divided by the batch size. Teacher = the frozen dense model on the
+same (SpecAugmented) features with the same attention mask; student = CoDA, which reuses the teacher's
+subsampling and first-layer outputs (the first layer is dense and its input has no trainable parameter before it). r is sampled per batch
+from --r-values, so ONE set of routers/adapters serves every r at run time (r = 1 trains the parallel-adapter
+baseline with the same parameters). Dynamic chunk masks as in train.py. LR: warmup, then cosine over
+max(step / --steps, elapsed / --max-minutes), so a time-limited run still ends at the low LR.
+
+Run dir: train.log, coda-latest.pt (+ coda-<step>.pt every --ckpt-every steps, last --keep kept).
+Resumes from coda-latest.pt unless --no-resume. Example:
+  train_coda.py --backbone runs/cpu1/checkpoints/best.pt --run-dir runs/coda1 --max-minutes 25 --threads 1
+"""
+import argparse
+import glob
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import coda as C  # noqa: E402  (imports the dense model.py)
+
+import data  # noqa: E402
+import tokens  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,ljspeech,fsdd,synthetic"
+UNLABELLED_DIR = os.path.join(REPO, "..", "shared", "data", "unlabelled", "librispeech-train-clean-100")
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backbone", required=True, help="dense checkpoint, or a run dir (newest checkpoints/*.pt)")
+    ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--sources", default=DEFAULT_SOURCES)
+    ap.add_argument("--limit", type=int, default=0, help="max utterances per shard (smoke tests)")
+    ap.add_argument("--unlabelled", type=int, default=0,
+                    help="add N unlabelled clips (fbank computed once, cached in the run dir; KL only)")
+    ap.add_argument("--unlabelled-dir", default=UNLABELLED_DIR)
+    # CoDA
+    ap.add_argument("--r-values", default="1,2,4,8", help="r sampled per batch (1 = parallel adapter)")
+    ap.add_argument("--adapter-dim", type=int, default=0, help="0: d_model // 4")
+    ap.add_argument("--dense-layers", type=int, default=1)
+    ap.add_argument("--adapter-dropout", type=float, default=0.1)
+    # loss / optimisation
+    ap.add_argument("--ctc-weight", type=float, default=1.0)
+    ap.add_argument("--kd-weight", type=float, default=1.0)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--min-lr-ratio", type=float, default=0.05)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=1e-2)
+    ap.add_argument("--clip", type=float, default=0.5)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--max-minutes", type=float, default=0)
+    ap.add_argument("--max-frames", type=int, default=12000, help="padded input frames per batch")
+    ap.add_argument("--max-utt-frames", type=int, default=2000)
+    ap.add_argument("--specaug", type=int, default=1)
+    ap.add_argument("--freq-mask", type=int, default=15)
+    ap.add_argument("--time-mask-ratio", type=float, default=0.05)
+    ap.add_argument("--dynamic-chunk", type=int, default=1)
+    ap.add_argument("--max-chunk", type=int, default=25)
+    # bookkeeping
+    ap.add_argument("--ckpt-every", type=int, default=100)
+    ap.add_argument("--keep", type=int, default=2)
+    ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=4321)
+    ap.add_argument("--no-resume", action="store_true")
+    return ap.parse_args(argv)
+
+
+def resolve_backbone(path):
+    if os.path.isdir(path):
+        cks = glob.glob(os.path.join(path, "checkpoints", "*.pt")) or glob.glob(os.path.join(path, "*.pt"))
+        if not cks:
+            sys.exit(f"no *.pt checkpoint under {path}")
+        return max(cks, key=os.path.getmtime)
+    return path
+
+
+def lr_at(step, elapsed_min, a):
+    if step < a.warmup:
+        return a.lr * (step + 1) / a.warmup
+    p = (step - a.warmup) / max(1, a.steps - a.warmup)
+    if a.max_minutes:
+        p = max(p, elapsed_min / a.max_minutes)
+    p = min(1.0, p)
+    return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+def spec_augment(x, lens, mean, a, gen):
+    """Same scheme as train.py: 2 frequency masks (<= F bins), 2 time masks (<= ratio * length), CMVN-mean fill."""
+    b, t, f = x.shape
+    for i in range(b):
+        n = int(lens[i])
+        for _ in range(2):
+            w = int(torch.randint(0, a.freq_mask + 1, (1,), generator=gen))
+            s = int(torch.randint(0, max(1, f - w), (1,), generator=gen))
+            x[i, :n, s:s + w] = mean[s:s + w]
+        tmax = max(1, int(a.time_mask_ratio * n))
+        for _ in range(2):
+            w = int(torch.randint(0, tmax + 1, (1,), generator=gen))
+            s = int(torch.randint(0, max(1, n - w), (1,), generator=gen))
+            x[i, s:s + w, :] = mean
+    return x
+
+
+def load_unlabelled(a, log):
+    """Up to N unlabelled clips as fp16 fbank, cached in the run dir (features.py = the dense recipe's fbank)."""
+    cache = os.path.join(a.run_dir, f"unlabelled-{a.unlabelled}.pt")
+    if os.path.exists(cache):
+        return torch.load(cache)
+    import features
+    files = sorted(glob.glob(os.path.join(a.unlabelled_dir, "*.flac")))[: a.unlabelled]
+    t0, feats, ids = time.time(), [], []
+    for p in files:
+        try:
+            f = features.fbank(features.load_audio(p)).to(torch.float16)
+        except Exception as e:  # noqa: BLE001 - one bad clip must not stop training; logged
+            log(f"unlabelled: skipped {p}: {e}")
+            continue
+        if a.max_utt_frames and f.shape[0] > a.max_utt_frames:
+            f = f[: a.max_utt_frames]
+        feats.append(f)
+        ids.append(os.path.basename(p))
+    log(f"unlabelled: {len(feats)} clips, {sum(f.shape[0] for f in feats) / 360000:.2f} h "
+        f"(fbank {time.time() - t0:.0f}s) from {a.unlabelled_dir}")
+    out = {"ids": ids, "feats": feats}
+    torch.save(out, cache)
+    return out
+
+
+class Pool:
+    """Labelled utterances (FeatureSet) + unlabelled clips, one index space; targets empty when unlabelled."""
+
+    def __init__(self, labelled, unlabelled):
+        self.feats = list(labelled.feats) + list(unlabelled["feats"])
+        self.targets = list(labelled.targets) + [torch.zeros(0, dtype=torch.long)] * len(unlabelled["feats"])
+        self.labelled = [True] * len(labelled.feats) + [False] * len(unlabelled["feats"])
+
+    def collate(self, idx):
+        feats = [self.feats[i].float() for i in idx]
+        lens = torch.tensor([f.shape[0] for f in feats], dtype=torch.long)
+        x = torch.zeros(len(feats), int(lens.max()), feats[0].shape[1])
+        for j, f in enumerate(feats):
+            x[j, : f.shape[0]] = f
+        tg = [self.targets[i] for i in idx]
+        return (x, lens, torch.cat(tg), torch.tensor([len(t) for t in tg], dtype=torch.long),
+                torch.tensor([self.labelled[i] for i in idx]))
+
+
+def kd_loss(student_lp, teacher_lp, out_len):
+    """sum over valid frames of KL(teacher || student), per utterance mean over the batch."""
+    valid = (torch.arange(student_lp.size(1)).unsqueeze(0) < out_len.unsqueeze(1)).unsqueeze(-1)
+    kl = (teacher_lp.exp() * (teacher_lp - student_lp)).masked_fill(~valid, 0.0)
+    return kl.sum() / student_lp.size(0)
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    torch.set_num_threads(a.threads)
+    random.seed(a.seed)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.run_dir, exist_ok=True)
+    log_f = open(os.path.join(a.run_dir, "train.log"), "a")
+
+    def log(msg):
+        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
+        print(line, flush=True)
+        log_f.write(line + "\n")
+        log_f.flush()
+
+    r_values = [int(v) for v in a.r_values.split(",")]
+    if any(r < 1 for r in r_values):
+        sys.exit("--r-values must be >= 1")
+    backbone_path = resolve_backbone(a.backbone)
+    backbone, bstate = C.load_backbone(backbone_path)
+    latest = os.path.join(a.run_dir, "coda-latest.pt")
+    resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
+    ccfg = C.CodaConfig(**resume["coda_config"]) if resume else C.CodaConfig(
+        adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, adapter_dropout=a.adapter_dropout)
+    coda = C.CodaAdapters(backbone.cfg, ccfg)
+    net = C.CodaConformer(backbone, coda)
+    opt = torch.optim.AdamW(coda.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
+    step, minutes_before = 0, 0.0
+    if resume:
+        coda.load_state_dict(resume["coda"])
+        opt.load_state_dict(resume["optimizer"])
+        step, minutes_before = resume["step"], resume.get("minutes", 0.0)
+        log(f"resuming from {latest} (step {step})")
+    shards = [os.path.join(a.data, "shards", s + ".pt") for s in a.sources.split(",") if s]
+    shards = [p for p in shards if os.path.exists(p)]
+    train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=backbone.cfg.subsampling)
+    unl = load_unlabelled(a, log) if a.unlabelled else {"ids": [], "feats": []}
+    pool = Pool(train, unl)
+    if not pool.feats:
+        sys.exit(f"no training utterances in {shards}")
+    mean = backbone.cmvn.mean.clone()
+    bb_params = backbone.num_params()
+    log(f"backbone {backbone_path} step {bstate.get('step')} params {bb_params} | new params {coda.num_params()} "
+        f"({100.0 * coda.num_params() / bb_params:.2f} %) {ccfg.to_dict()} | train {len(train)} utts "
+        f"{train.hours():.2f} h + {len(unl['feats'])} unlabelled | r {r_values} | threads {torch.get_num_threads()}")
+    lengths = [f.shape[0] for f in pool.feats]
+    gen = torch.Generator().manual_seed(a.seed + step)
+    t_start = time.time()
+    win = {"ctc": 0.0, "kd": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
+    per_r = {r: [0.0, 0] for r in r_values}
+    last = {}
+    epoch, done = 0, False
+
+    def elapsed_min():
+        return minutes_before + (time.time() - t_start) / 60
+
+    def save(final=False):
+        st = {"coda": coda.state_dict(), "coda_config": ccfg.to_dict(), "optimizer": opt.state_dict(), "step": step,
+              "minutes": elapsed_min(), "args": vars(a), "backbone": os.path.relpath(os.path.abspath(backbone_path),
+                                                                                    REPO),
+              "backbone_step": bstate.get("step"), "backbone_config": backbone.cfg.to_dict(),
+              "train_hours": round(train.hours(), 3), "unlabelled_utts": len(unl["feats"]),
+              "new_params": coda.num_params(), "backbone_params": bb_params, "last_losses": last}
+        torch.save(st, latest + ".tmp")
+        os.replace(latest + ".tmp", latest)
+        if not final:
+            torch.save(st, os.path.join(a.run_dir, f"coda-{step:06d}.pt"))
+            for old in sorted(glob.glob(os.path.join(a.run_dir, "coda-0*.pt")))[:-a.keep]:
+                os.remove(old)
+        log(f"saved {latest} (step {step})")
+
+    while not done:
+        for idx in data.make_batches(lengths, a.max_frames, seed=a.seed + epoch):
+            x, lens, tg, tl, labelled = pool.collate(idx)
+            r = r_values[int(torch.randint(0, len(r_values), (1,), generator=gen))]
+            chunk, left = 0, -1
+            if a.dynamic_chunk and torch.rand(1, generator=gen).item() >= 0.5:
+                chunk = int(torch.randint(1, a.max_chunk + 1, (1,), generator=gen))
+                if torch.rand(1, generator=gen).item() < 0.5:
+                    left = int(torch.randint(0, 8, (1,), generator=gen))
+            if a.specaug:
+                x = spec_augment(x, lens, mean, a, gen)
+            # teacher and student see the same (augmented) features; the student reuses the teacher's subsampling
+            # and first (dense, frozen, adapter-free input) layer output
+            teacher_lp, shared = C.teacher_forward(backbone, x, lens, chunk=chunk, left_chunks=left)
+            net.train()
+            lp, ol, _ = net(x, lens, r=r, chunk=chunk, left_chunks=left,
+                            shared=shared if ccfg.dense_layers >= 1 else None)
+            kd = kd_loss(lp, teacher_lp, ol)
+            ctc = torch.zeros(())
+            if labelled.any():
+                ctc_each = F.ctc_loss(lp.transpose(0, 1), tg, ol, tl, blank=0, reduction="none", zero_infinity=True)
+                ctc = (ctc_each * labelled.float()).sum() / len(idx)
+            loss = a.ctc_weight * ctc + a.kd_weight * kd
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, elapsed_min(), a)
+            opt.zero_grad(set_to_none=True)
+            if not torch.isfinite(loss):
+                log(f"step {step}: non-finite loss (ctc {float(ctc)}, kd {float(kd)}, r {r}), batch skipped")
+                continue
+            loss.backward()
+            gnorm = torch.nn.utils.clip_grad_norm_(coda.parameters(), a.clip)
+            if not torch.isfinite(gnorm):
+                log(f"step {step}: non-finite gradient (r {r}), batch skipped")
+                opt.zero_grad(set_to_none=True)
+                continue
+            opt.step()
+            step += 1
+            win["ctc"] += float(ctc)
+            win["kd"] += float(kd)
+            win["n"] += 1
+            win["audio"] += float(lens.sum()) / 100.0
+            per_r[r][0] += float(kd)
+            per_r[r][1] += 1
+            if step % a.log_every == 0:
+                dt = time.time() - win["t"]
+                last = {"ctc": round(win["ctc"] / win["n"], 3), "kd": round(win["kd"] / win["n"], 3),
+                        "kd_by_r": {str(k): round(v[0] / v[1], 3) for k, v in per_r.items() if v[1]}}
+                log(f"step {step} epoch {epoch} ctc {last['ctc']:.3f} kd {last['kd']:.3f} kd_by_r {last['kd_by_r']} "
+                    f"lr {lr_at(step, elapsed_min(), a):.2e} audio_s/s {win['audio'] / dt:.1f} "
+                    f"elapsed {elapsed_min():.1f}min")
+                win = {"ctc": 0.0, "kd": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
+                per_r = {k: [0.0, 0] for k in r_values}
+            if step % a.ckpt_every == 0:
+                save()
+            if step >= a.steps or (a.max_minutes and elapsed_min() >= a.max_minutes):
+                done = True
+                break
+        epoch += 1
+    save(final=True)
+    log(f"finished at step {step} after {elapsed_min():.1f} min")
+
+
+if __name__ == "__main__":
+    main()
