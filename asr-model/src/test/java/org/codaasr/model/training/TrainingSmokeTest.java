@@ -43,6 +43,18 @@ class TrainingSmokeTest {
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("smoke test OK"), output);
 
+        // CoDA on top of it: routers + adapters trained a few steps on the smoke data, exported, checked
+        Path codaLog = tmp.resolve("coda.log");
+        ProcessBuilder coda = new ProcessBuilder("bash", "asr-model/training/coda_smoke_test.sh")
+                .redirectErrorStream(true)
+                .redirectOutput(codaLog.toFile());
+        coda.environment().put("CODA_DATA", tmp.resolve("work/data").toString());
+        Process c = coda.start();
+        assertTrue(c.waitFor(10, TimeUnit.MINUTES), "CoDA smoke test did not finish in 10 minutes");
+        String codaOutput = Files.readString(codaLog, StandardCharsets.UTF_8);
+        assertEquals(0, c.exitValue(), codaOutput);
+        assertTrue(codaOutput.contains("coda smoke test OK"), codaOutput);
+
         Path export = tmp.resolve("work/export");
         AudioData audio = AudioDecoder.load(DEV_FLAC, 16000);
         for (boolean int8 : new boolean[] {false, true}) {
