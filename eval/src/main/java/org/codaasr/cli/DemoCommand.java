@@ -123,6 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 boolean done = monitor.awaitCompleted(items.size(), items.size(),
                         Duration.ofSeconds(timeoutSeconds));
+                awaitRunAggregate(monitor, runId, items.size());
                 double wall = (System.nanoTime() - start) / 1e9;
                 printSummary(monitor, sent, wall, done, runId);
                 if (web != null) {
@@ -149,6 +150,19 @@ public final class DemoCommand implements Callable<Integer> {
                 broker.close();
             }
             closed.countDown();
+        }
+    }
+
+    /** The aggregate trails the per-utterance records by a commit; wait (briefly) until it covers them all. */
+    private static void awaitRunAggregate(PipelineMonitor monitor, String runId, int utterances)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            WerAggregate run = monitor.aggregates().get("run:" + runId);
+            if (run != null && run.utterances() >= utterances) {
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 
