@@ -36,36 +36,8 @@ import tokens  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-try:
-    from export_onnx import RECOMMENDED_CHUNK_OUT, RECOMMENDED_LEFT_CHUNKS
-except Exception:  # noqa: BLE001 - keep the CoDA export usable without torchaudio; same values as export_onnx.py
-    RECOMMENDED_CHUNK_OUT, RECOMMENDED_LEFT_CHUNKS = 16, 4
-
 FILES = {1: "model.adapter.onnx", 2: "model.coda-r2.onnx", 4: "model.coda-r4.onnx", 8: "model.coda-r8.onnx"}
 REQUIRED_OPS = {"TopK", "GatherElements", "ScatterElements"}
-
-
-def dense_metadata(cfg, version):
-    """The metadata_props of export_onnx.py's model.onnx (same keys, same values)."""
-    rf, stride = M.subsampling_receptive_field(cfg.subsampling)
-    return {
-        "model_type": "conformer-ctc",
-        "subsampling_factor": str(cfg.subsampling),
-        "subsampling_receptive_field_frames": str(rf),
-        "subsampling_right_context_frames": str(rf - stride),
-        "feature_dim": "80",
-        "sample_rate": "16000",
-        "frame_shift_ms": "10",
-        "frame_length_ms": "25",
-        "vocab_size": str(cfg.vocab),
-        "blank_id": "0",
-        "chunk_frames": str(RECOMMENDED_CHUNK_OUT * cfg.subsampling),
-        "left_context_frames": str(RECOMMENDED_CHUNK_OUT * RECOMMENDED_LEFT_CHUNKS * cfg.subsampling),
-        "streaming_frame_unit": "input fbank frames (10 ms)",
-        "causal_conv_kernel": str(cfg.kernel),
-        "version": version,
-        "coda_r": "0",
-    }
 
 
 def coda_metadata(base, net, r):
@@ -277,7 +249,7 @@ def main():
     net.eval()
     cfg = net.backbone.cfg
     version = a.version or f"{datetime.date.today().isoformat()}-step{bstate.get('step', 0)}-coda{cstate.get('step', 0)}"
-    base = dense_metadata(cfg, version)
+    base = M.onnx_metadata(cfg, version)
     x, lens = example_inputs(dev if not a.tiny_random else None)
     report = {"files": {}, "padded_batch_max_abs_diff": {}}
     if a.tiny_random:  # the dense graph of the same backbone, so the Java side can compare dense vs CoDA

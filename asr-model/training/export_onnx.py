@@ -31,8 +31,8 @@ import tokens  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEV_DIR = os.path.abspath(os.path.join(REPO, "..", "shared", "data", "librispeech", "LibriSpeech", "test-other"))
-RECOMMENDED_CHUNK_OUT = 16  # output frames per streaming chunk (x subsampling x 10 ms)
-RECOMMENDED_LEFT_CHUNKS = 4
+RECOMMENDED_CHUNK_OUT = M.RECOMMENDED_CHUNK_OUT
+RECOMMENDED_LEFT_CHUNKS = M.RECOMMENDED_LEFT_CHUNKS
 
 
 class OnnxWrapper(torch.nn.Module):
@@ -264,26 +264,9 @@ def main():
                       dynamic_axes={"features": {0: "batch", 1: "frames"}, "feature_lengths": {0: "batch"},
                                     "log_probs": {0: "batch", 1: "out_frames"}, "log_prob_lengths": {0: "batch"}},
                       do_constant_folding=True)
-    rf, stride = M.subsampling_receptive_field(cfg.subsampling)
     version = a.version or f"{datetime.date.today().isoformat()}-step{state.get('step', 0)}"
-    meta = {
-        "model_type": "conformer-ctc",
-        "subsampling_factor": str(cfg.subsampling),
-        "subsampling_receptive_field_frames": str(rf),
-        "subsampling_right_context_frames": str(rf - stride),
-        "feature_dim": "80",
-        "sample_rate": "16000",
-        "frame_shift_ms": "10",
-        "frame_length_ms": "25",
-        "vocab_size": str(cfg.vocab),
-        "blank_id": "0",
-        "chunk_frames": str(RECOMMENDED_CHUNK_OUT * cfg.subsampling),
-        "left_context_frames": str(RECOMMENDED_CHUNK_OUT * RECOMMENDED_LEFT_CHUNKS * cfg.subsampling),
-        "streaming_frame_unit": "input fbank frames (10 ms)",
-        "causal_conv_kernel": str(cfg.kernel),
-        "version": version,
-        "coda_r": "0",
-    }
+    rf, stride = M.subsampling_receptive_field(cfg.subsampling)
+    meta = M.onnx_metadata(cfg, version)
     m = onnx.load(onnx_path)
     del m.metadata_props[:]
     for k, v in meta.items():

@@ -215,3 +215,30 @@ class ConformerCTC(nn.Module):
 
     def num_params(self):
         return sum(p.numel() for p in self.parameters())
+
+
+RECOMMENDED_CHUNK_OUT = 16  # output frames per streaming chunk (x subsampling x 10 ms)
+RECOMMENDED_LEFT_CHUNKS = 4
+
+
+def onnx_metadata(cfg, version):
+    """metadata_props of an exported dense model (the Java runtime reads these); CoDA exports extend them."""
+    rf, stride = subsampling_receptive_field(cfg.subsampling)
+    return {
+        "model_type": "conformer-ctc",
+        "subsampling_factor": str(cfg.subsampling),
+        "subsampling_receptive_field_frames": str(rf),
+        "subsampling_right_context_frames": str(rf - stride),
+        "feature_dim": "80",
+        "sample_rate": "16000",
+        "frame_shift_ms": "10",
+        "frame_length_ms": "25",
+        "vocab_size": str(cfg.vocab),
+        "blank_id": "0",
+        "chunk_frames": str(RECOMMENDED_CHUNK_OUT * cfg.subsampling),
+        "left_context_frames": str(RECOMMENDED_CHUNK_OUT * RECOMMENDED_LEFT_CHUNKS * cfg.subsampling),
+        "streaming_frame_unit": "input fbank frames (10 ms)",
+        "causal_conv_kernel": str(cfg.kernel),
+        "version": version,
+        "coda_r": "0",
+    }

@@ -5,6 +5,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-/usr/bin/python3}"
 TMP="${1:-$(mktemp -d /tmp/asr-smoke.XXXXXX)}"
+mkdir -p "$TMP"
 echo "smoke test in $TMP"
 start=$(date +%s)
 "$PY" "$HERE/prepare_data.py" --limit 4 --jobs 1 --out "$TMP/data" > "$TMP/prepare.log"

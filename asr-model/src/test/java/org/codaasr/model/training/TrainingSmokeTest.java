@@ -32,7 +32,6 @@ class TrainingSmokeTest {
     void recipeTrainsResumesAndExportsAModelThatRunsInJava(@TempDir Path tmp) throws Exception {
         assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx not installed: training smoke test skipped");
         Path log = tmp.resolve("smoke.log");
-        Files.createDirectories(tmp.resolve("work"));
         Process p = new ProcessBuilder("bash", "asr-model/training/smoke_test.sh", tmp.resolve("work").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
