@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.codaasr.ingest.AudioItem;
@@ -15,7 +14,6 @@ import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
-import org.codaasr.model.recognizer.RecognizerStream;
 import org.codaasr.model.wer.WerCalculator;
 import org.codaasr.model.wer.WerResult;
 
@@ -43,27 +41,10 @@ public final class LibriSpeechEvaluator {
         if (!streaming) {
             return recognizer.transcribe(audio).text();
         }
-        RecognizerStream stream = recognizer.createStream();
-        List<String> finals = new ArrayList<>();
-        float[] s = audio.samples();
-        int step = audio.sampleRate() / 10;
-        for (int i = 0; i < s.length; i += step) {
-            stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + step)), audio.sampleRate());
-            recognizer.decode(stream);
-            drain(stream, finals);
-        }
-        stream.inputFinished();
-        recognizer.decode(stream);
-        drain(stream, finals);
-        return String.join(" ", finals);
-    }
-
-    private static void drain(RecognizerStream stream, List<String> finals) {
-        for (RecognitionResult r = stream.pollFinal(); r != null; r = stream.pollFinal()) {
-            if (!r.text().isBlank()) {
-                finals.add(r.text());
-            }
-        }
+        return recognizer.transcribeStreaming(audio, audio.sampleRate() / 10).stream()
+                .map(RecognitionResult::text)
+                .filter(t -> !t.isBlank())
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     /** Evaluates every utterance; {@code progress} sees each result as it is scored. */

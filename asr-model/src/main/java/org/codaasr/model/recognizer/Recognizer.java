@@ -32,6 +32,7 @@ public final class Recognizer implements AutoCloseable {
 
     private final AcousticModel model;
     private final Map<Integer, AcousticModel> modelsByR;
+    private final int defaultR;
     private final Vocabulary vocabulary;
     private final FbankExtractor fbank;
     private final RecognizerConfig config;
@@ -66,6 +67,7 @@ public final class Recognizer implements AutoCloseable {
             }
         }
         this.modelsByR = Map.copyOf(modelsByR);
+        this.defaultR = defaultR;
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
                     + vocabulary.size() + ": tokens.txt does not belong to this model");
@@ -122,7 +124,7 @@ public final class Recognizer implements AutoCloseable {
 
     /** The reduction factor offline transcription and new streams use. */
     public int defaultCodaR() {
-        return model.info().codaR() > 0 ? model.info().codaR() : config.codaR();
+        return defaultR;
     }
 
     /** Reduction factors this recognizer can switch a stream between (one entry when routing is fixed). */
@@ -137,15 +139,6 @@ public final class Recognizer implements AutoCloseable {
 
     AdaptiveRouting adaptiveRouting() {
         return config.streaming().adaptive();
-    }
-
-    int initialStreamR() {
-        for (Map.Entry<Integer, AcousticModel> e : modelsByR.entrySet()) {
-            if (e.getValue() == model) {
-                return e.getKey();
-            }
-        }
-        return config.codaR();
     }
 
     public RecognizerConfig config() {
@@ -163,14 +156,8 @@ public final class Recognizer implements AutoCloseable {
 
     /** Transcribes a whole utterance with full attention context (the offline path). */
     public RecognitionResult transcribe(AudioData audio) {
-        int rate = fbank.config().sampleRate();
-        float[] samples = audio.sampleRate() == rate
-                ? audio.samples()
-                : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
-        float[][] features = fbank.compute(samples);
-        float[][] logProbs = model.logProbs(features);
-        CtcHypothesis hyp = finalDecoder.decode(logProbs, frameSeconds());
-        return new RecognitionResult(0, hyp.text(), hyp.words(), true, 0.0, samples.length / (double) rate);
+        CtcHypothesis hyp = finalDecoder.decode(logProbs(audio), frameSeconds());
+        return new RecognitionResult(0, hyp.text(), hyp.words(), true, 0.0, audio.durationSeconds());
     }
 
     /** Log-probabilities of a whole utterance (for benchmarks and alignment tools). */
@@ -180,6 +167,26 @@ public final class Recognizer implements AutoCloseable {
                 ? audio.samples()
                 : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
         return model.logProbs(fbank.compute(samples));
+    }
+
+    /**
+     * Decodes one utterance the way a live stream is decoded (chunks of {@code chunkSamples}, chunked encoder
+     * windows, endpointing) and returns its finals in order.
+     */
+    public List<RecognitionResult> transcribeStreaming(AudioData audio, int chunkSamples) {
+        RecognizerStream stream = createStream();
+        List<RecognitionResult> finals = new ArrayList<>();
+        float[] s = audio.samples();
+        for (int i = 0; i < s.length; i += chunkSamples) {
+            stream.acceptWaveform(java.util.Arrays.copyOfRange(s, i, Math.min(s.length, i + chunkSamples)),
+                    audio.sampleRate());
+            decode(stream);
+            stream.drainFinals(finals);
+        }
+        stream.inputFinished();
+        decode(stream);
+        stream.drainFinals(finals);
+        return finals;
     }
 
     public RecognizerStream createStream() {

@@ -44,11 +44,13 @@ public final class RecognizerStream {
     private final Deque<RecognitionResult> finals = new ArrayDeque<>();
     private int codaR;
     private int windowsAtLevel;
+    /** Greedy hypothesis of the open segment as of the last change to it; null when it must be recomputed. */
+    private CtcHypothesis segmentGreedy;
 
     RecognizerStream(Recognizer recognizer) {
         this.recognizer = recognizer;
         this.fbank = new StreamingFbank(recognizer.fbank());
-        this.codaR = recognizer.initialStreamR();
+        this.codaR = recognizer.defaultCodaR();
     }
 
     /** The CoDA reduction factor the next encoder windows of this stream use. */
@@ -181,6 +183,7 @@ public final class RecognizerStream {
         for (int t = skip; t < logProbs.length; t++) {
             segmentLogProbs.add(logProbs[t]);
         }
+        segmentGreedy = null;
         outputFramesDone += window.newOutputFrames();
         windowsAtLevel++;
         trimFeatures();
@@ -198,42 +201,46 @@ public final class RecognizerStream {
 
     private void checkEndpoint() {
         double frameSec = recognizer.frameSeconds();
-        float[][] lp = segmentLogProbs.toArray(new float[0][]);
-        CtcHypothesis greedy = recognizer.partialDecoder().decode(lp, frameSec);
-        int[] frames = greedy.tokenFrames();
+        int length = segmentLogProbs.size();
+        int[] frames = segmentGreedy().tokenFrames();
         int lastToken = frames.length == 0 ? -1 : frames[frames.length - 1];
-        int trailing = lp.length - 1 - lastToken;
+        int trailing = length - 1 - lastToken;
         StreamingConfig cfg = recognizer.config().streaming();
         boolean exhausted = inputFinished && nextWindow() == null;
         if (frames.length == 0) {
             // Leading silence: keep the segment short instead of carrying it into the utterance.
             int keep = (int) Math.ceil(0.5 / frameSec);
-            if (!exhausted && lp.length > 2 * keep) {
-                int drop = lp.length - keep;
+            if (!exhausted && length > 2 * keep) {
+                int drop = length - keep;
                 segmentLogProbs.subList(0, drop).clear();
+                segmentGreedy = null;
                 segmentStartFrame += drop;
             } else if (exhausted) {
                 segmentStartFrame += segmentLogProbs.size();
                 segmentLogProbs.clear();
+                segmentGreedy = null;
             }
             return;
         }
         boolean silence = trailing * frameSec >= cfg.trailingSilenceSeconds();
-        boolean tooLong = lp.length * frameSec >= cfg.maxUtteranceSeconds();
+        boolean tooLong = length * frameSec >= cfg.maxUtteranceSeconds();
         if (silence || tooLong || exhausted) {
-            closeSegment(lp);
+            closeSegment();
         }
     }
 
-    private void closeSegment(float[][] lp) {
+    private void closeSegment() {
         double frameSec = recognizer.frameSeconds();
-        CtcHypothesis hyp = recognizer.finalDecoder().decode(lp, frameSec);
+        CtcHypothesis hyp = recognizer.finalDecoder() == recognizer.partialDecoder()
+                ? segmentGreedy()
+                : recognizer.finalDecoder().decode(segmentLogProbs.toArray(new float[0][]), frameSec);
         double offset = segmentStartFrame * frameSec;
         finals.add(new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), true, offset,
-                offset + lp.length * frameSec));
+                offset + segmentLogProbs.size() * frameSec));
         segmentIndex++;
         segmentStartFrame += segmentLogProbs.size();
         segmentLogProbs.clear();
+        segmentGreedy = null;
     }
 
     private static List<WordInfo> shift(List<WordInfo> words, double offset) {
@@ -244,10 +251,25 @@ public final class RecognizerStream {
         return out;
     }
 
+    private CtcHypothesis segmentGreedy() {
+        if (segmentGreedy == null) {
+            segmentGreedy = recognizer.partialDecoder().decode(segmentLogProbs.toArray(new float[0][]),
+                    recognizer.frameSeconds());
+        }
+        return segmentGreedy;
+    }
+
+    /** Moves every closed segment into {@code into}, in order. */
+    public void drainFinals(List<RecognitionResult> into) {
+        for (RecognitionResult r = finals.poll(); r != null; r = finals.poll()) {
+            into.add(r);
+        }
+    }
+
     /** The open segment's current greedy hypothesis (empty text before any speech). */
     public RecognitionResult partial() {
         double frameSec = recognizer.frameSeconds();
-        CtcHypothesis hyp = recognizer.partialDecoder().decode(segmentLogProbs.toArray(new float[0][]), frameSec);
+        CtcHypothesis hyp = segmentGreedy();
         double offset = segmentStartFrame * frameSec;
         return new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), false, offset,
                 offset + segmentLogProbs.size() * frameSec);
@@ -319,7 +341,7 @@ public final class RecognizerStream {
         s.segmentIndex = in.readLong();
         readFrames(in, s.segmentLogProbs);
         int r = in.readInt();
-        s.codaR = recognizer.routingLevels().contains(r) ? r : recognizer.initialStreamR();
+        s.codaR = recognizer.routingLevels().contains(r) ? r : recognizer.defaultCodaR();
         s.windowsAtLevel = in.readInt();
         return s;
     }
