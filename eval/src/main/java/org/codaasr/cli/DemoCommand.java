@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.codaasr.ingest.AudioIngestor;
 import org.codaasr.ingest.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
 import org.codaasr.ingest.LibriSpeechSource;
+import org.codaasr.ingest.ShutdownSignal;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
 import org.codaasr.model.recognizer.Recognizer;
@@ -75,15 +75,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for all results")
     int timeoutSeconds;
 
-    /** Released once everything is closed, so a Ctrl-C shutdown hook can wait for a clean stop. */
-    private final CountDownLatch closed = new CountDownLatch(1);
-
     @Override
     public Integer call() throws Exception {
         List<AudioItem> items = LibriSpeechSource.items(data);
         if (limit > 0 && limit < items.size()) {
             items = items.subList(0, limit);
         }
+        ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
         EmbeddedKafkaBroker broker = null;
         Path stateDir = Files.createTempDirectory("coda-asr-demo-state");
         try {
@@ -130,17 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
                     System.out.println("pipeline still running on " + servers + ", live view at " + web.uri()
                             + "; send more audio with: ./asr ingest --bootstrap-servers " + servers
                             + " FILE...   (Ctrl-C to stop)");
-                    CountDownLatch stop = new CountDownLatch(1);
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        stop.countDown();
-                        try {
-                            closed.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "asr-demo-shutdown"));
                     try (web) {
-                        stop.await();
+                        shutdown.await();
                     }
                 }
                 return done ? 0 : 1;
@@ -149,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
-            closed.countDown();
+            shutdown.close();
         }
     }
 

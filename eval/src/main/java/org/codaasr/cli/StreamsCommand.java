@@ -2,7 +2,7 @@ package org.codaasr.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.codaasr.ingest.ShutdownSignal;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.StreamsApp;
 import org.codaasr.streams.StreamsAppConfig;
@@ -57,21 +57,10 @@ public final class StreamsCommand implements Callable<Integer> {
         StreamsAppConfig config = new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads,
                 partialInterval, d.reorderWindow(), idleTimeoutMs, d.maxBatch(), runId,
                 model.toConfig().modelFile().getFileName().toString());
-        CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "asr-streams-shutdown"));
-        try (Recognizer recognizer = Recognizer.load(model.toConfig());
+        try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
+                Recognizer recognizer = Recognizer.load(model.toConfig());
                 StreamsApp app = StreamsApp.start(config, recognizer)) {
-            stopped.await();
-        } finally {
-            closed.countDown();
+            shutdown.await();
         }
         return 0;
     }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.AsrException;
 import picocli.CommandLine.Command;
@@ -134,28 +132,20 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     private int serveWebSocket(IngestConfig config, PrintWriter out) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(stopped::countDown, "ingest-websocket-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (KafkaChunkSink sink = KafkaChunkSink.create(config);
+        try (ShutdownSignal shutdown = ShutdownSignal.install("ingest-websocket-shutdown");
+             KafkaChunkSink sink = KafkaChunkSink.create(config);
              WebSocketSource source = WebSocketSource.start(new InetSocketAddress(websocketPort), config.chunkMs(), sink)) {
             out.println("listening on ws://0.0.0.0:" + source.port() + "/<streamId>");
             out.flush();
             if (seconds == null) {
-                stopped.await();
+                shutdown.await();
             } else {
-                stopped.await(seconds, TimeUnit.SECONDS);
+                shutdown.await(Duration.ofSeconds(seconds));
             }
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running: the JVM is exiting anyway
-            }
         }
     }
 }

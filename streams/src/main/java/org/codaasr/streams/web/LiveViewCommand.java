@@ -1,7 +1,7 @@
 package org.codaasr.streams.web;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.codaasr.ingest.ShutdownSignal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,16 +27,13 @@ public final class LiveViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LiveView view = LiveView.start(bootstrapServers, port);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            view.close();
-            closed.countDown();
-        }, "coda-asr-liveview-shutdown"));
-        spec.commandLine().getOut().println("live view: " + view.uri() + " (reading " + bootstrapServers
-                + "; Ctrl-C to stop)");
-        spec.commandLine().getOut().flush();
-        closed.await();
+        try (ShutdownSignal shutdown = ShutdownSignal.install("coda-asr-liveview-shutdown");
+                LiveView view = LiveView.start(bootstrapServers, port)) {
+            spec.commandLine().getOut().println("live view: " + view.uri() + " (reading " + bootstrapServers
+                    + "; Ctrl-C to stop)");
+            spec.commandLine().getOut().flush();
+            shutdown.await();
+        }
         return 0;
     }
 }
