@@ -1,6 +1,5 @@
 package org.codaasr.model.recognizer;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,13 +136,13 @@ class RecognizerTest {
     }
 
     @Test
-    void wrongTokensFileIsRejected() {
+    void missingModelFolderIsAClearError() {
         assertThrows(AsrException.class, () -> Recognizer.load(RecognizerConfig.defaults()
                 .withModelDir(Path.of("does/not/exist"))));
     }
 
     @Test
-    void silenceGivesNoFinalText() {
+    void aSilentStreamFinishesAndAccountsForItsAudio() {
         RecognizerStream stream = recognizer.createStream();
         stream.acceptWaveform(new float[16000 * 3], 16000);
         stream.inputFinished();
@@ -152,7 +151,7 @@ class RecognizerTest {
             assertTrue(r.isFinal());
         }
         assertTrue(stream.isDone());
-        assertArrayEquals(new double[] {3.0}, new double[] {stream.audioSeconds()}, 1e-9);
+        assertEquals(3.0, stream.audioSeconds(), 1e-9);
     }
 
     private static List<String> transcribeStreaming(int feedSize) {
