@@ -227,7 +227,7 @@ class CodaConformer(nn.Module):
                     ls = F.logsigmoid(torch.gather(torch.matmul(x.detach(), w), 1, idx))
                     delta = delta * torch.exp(ls - ls.detach()).unsqueeze(-1)  # value 1, router gradient
                 delta = delta * slot_valid.unsqueeze(-1).to(delta.dtype)
-                x_new = torch.scatter(x, 1, idx_e, x_sel + delta)
+                x_new = torch.scatter(x, 1, idx_e, (x_sel + delta).to(x.dtype))  # dtypes differ under autocast
                 sel = torch.scatter(torch.zeros_like(valid), 1, idx, slot_valid)
             x = x_new + a
             selected.append(sel)

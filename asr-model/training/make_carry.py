@@ -35,6 +35,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "carry"))
     ap.add_argument("--max-mb", type=float, default=55.0)
     ap.add_argument("--fsdd-kbps", type=int, default=16)
+    ap.add_argument("--no-fsdd", action="store_true", help="leave the digits out (little use for read speech)")
+    ap.add_argument("--no-dev-features", action="store_true",
+                    help="leave the dev features out (no dev WER on the device; evaluate the returned model here)")
     a = ap.parse_args()
     budget = int(a.max_mb * 1e6)
     if os.path.exists(a.out):
@@ -59,15 +62,17 @@ def main():
         if os.path.exists(p):
             copy(os.path.realpath(p), "lib/" + lib)
     for rel in ["shards/dev-test-other.pt", "stats_unlabelled.pt", "cmvn.pt", "cmvn.json"]:
+        if a.no_dev_features and rel.startswith("shards/dev"):
+            continue
         p = os.path.join(a.data, rel)
         if not os.path.exists(p):
             sys.exit(f"{p} missing: run prepare_data.py first")
         copy(p, "data/" + rel)
-    report.append(f"decoder + dev features + CMVN stats: {used / 1e6:.1f} MB")
+    report.append(f"decoder{'' if a.no_dev_features else ' + dev features'} + CMVN stats: {used / 1e6:.1f} MB")
 
     # 2. FSDD as Opus
     fsdd = sorted(glob.glob(os.path.join(a.shared, "fsdd", "recordings", "*.wav")))
-    if fsdd and shutil.which("opusenc"):
+    if fsdd and shutil.which("opusenc") and not a.no_fsdd:
         before = used
         d = os.path.join(a.out, "shared", "fsdd", "recordings")
         os.makedirs(d, exist_ok=True)

@@ -30,6 +30,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_SHARED = os.path.abspath(os.path.join(REPO, "..", "shared", "data"))
 DIGITS = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"]
 TRAIN_SOURCES = ["libri-train-clean-5", "libri-dev-clean", "ljspeech", "fsdd", "synthetic"]
+PERTURBED_SOURCES = {"libri-train-clean-5", "libri-dev-clean", "ljspeech"}  # real read speech only
 
 
 class Skips:
@@ -120,10 +121,26 @@ def list_synthetic(root, skips):
 
 
 # ---------------------------------------------------------------- feature extraction
+def speed_perturb(wav, factor):
+    """Kaldi/sox-style speed perturbation: play the waveform `factor` times faster (tempo and pitch both change),
+    i.e. treat it as sampled at 16 kHz * factor and resample to 16 kHz."""
+    sr = features.SAMPLE_RATE
+    src = int(round(sr * factor))
+    try:
+        import torchaudio.functional as AF
+        return AF.resample(wav, src, sr)
+    except Exception:  # no torchaudio: linear interpolation (slight aliasing, fine for 0.9..1.1)
+        n = int(round(wav.numel() / factor))
+        return torch.nn.functional.interpolate(wav.view(1, 1, -1), size=n, mode="linear", align_corners=False).view(-1)
+
+
 def _extract(item):
-    uid, path, text = item
+    uid, path, text = item[:3]
+    factor = item[3] if len(item) > 3 else 1.0
     try:
         wav = features.load_audio(path)
+        if factor != 1.0:
+            wav = speed_perturb(wav, factor)
         if wav.numel() < 400 * 4:
             return uid, path, text, None, f"too short ({wav.numel()} samples)"
         feat = features.fbank(wav)
@@ -142,7 +159,7 @@ def write_manifest(shard, source, man_path):
                                 "text": shard["texts"][i], "source": source}) + "\n")
 
 
-def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False):
+def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False, factor=1.0):
     shard_path = os.path.join(out_dir, "shards", source + ".pt")
     man_path = os.path.join(out_dir, "manifests", source + ".jsonl")
     if os.path.exists(shard_path) and not force:
@@ -164,11 +181,13 @@ def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False)
             except tokens.TextError as e:
                 skips.add(source, uid, f"transcript {text[:40]!r}: {e}")
                 continue
-        good.append((uid, path, text))
+        good.append((uid, path, text, factor))
     t0 = time.time()
     shard = {"ids": [], "feats": [], "texts": [], "durations": [], "audio": []}
     with Pool(jobs) as pool:
         for n, (uid, path, text, res, err) in enumerate(pool.imap(_extract, good, chunksize=4), 1):
+            if factor != 1.0:
+                uid = f"sp{factor}-{uid}"
             if err:
                 skips.add(source, uid, err)
                 continue
@@ -207,6 +226,9 @@ def main():
     ap.add_argument("--synthetic", default="", help="optional synthetic speech folder")
     ap.add_argument("--no-fsdd", action="store_true")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--speed-perturb", default="",
+                    help="comma-separated factors, e.g. 0.9,1.1: extra shards <source>-sp<f> of the real speech "
+                         "sources (train.py --speed-perturb loads them)")
     ap.add_argument("--limit", type=int, default=0, help="max utterances per source (smoke tests)")
     ap.add_argument("--force", action="store_true", help="rebuild shards that already exist")
     ap.add_argument("--seed", type=int, default=1234)
@@ -239,6 +261,13 @@ def main():
             summary["sources"][src] = {"utterances": len(shard["ids"]), "hours": round(sum(shard["durations"]) / 3600, 4)}
             with open(os.path.join(args.out, "manifests", src + ".jsonl"), encoding="utf-8") as mf:
                 tf.write(mf.read())
+            if src in PERTURBED_SOURCES:
+                for factor in [float(v) for v in args.speed_perturb.split(",") if v.strip()]:
+                    name = f"{src}-sp{factor:g}"
+                    sp = build_shard(name, lists[src], args.out, args.jobs, skips, force=args.force, factor=factor)
+                    if sp is not None and sp["ids"]:
+                        summary["sources"][name] = {"utterances": len(sp["ids"]),
+                                                    "hours": round(sum(sp["durations"]) / 3600, 4)}
     dev = build_shard("dev-test-other", dev_list, args.out, args.jobs, skips, force=args.force)
     if dev is not None:
         summary["sources"]["dev-test-other (eval only)"] = {"utterances": len(dev["ids"]),

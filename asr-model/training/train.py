@@ -61,7 +61,7 @@ def parse_args(argv=None):
     ap.add_argument("--dynamic-chunk", type=int, default=1)
     ap.add_argument("--max-chunk", type=int, default=25)
     ap.add_argument("--speed-perturb", action="store_true",
-                    help="not supported on cached features (would need re-extraction); rejected with a message")
+                    help="also train on the speed-perturbed shards <source>-sp*.pt (prepare_data.py --speed-perturb)")
     # bookkeeping
     ap.add_argument("--ckpt-every", type=int, default=500, help="checkpoint every N steps")
     ap.add_argument("--ckpt-minutes", type=float, default=10.0, help="...and at least every N minutes")
@@ -134,10 +134,12 @@ def save_checkpoint(run_dir, state, keep, wer=None):
     os.replace(path + ".tmp", path)
     with open(os.path.join(ck, "latest"), "w") as f:
         f.write(os.path.basename(path) + "\n")
+    slim = {k: v for k, v in state.items() if k not in ("optimizer", "rng")}  # for export / hand-back
+    torch.save(slim, os.path.join(ck, "last-model.pt.tmp"))
+    os.replace(os.path.join(ck, "last-model.pt.tmp"), os.path.join(ck, "last-model.pt"))
     if wer is not None and wer <= state.get("best_wer", float("inf")):
         shutil.copyfile(path, os.path.join(ck, "best.pt.tmp"))
         os.replace(os.path.join(ck, "best.pt.tmp"), os.path.join(ck, "best.pt"))
-        slim = {k: v for k, v in state.items() if k not in ("optimizer", "rng")}  # for export / hand-back
         torch.save(slim, os.path.join(ck, "best-model.pt.tmp"))
         os.replace(os.path.join(ck, "best-model.pt.tmp"), os.path.join(ck, "best-model.pt"))
     for old in sorted(glob.glob(os.path.join(ck, "ckpt-*.pt")))[:-keep]:
@@ -152,17 +154,17 @@ def latest_checkpoint(run_dir):
 
 def main(argv=None):
     a = parse_args(argv)
-    if a.speed_perturb:
-        sys.exit("--speed-perturb: not implemented; features are cached once (prepare_data.py). "
-                 "Re-extract perturbed copies with prepare_data.py into extra shards instead.")
     random.seed(a.seed)
     torch.manual_seed(a.seed)
     device = pick_device(a.device)
-    if device.type == "cpu":
-        torch.set_num_threads(a.threads)
+    if device.type == "cuda":  # fp32 runs use TF32 tensor cores (10-bit mantissa products, fp32 accumulation)
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    torch.set_num_threads(a.threads)  # on CUDA too: batching/SpecAugment run on the CPU, and several processes
+    # on one machine with the default (all cores each) oversubscribe it badly (seen: 15x slower)
     amp_dtype = None
-    if device.type == "cuda" and a.amp != "off":
-        amp_dtype = torch.bfloat16  # no GradScaler needed (fp16 would need one)
+    if a.amp == "bf16" or (device.type == "cuda" and a.amp == "auto"):
+        amp_dtype = torch.bfloat16  # no GradScaler needed (fp16 would need one); --amp bf16 also on CPU (tests)
     os.makedirs(a.run_dir, exist_ok=True)
     log_f = open(os.path.join(a.run_dir, "train.log"), "a")
 
@@ -197,6 +199,11 @@ def main(argv=None):
         torch.set_rng_state(state["rng"])
     shards = [os.path.join(a.data, "shards", s + ".pt") for s in a.sources.split(",") if s]
     shards = [p for p in shards if os.path.exists(p)]
+    if a.speed_perturb:
+        perturbed = [q for p in shards for q in sorted(glob.glob(p[:-3] + "-sp*.pt"))]
+        if not perturbed:
+            sys.exit("--speed-perturb: no <source>-sp*.pt shards; run prepare_data.py --speed-perturb 0.9,1.1")
+        shards += perturbed
     train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=cfg.subsampling)
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.limit,
                           subsampling=1)

@@ -75,6 +75,8 @@ def parse_args(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=4321)
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--device", default="auto", help="auto: cuda when available, else cpu")
+    ap.add_argument("--amp", default="auto", choices=["auto", "bf16", "off"], help="bf16 autocast on CUDA")
     return ap.parse_args(argv)
 
 
@@ -160,7 +162,7 @@ class Pool:
 
 def kd_loss(student_lp, teacher_lp, out_len):
     """sum over valid frames of KL(teacher || student), per utterance mean over the batch."""
-    valid = (torch.arange(student_lp.size(1)).unsqueeze(0) < out_len.unsqueeze(1)).unsqueeze(-1)
+    valid = (torch.arange(student_lp.size(1), device=out_len.device).unsqueeze(0) < out_len.unsqueeze(1)).unsqueeze(-1)
     kl = (teacher_lp.exp() * (teacher_lp - student_lp)).masked_fill(~valid, 0.0)
     return kl.sum() / student_lp.size(0)
 
@@ -188,8 +190,12 @@ def main(argv=None):
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
     ccfg = C.CodaConfig(**resume["coda_config"]) if resume else C.CodaConfig(
         adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, adapter_dropout=a.adapter_dropout)
+    device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device)
+    amp_dtype = torch.bfloat16 if a.amp == "bf16" or (device.type == "cuda" and a.amp == "auto") else None
     coda = C.CodaAdapters(backbone.cfg, ccfg)
     net = C.CodaConformer(backbone, coda)
+    mean = backbone.cmvn.mean.clone()  # SpecAugment fill value, applied on the CPU batch
+    net.to(device)
     opt = torch.optim.AdamW(coda.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
     step, minutes_before = 0, 0.0
     if resume:
@@ -204,11 +210,11 @@ def main(argv=None):
     pool = Pool(train, unl)
     if not pool.feats:
         sys.exit(f"no training utterances in {shards}")
-    mean = backbone.cmvn.mean.clone()
     bb_params = backbone.num_params()
     log(f"backbone {backbone_path} step {bstate.get('step')} params {bb_params} | new params {coda.num_params()} "
         f"({100.0 * coda.num_params() / bb_params:.2f} %) {ccfg.to_dict()} | train {len(train)} utts "
-        f"{train.hours():.2f} h + {len(unl['feats'])} unlabelled | r {r_values} | threads {torch.get_num_threads()}")
+        f"{train.hours():.2f} h + {len(unl['feats'])} unlabelled | r {r_values} | threads {torch.get_num_threads()} "
+        f"| device {device} amp {amp_dtype}")
     lengths = [f.shape[0] for f in pool.feats]
     gen = torch.Generator().manual_seed(a.seed + step)
     t_start = time.time()
@@ -246,14 +252,17 @@ def main(argv=None):
                     left = int(torch.randint(0, 8, (1,), generator=gen))
             if a.specaug:
                 x = spec_augment(x, lens, mean, a, gen)
+            x, lens, tg, tl, labelled = (v.to(device) for v in (x, lens, tg, tl, labelled))
             # teacher and student see the same (augmented) features; the student reuses the teacher's subsampling
             # and first (dense, frozen, adapter-free input) layer output
-            teacher_lp, shared = C.teacher_forward(backbone, x, lens, chunk=chunk, left_chunks=left)
-            net.train()
-            lp, ol, _ = net(x, lens, r=r, chunk=chunk, left_chunks=left,
-                            shared=shared if ccfg.dense_layers >= 1 else None)
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+                teacher_lp, shared = C.teacher_forward(backbone, x, lens, chunk=chunk, left_chunks=left)
+                net.train()
+                lp, ol, _ = net(x, lens, r=r, chunk=chunk, left_chunks=left,
+                                shared=shared if ccfg.dense_layers >= 1 else None)
+            lp, teacher_lp = lp.float(), teacher_lp.float()
             kd = kd_loss(lp, teacher_lp, ol)
-            ctc = torch.zeros(())
+            ctc = torch.zeros((), device=device)
             if labelled.any():
                 ctc_each = F.ctc_loss(lp.transpose(0, 1), tg, ol, tl, blank=0, reduction="none", zero_infinity=True)
                 ctc = (ctc_each * labelled.float()).sum() / len(idx)

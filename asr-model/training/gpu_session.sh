@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# One device call, end to end, inside a wall-time budget: data from carry/ (speed-perturbed x3) -> dense backbone
+# -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
+# (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
+#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke]
+# Prepare here first: make_carry.sh --max-mb 63 --no-fsdd --no-dev-features (the dev set is scored back here).
+# Back here: handback.py unpack <files_at>/backbone.part0.pt runs/gpu/backbone.pt, then export_onnx.py/export_coda.py.
+set -uo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+PY="${PYTHON:-python3}"
+BUDGET_S=550; CODA_S=100; SMOKE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --budget-s) BUDGET_S="$2"; shift ;;
+    --coda-s) CODA_S="$2"; shift ;;
+    --smoke) SMOKE=1 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+T0=$(date +%s)
+left() { echo $(( BUDGET_S - ($(date +%s) - T0) )); }
+export PYTHONUNBUFFERED=1
+OUT="${OUT:-$HERE/runs/gpu-out}"; mkdir -p "$OUT"
+WORK="${WORK:-$HERE/runs/gpu}"; DATA="$WORK/data"; RUN="$WORK/backbone"; CRUN="$WORK/coda"
+mkdir -p "$DATA/shards" "$RUN" "$CRUN"
+LOG="$WORK/session.log"
+say() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$LOG"; }
+finish() {  # always hand back what exists
+  say "packing results"
+  [ -s "$RUN/checkpoints/last-model.pt" ] && "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone 2>&1 | tee -a "$LOG"
+  [ -s "$CRUN/coda-latest.pt" ] && cp "$CRUN/coda-latest.pt" "$OUT/coda.pt"
+  tar -czf "$OUT/logs.tgz" -C "$WORK" --exclude='*.pt' --exclude='shards' --exclude='manifests' . 2>/dev/null
+  ls -la "$OUT" | tee -a "$LOG"
+}
+trap finish EXIT
+
+if [ $SMOKE = 1 ]; then
+  JOBS=2; LIMIT="--limit 12"
+  MODEL=(--d-model 32 --heads 2 --layers 3 --ff 64 --subsampling-channels 8 --max-frames 6000 --warmup 2 --log-every 2
+         --amp bf16 --threads 2)
+  CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --amp bf16 --threads 2)
+else
+  JOBS=$(nproc); LIMIT=""
+  MODEL=(--d-model 256 --heads 4 --layers 10 --ff 640 --subsampling-channels 64 --max-frames 40000 --warmup 500
+         --lr 2e-3 --dropout 0.1 --freq-mask 27 --log-every 50)
+  CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200)
+fi
+say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
+nvidia-smi -L 2>&1 | tee -a "$LOG"
+"$PY" -c 'import torch, sys; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), "python", sys.version.split()[0])' 2>&1 | tee -a "$LOG"
+"$PY" -c 'import torchaudio; print("torchaudio", torchaudio.__version__, "compliance", hasattr(torchaudio, "compliance"))' 2>&1 | tee -a "$LOG"
+
+# 1. data: the carried Opus speech, plus 0.9x and 1.1x speed-perturbed copies of the real speech
+cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
+"$PY" "$HERE/prepare_data.py" --shared "$HERE/carry/shared" --out "$DATA" --jobs "$JOBS" --no-fsdd \
+  --speed-perturb 0.9,1.1 $LIMIT > "$WORK/prepare.log" 2>&1
+say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
+
+# 2. backbone: train until the CoDA stage's share of the budget is reached
+TRAIN_MIN=$(awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }')
+[ $SMOKE = 1 ] && TRAIN_MIN=0.3
+say "training the backbone for ${TRAIN_MIN} min"
+"$PY" "$HERE/train.py" --data "$DATA" --run-dir "$RUN" "${MODEL[@]}" --steps 100000 --max-minutes "$TRAIN_MIN" \
+  --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/train.out" 2>&1
+say "train rc=$? $(tail -2 "$WORK/train.out" | tr '\n' ' ')"
+if [ ! -s "$RUN/checkpoints/last-model.pt" ]; then  # safety net: bf16 autocast trouble -> fp32
+  say "no checkpoint: retrying in fp32 ($(grep -m1 Error "$WORK/train.out"))"
+  TRAIN_MIN=$(awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }')
+  [ $SMOKE = 1 ] && TRAIN_MIN=0.3
+  "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$RUN" "${MODEL[@]}" --amp off --steps 100000 --max-minutes "$TRAIN_MIN" \
+    --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 --no-resume $LIMIT > "$WORK/train-fp32.out" 2>&1
+  say "train (fp32) rc=$? $(tail -2 "$WORK/train-fp32.out" | tr '\n' ' ')"
+fi
+[ -s "$RUN/checkpoints/last-model.pt" ] || { say "no backbone checkpoint"; tail -30 "$WORK/train.out"; exit 1; }
+"$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone >> "$LOG" 2>&1
+
+# 3. CoDA: routers + adapters on the frozen backbone, r sampled from 1,2,4,8 per batch
+CODA_MIN=$(awk -v l="$(left)" 'BEGIN { m = (l - 45) / 60; if (m > 3) m = 3; printf "%.2f", m }')
+[ $SMOKE = 1 ] && CODA_MIN=0.3
+SOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)
+if awk -v m="$CODA_MIN" 'BEGIN { exit !(m >= 0.3) }'; then
+  say "CoDA for ${CODA_MIN} min on $SOURCES"
+  "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \
+    --sources "$SOURCES" "${CODA_ARGS[@]}" --steps 100000 --max-minutes "$CODA_MIN" $LIMIT > "$WORK/coda.out" 2>&1
+  say "coda rc=$? $(tail -2 "$WORK/coda.out" | tr '\n' ' ')"
+  if [ ! -s "$CRUN/coda-latest.pt" ]; then
+    CODA_MIN=$(awk -v l="$(left)" 'BEGIN { m = (l - 45) / 60; if (m > 3) m = 3; printf "%.2f", m }')
+    [ $SMOKE = 1 ] && CODA_MIN=0.3
+    say "no CoDA checkpoint: retrying in fp32 for ${CODA_MIN} min"
+    "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \
+      --sources "$SOURCES" "${CODA_ARGS[@]}" --amp off --steps 100000 --max-minutes "$CODA_MIN" $LIMIT > "$WORK/coda-fp32.out" 2>&1
+    say "coda (fp32) rc=$? $(tail -2 "$WORK/coda-fp32.out" | tr '\n' ' ')"
+  fi
+else
+  say "no time left for CoDA ($CODA_MIN min)"
+fi
+
+# 4. GPU timing of dense / adapter / CoDA r (PyTorch), if time remains
+if [ -s "$CRUN/coda-latest.pt" ] && [ "$(left)" -gt 30 ]; then
+  timeout $(( $(left) - 15 )) "$PY" "$HERE/coda_gpu_bench.py" --backbone "$RUN/checkpoints/last-model.pt" \
+    --coda "$CRUN/coda-latest.pt" --shard "$DATA/shards/libri-dev-clean.pt" --out "$WORK/coda-gpu-bench.json" \
+    $([ $SMOKE = 1 ] && echo "--repeats 2 --seconds 3") > "$WORK/bench.out" 2>&1
+  say "bench rc=$? $(cat "$WORK/bench.out" | tr '\n' ' ' | cut -c1-600)"
+fi
+say "done, $(left)s of the budget left"
