@@ -28,7 +28,7 @@ LOG="$WORK/session.log"
 say() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$LOG"; }
 finish() {  # always hand back what exists
   say "packing results"
-  [ -s "$RUN/checkpoints/last-model.pt" ] && "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone 2>&1 | tee -a "$LOG"
+  [ -s "${RUN:-/nonexistent}/checkpoints/last-model.pt" ] && "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone 2>&1 | tee -a "$LOG"
   [ -s "$CRUN/coda-latest.pt" ] && cp "$CRUN/coda-latest.pt" "$OUT/coda.pt"
   tar -czf "$OUT/logs.tgz" -C "$WORK" --exclude='*.pt' --exclude='shards' --exclude='manifests' . 2>/dev/null
   ls -la "$OUT" | tee -a "$LOG"
@@ -37,19 +37,24 @@ trap finish EXIT
 
 if [ $SMOKE = 1 ]; then
   JOBS=2; LIMIT="--limit 12"
-  MODEL=(--d-model 32 --heads 2 --layers 3 --ff 64 --subsampling-channels 8 --max-frames 6000 --warmup 2 --log-every 2
-         --amp bf16 --threads 2)
-  CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --amp bf16 --threads 2)
+  MODEL=(--d-model 32 --heads 2 --layers 3 --ff 64 --subsampling-channels 8 --max-frames 6000 --log-every 2 --threads 2)
+  ATTEMPT1=(--lr 1e-3 --warmup 2 --plateau-check 3:0.5)   # forced to fail: exercises the retry
+  ATTEMPT2=(--lr 5e-4 --warmup 4)
+  CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2)
 else
   JOBS=$(nproc); LIMIT=""
-  MODEL=(--d-model 256 --heads 4 --layers 10 --ff 640 --subsampling-channels 64 --max-frames 40000 --warmup 500
-         --lr 2e-3 --dropout 0.1 --freq-mask 27 --log-every 50)
+  # fp32 (TF32 matmuls): the 11.6M model is bound by kernel launches on an H100, so bf16 buys little
+  MODEL=(--d-model 256 --heads 4 --layers 10 --ff 640 --subsampling-channels 64 --max-frames 40000 --dropout 0.1
+         --freq-mask 27 --log-every 50 --amp off --threads 4)
+  ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1500:2.4)
+  ATTEMPT2=(--lr 4e-4 --warmup 1500)
   CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
 nvidia-smi -L 2>&1 | tee -a "$LOG"
 "$PY" -c 'import torch, sys; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), "python", sys.version.split()[0])' 2>&1 | tee -a "$LOG"
 "$PY" -c 'import torchaudio; print("torchaudio", torchaudio.__version__, "compliance", hasattr(torchaudio, "compliance"))' 2>&1 | tee -a "$LOG"
+"$PY" -c 'import onnxruntime as o; print("onnxruntime", o.__version__, o.get_available_providers())' 2>&1 | tee -a "$LOG"
 
 # 1. data: the carried Opus speech, plus 0.9x and 1.1x speed-perturbed copies of the real speech
 cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
@@ -57,22 +62,27 @@ cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
   --speed-perturb 0.9,1.1 $LIMIT > "$WORK/prepare.log" 2>&1
 say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
 
-# 2. backbone: train until the CoDA stage's share of the budget is reached
-TRAIN_MIN=$(awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }')
-[ $SMOKE = 1 ] && TRAIN_MIN=0.3
-say "training the backbone for ${TRAIN_MIN} min"
-"$PY" "$HERE/train.py" --data "$DATA" --run-dir "$RUN" "${MODEL[@]}" --steps 100000 --max-minutes "$TRAIN_MIN" \
-  --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/train.out" 2>&1
-say "train rc=$? $(tail -2 "$WORK/train.out" | tr '\n' ' ')"
-if [ ! -s "$RUN/checkpoints/last-model.pt" ]; then  # safety net: bf16 autocast trouble -> fp32
-  say "no checkpoint: retrying in fp32 ($(grep -m1 Error "$WORK/train.out"))"
-  TRAIN_MIN=$(awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }')
-  [ $SMOKE = 1 ] && TRAIN_MIN=0.3
-  "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$RUN" "${MODEL[@]}" --amp off --steps 100000 --max-minutes "$TRAIN_MIN" \
-    --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 --no-resume $LIMIT > "$WORK/train-fp32.out" 2>&1
-  say "train (fp32) rc=$? $(tail -2 "$WORK/train-fp32.out" | tr '\n' ' ')"
+# 2. backbone: train until the CoDA stage's share of the budget is reached. Attempt 1 stops itself (exit 3) if it
+#    is still on the CTC blank plateau at the check step; attempt 2 then restarts with a gentler schedule.
+train_minutes() { awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }'; }
+attempt() {  # attempt NAME extra-train.py-args...
+  local name="$1"; shift
+  local minutes; minutes=$(train_minutes); [ $SMOKE = 1 ] && minutes=0.3
+  say "backbone attempt $name for $minutes min: $*"
+  "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/$name" "${MODEL[@]}" "$@" --steps 100000 \
+    --max-minutes "$minutes" --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 $LIMIT \
+    > "$WORK/$name.out" 2>&1
+  local rc=$?
+  say "attempt $name rc=$rc $(grep -E 'PLATEAU|plateau check|finished' "$WORK/$name.out" | tail -2 | tr '\n' ' ')"
+  return $rc
+}
+RUN="$WORK/backbone"
+attempt backbone "${ATTEMPT1[@]}"
+if [ $? = 3 ] || [ ! -s "$RUN/checkpoints/last-model.pt" ]; then
+  RUN="$WORK/backbone-retry"
+  attempt backbone-retry "${ATTEMPT2[@]}"
 fi
-[ -s "$RUN/checkpoints/last-model.pt" ] || { say "no backbone checkpoint"; tail -30 "$WORK/train.out"; exit 1; }
+[ -s "$RUN/checkpoints/last-model.pt" ] || { say "no backbone checkpoint"; tail -30 "$WORK"/backbone*.out; exit 1; }
 "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone >> "$LOG" 2>&1
 
 # 3. CoDA: routers + adapters on the frozen backbone, r sampled from 1,2,4,8 per batch

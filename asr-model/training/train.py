@@ -60,6 +60,10 @@ def parse_args(argv=None):
     ap.add_argument("--time-mask-ratio", type=float, default=0.05)
     ap.add_argument("--dynamic-chunk", type=int, default=1)
     ap.add_argument("--max-chunk", type=int, default=25)
+    ap.add_argument("--plateau-check", default="",
+                    help="STEP:NATS - at STEP, if the CTC loss per target character over the last 100 steps is still "
+                         "above NATS (a model that only learned character frequencies sits near 3), stop with exit "
+                         "code 3 so a driver can retry with a gentler schedule instead of burning the budget")
     ap.add_argument("--speed-perturb", action="store_true",
                     help="also train on the speed-perturbed shards <source>-sp*.pt (prepare_data.py --speed-perturb)")
     # bookkeeping
@@ -227,7 +231,11 @@ def main(argv=None):
         return (time.time() - t_start) / 60
     t_ckpt = time.time()
     win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
+    win_nats, win_chars = 0.0, 0
     last_loss = float("nan")
+    char_losses = []  # (loss sum, target chars) per step, for --plateau-check
+    plateau_step, plateau_nats = (int(a.plateau_check.split(":")[0]), float(a.plateau_check.split(":")[1])) \
+        if a.plateau_check else (0, 0.0)
     done = False
     while not done:
         batches = data.make_batches(lengths, a.max_frames, seed=a.seed + epoch)
@@ -258,12 +266,26 @@ def main(argv=None):
             win_audio += float(lens.sum()) / 100.0
             win_loss += float(loss)
             win_n += 1
+            chars = int(tl.sum())
+            win_nats += float(loss) * len(idx)
+            win_chars += chars
+            char_losses.append((float(loss) * len(idx), chars))
             if step % a.log_every == 0 and win_n >= a.accum:
                 dt = time.time() - win_t
                 last_loss = win_loss / win_n
                 log(f"step {step} epoch {epoch} batch {batch_pos}/{len(batches)} loss {last_loss:.3f} "
+                    f"nats/char {win_nats / max(1, win_chars):.3f} "
                     f"lr {lr_at(step, a, elapsed_min()):.2e} audio_s/s {win_audio / dt:.1f} elapsed {time.time() - t_start:.0f}s")
                 win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
+                win_nats, win_chars = 0.0, 0
+            if plateau_step and step == plateau_step and batch_pos % a.accum == 0:
+                recent = char_losses[-100 * a.accum:]
+                nats = sum(n for n, _ in recent) / max(1, sum(c for _, c in recent))
+                if nats > plateau_nats:
+                    log(f"PLATEAU: {nats:.3f} nats/char at step {step} (> {plateau_nats}): still on the CTC blank "
+                        f"plateau; stopping (exit 3)")
+                    sys.exit(3)
+                log(f"plateau check passed: {nats:.3f} nats/char at step {step}")
             stop = step >= a.steps or (a.max_minutes and time.time() - t_start > 60 * a.max_minutes)
             if (step % a.ckpt_every == 0 and batch_pos % a.accum == 0) or stop or \
                     time.time() - t_ckpt > 60 * a.ckpt_minutes:
