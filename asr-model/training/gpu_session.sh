@@ -46,8 +46,10 @@ else
   # fp32 (TF32 matmuls): the 11.6M model is bound by kernel launches on an H100, so bf16 buys little
   MODEL=(--d-model 256 --heads 4 --layers 10 --ff 640 --subsampling-channels 64 --max-frames 40000 --dropout 0.1
          --freq-mask 27 --log-every 50 --amp off --threads 4)
-  ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1500:2.4)
-  ATTEMPT2=(--lr 4e-4 --warmup 1500)
+  # plateau check: the stuck H100 model scored 3.01 nats/char, the CPU model that had just left the plateau 1.91
+  ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1500:2.6)
+  # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
+  ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
   CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
