@@ -41,6 +41,10 @@ public final class Recognizer implements AutoCloseable {
     private final int chunkFrames;
     private final int leftContextFrames;
     private final int receptiveField;
+    private final java.util.concurrent.atomic.LongAdder encoderCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder encoderWindows = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder encoderInputFrames =
+            new java.util.concurrent.atomic.LongAdder();
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
         this(Map.of(config.codaR(), model), config.codaR(), vocabulary, config, lm);
@@ -227,9 +231,18 @@ public final class Recognizer implements AutoCloseable {
                 return;
             }
             for (Map.Entry<Integer, List<RecognizerStream>> e : readyByR.entrySet()) {
-                runBatch(modelsByR.get(e.getKey()), e.getValue(), windowsByR.get(e.getKey()));
+                List<RecognizerStream.Window> windows = windowsByR.get(e.getKey());
+                runBatch(modelsByR.get(e.getKey()), e.getValue(), windows);
+                encoderCalls.increment();
+                encoderWindows.add(windows.size());
+                windows.forEach(w -> encoderInputFrames.add(w.features().length));
             }
         }
+    }
+
+    /** Encoder work so far: {calls, windows, input feature frames} (windows / calls = mean batch size). */
+    public long[] encoderWork() {
+        return new long[] {encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum()};
     }
 
     private static void runBatch(AcousticModel model, List<RecognizerStream> ready,

@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -133,12 +135,12 @@ public final class RecognizerStream {
 
     /** True when {@link Recognizer#decode} has encoder work to do for this stream. */
     public boolean isReady() {
-        return nextWindow() != null;
+        return nextWindowEnd() >= 0;
     }
 
     /** True when every accepted sample has been decoded and every final emitted (after {@link #inputFinished()}). */
     public boolean isDone() {
-        return inputFinished && nextWindow() == null && segmentLogProbs.isEmpty();
+        return inputFinished && nextWindowEnd() < 0 && segmentLogProbs.isEmpty();
     }
 
     private int featureFramesTotal() {
@@ -151,18 +153,13 @@ public final class RecognizerStream {
     }
 
     Window nextWindow() {
-        int s = recognizer.subsampling();
-        int c = recognizer.chunkFrames();
-        int total = featureFramesTotal();
-        int available = outputFramesAvailable(total);
-        int end;
-        if (available - outputFramesDone >= c) {
-            end = outputFramesDone + c;
-        } else if (inputFinished && available > outputFramesDone) {
-            end = available;
-        } else {
+        int end = nextWindowEnd();
+        if (end < 0) {
             return null;
         }
+        int s = recognizer.subsampling();
+        int total = featureFramesTotal();
+        int available = outputFramesAvailable(total);
         int start = Math.max(0, outputFramesDone - recognizer.leftContextFrames());
         int fromFeature = s * start;
         int toFeature = inputFinished && end == available ? total : s * (end - 1) + recognizer.receptiveField();
@@ -171,6 +168,15 @@ public final class RecognizerStream {
             slice[i] = features.get(fromFeature - featureBase + i);
         }
         return new Window(slice, start, end - outputFramesDone);
+    }
+
+    /** End (exclusive, in output frames) of the next window to encode, or -1 when no window is ready. */
+    private int nextWindowEnd() {
+        int available = outputFramesAvailable(featureFramesTotal());
+        if (available - outputFramesDone >= recognizer.chunkFrames()) {
+            return outputFramesDone + recognizer.chunkFrames();
+        }
+        return inputFinished && available > outputFramesDone ? available : -1;
     }
 
     void acceptWindowOutput(Window window, float[][] logProbs) {
@@ -347,13 +353,17 @@ public final class RecognizerStream {
     }
 
     private static void writeFrames(DataOutputStream out, List<float[]> frames) throws IOException {
+        int dim = frames.isEmpty() ? 0 : frames.get(0).length;
         out.writeInt(frames.size());
-        out.writeInt(frames.isEmpty() ? 0 : frames.get(0).length);
+        out.writeInt(dim);
+        // one bulk copy instead of a writeFloat per value (snapshots are taken on the streaming hot path);
+        // ByteBuffer is big-endian like DataOutputStream, so the bytes are the same
+        ByteBuffer block = ByteBuffer.allocate(frames.size() * dim * Float.BYTES);
+        FloatBuffer floats = block.asFloatBuffer();
         for (float[] f : frames) {
-            for (float v : f) {
-                out.writeFloat(v);
-            }
+            floats.put(f);
         }
+        out.write(block.array());
     }
 
     private static void readFrames(DataInputStream in, List<float[]> into) throws IOException {
@@ -362,11 +372,12 @@ public final class RecognizerStream {
         if (n < 0 || dim < 0 || (long) n * dim > 50_000_000L) {
             throw new IOException("implausible frame block " + n + " x " + dim);
         }
+        byte[] block = new byte[n * dim * Float.BYTES];
+        in.readFully(block);
+        FloatBuffer floats = ByteBuffer.wrap(block).asFloatBuffer();
         for (int i = 0; i < n; i++) {
             float[] f = new float[dim];
-            for (int j = 0; j < dim; j++) {
-                f[j] = in.readFloat();
-            }
+            floats.get(f);
             into.add(f);
         }
     }

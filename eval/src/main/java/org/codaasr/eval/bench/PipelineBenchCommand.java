@@ -68,7 +68,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         System.out.printf("direct decoding:   %.2f s of audio per s%n", (double) figures.get("direct_audio_per_second"));
         System.out.printf("Kafka pipeline:    %.2f s of audio per s%n", (double) figures.get("pipeline_audio_per_second"));
-        System.out.printf("pipeline overhead: %.1f %%%n", (double) figures.get("pipeline_overhead_percent"));
+        System.out.printf("pipeline overhead: %.1f %% (wall clock; the broker, ingest and WER app share this JVM's cores)%n",
+                (double) figures.get("pipeline_overhead_percent"));
+        System.out.printf("recognition CPU:   %.2f ms per audio second direct, %.2f ms in the stream thread "
+                + "(overhead %.1f %%)%n", (double) figures.get("direct_cpu_ms_per_audio_second"),
+                (double) figures.get("stream_thread_cpu_ms_per_audio_second"),
+                (double) figures.get("stream_thread_cpu_overhead_percent"));
         System.out.printf("%8s %9s %26s %26s %10s %5s%n", "streams", "completed", "partial ms p50/p95/p99",
                 "final ms p50/p95/p99", "lag growth", "held");
         @SuppressWarnings("unchecked")

@@ -42,7 +42,12 @@ public final class PipelineBenchmark {
     }
 
     /** Throughput of one path over the same audio. */
-    public record Throughput(String path, double audioSeconds, double wallSeconds) {
+    /**
+     * @param cpuSeconds CPU time of the threads that do the recognition work: the calling thread for the direct
+     *     path, the recognition application's stream threads for the pipeline (the broker, the ingest producer and
+     *     the WER application, which share this JVM only in the benchmark, are not counted)
+     */
+    public record Throughput(String path, double audioSeconds, double wallSeconds, double cpuSeconds) {
         public double audioPerWallSecond() {
             return audioSeconds / wallSeconds;
         }
@@ -51,6 +56,9 @@ public final class PipelineBenchmark {
     /** One real-time load level. */
     public record RealtimeLevel(int streams, int completed, long partialP50, long partialP95, long partialP99,
             long finalP50, long finalP95, long finalP99, double lagGrowthMs, boolean held) {}
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final Recognizer recognizer;
     private final List<AudioItem> items;
@@ -77,6 +85,7 @@ public final class PipelineBenchmark {
     public Throughput direct(int concurrent) {
         int step = AudioChunker.defaults().samplesPerChunk(16000);
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         for (int from = 0; from < audio.size(); from += concurrent) {
             List<float[]> group = audio.subList(from, Math.min(audio.size(), from + concurrent));
             List<RecognizerStream> streams = new ArrayList<>();
@@ -102,7 +111,8 @@ public final class PipelineBenchmark {
                 });
             }
         }
-        return new Throughput("direct (no Kafka)", totalSeconds, (System.nanoTime() - start) / 1e9);
+        return new Throughput("direct (no Kafka)", totalSeconds, (System.nanoTime() - start) / 1e9,
+                (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9);
     }
 
     /** Sends every item as fast as possible through the pipeline and waits for all completions. */
@@ -155,13 +165,12 @@ public final class PipelineBenchmark {
             if (!app.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("streams application did not start");
             }
-            if (realtime) {
-                warmUp(servers, runId, monitor);
-            }
+            warmUp(servers, runId, monitor);
             // only this run's streams count: the topics may hold earlier runs
             java.util.Set<String> ids = new java.util.HashSet<>();
             load.forEach(i -> ids.add(i.utteranceId()));
             long start = System.nanoTime();
+            Map<Long, Long> cpuStart = streamThreadCpu(config.applicationId());
             IngestReport sent;
             // audio decoded once up front, as for the direct path: both sides pay for recognition only
             AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
@@ -175,7 +184,11 @@ public final class PipelineBenchmark {
                 Thread.sleep(20);
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall),
+            double cpu = 0;
+            for (Map.Entry<Long, Long> e : streamThreadCpu(config.applicationId()).entrySet()) {
+                cpu += (e.getValue() - cpuStart.getOrDefault(e.getKey(), 0L)) / 1e9;
+            }
+            return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall, cpu),
                     countCompleted(monitor, ids), monitor.finalLatencies(ids::contains),
                     monitor.partialLatencies(ids::contains));
         }
@@ -205,6 +218,33 @@ public final class PipelineBenchmark {
         }
     }
 
+    private static Map<String, Object> encoderFigures(long[] before, long[] after) {
+        long calls = after[0] - before[0];
+        long windows = after[1] - before[1];
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("calls", calls);
+        m.put("windows", windows);
+        m.put("mean_batch", calls == 0 ? 0.0 : (double) windows / calls);
+        m.put("input_frames", after[2] - before[2]);
+        return m;
+    }
+
+    /** CPU nanoseconds by thread id of the recognition application's stream threads (not the WER app's). */
+    private static Map<Long, Long> streamThreadCpu(String applicationId) {
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName();
+            if (name.startsWith(applicationId + "-") && !name.startsWith(applicationId + "-wer-")
+                    && name.contains("-StreamThread-")) {
+                long ns = THREADS.getThreadCpuTime(t.getId());
+                if (ns >= 0) {
+                    cpu.put(t.getId(), ns);
+                }
+            }
+        }
+        return cpu;
+    }
+
     private static int countCompleted(PipelineMonitor monitor, java.util.Set<String> ids) {
         int n = 0;
         for (String id : monitor.completed().keySet()) {
@@ -219,15 +259,26 @@ public final class PipelineBenchmark {
     public Map<String, Object> runAll(java.io.PrintStream log) throws InterruptedException {
         Map<String, Object> out = new LinkedHashMap<>();
         log.println("direct decoding ...");
+        direct(settings.throughputStreams()); // warm-up pass: JIT and ONNX Runtime allocations, not measured
+        long[] w0 = recognizer.encoderWork();
         Throughput direct = direct(settings.throughputStreams());
+        long[] w1 = recognizer.encoderWork();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String servers = broker.bootstrapServers();
             TopicSetup.ensure(servers, settings.partitions(), (short) 1);
             log.println("pipeline throughput ...");
+            long[] w2 = recognizer.encoderWork();
             Throughput pipe = pipeline(servers, "tp");
+            long[] w3 = recognizer.encoderWork();
+            out.put("direct_encoder", encoderFigures(w0, w1));
+            out.put("pipeline_encoder", encoderFigures(w2, w3));
             out.put("direct_audio_per_second", direct.audioPerWallSecond());
             out.put("pipeline_audio_per_second", pipe.audioPerWallSecond());
             out.put("pipeline_overhead_percent", 100.0 * (direct.audioPerWallSecond() / pipe.audioPerWallSecond() - 1));
+            out.put("direct_cpu_ms_per_audio_second", 1000 * direct.cpuSeconds() / direct.audioSeconds());
+            out.put("stream_thread_cpu_ms_per_audio_second", 1000 * pipe.cpuSeconds() / pipe.audioSeconds());
+            out.put("stream_thread_cpu_overhead_percent",
+                    100.0 * (pipe.cpuSeconds() / pipe.audioSeconds() / (direct.cpuSeconds() / direct.audioSeconds()) - 1));
             List<RealtimeLevel> levels = new ArrayList<>();
             for (int n : settings.realtimeStreams()) {
                 log.printf("real-time load: %d streams for ~%.0f s ...%n", n, settings.realtimeSeconds());

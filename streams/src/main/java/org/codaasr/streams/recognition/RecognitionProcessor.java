@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * that arrives early waits in the journal until the gap fills; when more than {@code reorderWindow} chunks wait,
  * the missing sequences are declared lost (a dead letter says which) and decoding continues.
  *
- * <p>Batching: accepted audio marks a stream dirty; dirty streams are decoded together in one batched encoder call
- * when {@code maxBatch} are waiting, on end-of-stream, or on a short wall-clock punctuation.
+ * <p>Batching: accepted audio marks a stream dirty, and a stream with a full encoder window ready joins the
+ * stream thread's {@link ThreadBatcher}, shared by all tasks of the thread. A flush (when {@code maxBatch} windows
+ * are ready, on end-of-stream, or on a short wall-clock punctuation) decodes every ready window of the thread in
+ * batched encoder calls and emits this task's dirty streams; other tasks emit theirs at their next flush.
  */
 public final class RecognitionProcessor implements Processor<String, byte[], String, Object> {
 
@@ -141,7 +143,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         state = apply(record, id, state, chunk, record.value(), now);
         state = drainInOrder(record, id, state, now);
         states.put(id, state);
-        if (dirty.size() >= config.maxBatch() || chunk.endOfStream()) {
+        if (batcher().size(recognizer) >= config.maxBatch() || chunk.endOfStream()) {
             flush();
         }
     }
@@ -168,6 +170,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             stream.adaptToLag(Math.max(0, now - chunk.captureTimeMs()) / 1000.0);
         }
         dirty.add(id);
+        if (stream.isReady()) {
+            batcher().add(recognizer, stream);
+        }
         return state.accepted(chunk.sequence() + 1, now, chunk.captureTimeMs());
     }
 
@@ -237,24 +242,28 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         }
     }
 
-    /** Decodes every dirty stream, batched, and emits what changed. */
+    /** Decodes every ready window of this thread, batched, and emits what changed in this task's dirty streams. */
     void flush() {
         if (dirty.isEmpty()) {
             return;
         }
         List<String> ids = new ArrayList<>(dirty);
         dirty.clear();
-        for (int from = 0; from < ids.size(); from += config.maxBatch()) {
-            List<String> batchIds = ids.subList(from, Math.min(ids.size(), from + config.maxBatch()));
-            List<RecognizerStream> batch = new ArrayList<>(batchIds.size());
-            for (String id : batchIds) {
-                batch.add(live.get(id));
-            }
-            recognizer.decode(batch);
-            for (int i = 0; i < batchIds.size(); i++) {
-                emit(batchIds.get(i), batch.get(i));
+        for (String id : ids) {
+            RecognizerStream s = live.get(id);
+            if (s.isReady()) {
+                batcher().add(recognizer, s); // e.g. restored from a snapshot + journal, or input just finished
             }
         }
+        batcher().decode(recognizer, config.maxBatch());
+        for (String id : ids) {
+            emit(id, live.get(id));
+        }
+    }
+
+    /** Looked up per use: the processor may be built on another thread than the stream thread that runs it. */
+    private static ThreadBatcher batcher() {
+        return ThreadBatcher.current();
     }
 
     private void emit(String id, RecognizerStream stream) {
@@ -368,7 +377,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     }
 
     static String journalKey(String streamId, long sequence) {
-        return streamId + '\u0000' + String.format("%019d", sequence);
+        // zero-padded so that the store's lexicographic order is sequence order (no String.format: hot path)
+        String digits = Long.toString(sequence);
+        return streamId + '\u0000' + "0000000000000000000".substring(digits.length()) + digits;
     }
 
     static long sequenceOf(String journalKey) {
@@ -377,6 +388,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
 
     @Override
     public void close() {
+        batcher().remove(recognizer, live.values());
         live.clear();
         dirty.clear();
     }

@@ -1,0 +1,94 @@
+package org.codaasr.streams.recognition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.codaasr.model.recognizer.RecognizerStream;
+import org.codaasr.model.recognizer.StreamingConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Windows that different tasks of one thread leave ready are encoded in one batched call, with equal results. */
+class ThreadBatcherTest {
+
+    static Recognizer recognizer;
+    static float[] audio;
+
+    @BeforeAll
+    static void load() {
+        recognizer = Recognizer.load(RecognizerConfig.defaults().withModelDir(RecognitionTopologyTest.TINY)
+                .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0)));
+        audio = java.util.Arrays.copyOf(AudioDecoder.load(RecognitionTopologyTest.DEV_FLAC, 16000).samples(), 16000 * 2);
+    }
+
+    @AfterAll
+    static void close() {
+        recognizer.close();
+    }
+
+    private static RecognizerStream streamWith(float[] samples) {
+        RecognizerStream s = recognizer.createStream();
+        s.acceptWaveform(samples, 16000);
+        return s;
+    }
+
+    @Test
+    void readyStreamsOfSeveralTasksShareOneEncoderCall() {
+        ThreadBatcher batcher = ThreadBatcher.current();
+        RecognizerStream taskA = streamWith(audio);
+        RecognizerStream taskB = streamWith(audio);
+        assertTrue(taskA.isReady() && taskB.isReady());
+        batcher.add(recognizer, taskA);
+        batcher.add(recognizer, taskB);
+        batcher.add(recognizer, taskA); // a stream is pending once
+        assertEquals(2, batcher.size(recognizer));
+
+        long[] before = recognizer.encoderWork();
+        batcher.decode(recognizer, 16);
+        long[] after = recognizer.encoderWork();
+
+        long calls = after[0] - before[0];
+        long windows = after[1] - before[1];
+        assertEquals(2 * calls, windows, "every call carried both streams' windows");
+        assertFalse(taskA.isReady() || taskB.isReady(), "all ready windows were encoded");
+        assertEquals(0, batcher.size(recognizer));
+
+        RecognizerStream alone = streamWith(audio);
+        recognizer.decode(alone);
+        assertEquals(alone.partial().text(), taskA.partial().text(), "batching does not change the result");
+        assertEquals(alone.partial().text(), taskB.partial().text());
+    }
+
+    @Test
+    void streamsOfAClosedTaskAreForgotten() {
+        ThreadBatcher batcher = ThreadBatcher.current();
+        RecognizerStream gone = streamWith(audio);
+        batcher.add(recognizer, gone);
+        batcher.remove(recognizer, List.of(gone));
+        assertEquals(0, batcher.size(recognizer));
+        long[] before = recognizer.encoderWork();
+        batcher.decode(recognizer, 16);
+        assertEquals(before[0], recognizer.encoderWork()[0], "nothing left to encode");
+        assertTrue(gone.isReady(), "the removed stream was not advanced");
+    }
+
+    @Test
+    void maxBatchSplitsTheCalls() {
+        ThreadBatcher batcher = ThreadBatcher.current();
+        for (int i = 0; i < 5; i++) {
+            batcher.add(recognizer, streamWith(audio));
+        }
+        long[] before = recognizer.encoderWork();
+        batcher.decode(recognizer, 2);
+        long[] after = recognizer.encoderWork();
+        long windows = after[1] - before[1];
+        long calls = after[0] - before[0];
+        assertTrue(calls >= 3 && windows <= 2 * calls, calls + " calls for " + windows + " windows with maxBatch 2");
+    }
+}
