@@ -165,7 +165,7 @@ def padded_batch_check(net, x, lens, r):
         want = [n if i < dense else -(-n // r) for i in range(len(k))]
         if k != want:
             raise SystemExit(f"r={r}: selected frames per layer {k}, expected {want}")
-    if diff > 1e-4:
+    if diff > 1e-3:  # padded GEMMs sum in another order (~1e-4 on a 10-layer model); a padding leak is >> 1e-2
         raise SystemExit(f"padded-batch check r={r} FAILED: max |diff| {diff:.2e}")
     return diff
 

@@ -77,7 +77,7 @@ def padded_batch_check(net, dev):
             if int(sl[0]) != n:
                 raise SystemExit(f"padded-batch check: length mismatch {int(sl[0])} vs {n}")
             diff = max(diff, float((lp[j, :n] - s[0, :n]).abs().max()))
-    if diff > 1e-4:
+    if diff > 1e-3:  # padded GEMMs sum in another order; a padding leak gives differences >> 1e-2
         raise SystemExit(f"padded-batch check FAILED: max |diff| {diff:.2e} > 1e-4")
     print(f"padded-batch check ok: max |diff| {diff:.2e} over valid frames (lengths {lens.tolist()})")
     return diff

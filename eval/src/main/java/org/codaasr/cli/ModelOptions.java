@@ -54,11 +54,11 @@ public final class ModelOptions {
                     + "accurate first, e.g. 1,2,4,8 (default: fixed --coda-r)")
     List<Integer> adaptiveLevels = List.of();
 
-    @Option(names = "--adaptive-raise-lag", defaultValue = "1.0",
+    @Option(names = "--adaptive-raise-lag", defaultValue = "0.4",
             description = "seconds of lag above which a stream moves to a cheaper level (default: ${DEFAULT-VALUE})")
     double adaptiveRaiseLag;
 
-    @Option(names = "--adaptive-lower-lag", defaultValue = "0.25",
+    @Option(names = "--adaptive-lower-lag", defaultValue = "0.1",
             description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
     double adaptiveLowerLag;
 

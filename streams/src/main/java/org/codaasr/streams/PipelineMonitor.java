@@ -51,7 +51,7 @@ public final class PipelineMonitor implements AutoCloseable {
     private final List<Latency> partialLatencies = Collections.synchronizedList(new ArrayList<>());
 
     /** The latency of one result of one stream. */
-    private record Latency(String streamId, long millis) {}
+    private record Latency(String streamId, long millis, int codaR) {}
 
     private PipelineMonitor(String bootstrapServers, Consumer<Event> listener) {
         Properties p = new Properties();
@@ -100,9 +100,9 @@ public final class PipelineMonitor implements AutoCloseable {
                 if (t.streamComplete()) {
                     completed.put(t.streamId(), t);
                 } else if (t.isFinal()) {
-                    finalLatencies.add(new Latency(t.streamId(), observedLatency(t)));
+                    finalLatencies.add(new Latency(t.streamId(), observedLatency(t), t.codaR()));
                 } else {
-                    partialLatencies.add(new Latency(t.streamId(), observedLatency(t)));
+                    partialLatencies.add(new Latency(t.streamId(), observedLatency(t), t.codaR()));
                 }
                 return new TranscriptEvent(t);
             }
@@ -175,6 +175,19 @@ public final class PipelineMonitor implements AutoCloseable {
     /** Latencies of the finals of the streams {@code streams} accepts, in arrival order. */
     public List<Long> finalLatencies(java.util.function.Predicate<String> streams) {
         return select(finalLatencies, streams);
+    }
+
+    /** Final results of the selected streams counted by the CoDA reduction factor that produced them. */
+    public java.util.SortedMap<Integer, Long> finalsByCodaR(java.util.function.Predicate<String> streams) {
+        java.util.SortedMap<Integer, Long> counts = new java.util.TreeMap<>();
+        synchronized (finalLatencies) {
+            for (Latency l : finalLatencies) {
+                if (streams.test(l.streamId())) {
+                    counts.merge(l.codaR(), 1L, Long::sum);
+                }
+            }
+        }
+        return counts;
     }
 
     public List<Long> partialLatencies() {

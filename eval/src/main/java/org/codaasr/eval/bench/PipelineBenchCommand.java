@@ -74,14 +74,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 + "(overhead %.1f %%)%n", (double) figures.get("direct_cpu_ms_per_audio_second"),
                 (double) figures.get("stream_thread_cpu_ms_per_audio_second"),
                 (double) figures.get("stream_thread_cpu_overhead_percent"));
-        System.out.printf("%8s %9s %26s %26s %10s %5s%n", "streams", "completed", "partial ms p50/p95/p99",
-                "final ms p50/p95/p99", "lag growth", "held");
+        System.out.printf("%8s %9s %26s %26s %10s %5s  %s%n", "streams", "completed", "partial ms p50/p95/p99",
+                "final ms p50/p95/p99", "lag growth", "held", "finals by CoDA r");
         @SuppressWarnings("unchecked")
         List<PipelineBenchmark.RealtimeLevel> levels = (List<PipelineBenchmark.RealtimeLevel>) figures.get("realtime");
         for (PipelineBenchmark.RealtimeLevel l : levels) {
-            System.out.printf("%8d %9d %26s %26s %10.0f %5s%n", l.streams(), l.completed(),
+            System.out.printf("%8d %9d %26s %26s %10.0f %5s  %s%n", l.streams(), l.completed(),
                     l.partialP50() + "/" + l.partialP95() + "/" + l.partialP99(),
-                    l.finalP50() + "/" + l.finalP95() + "/" + l.finalP99(), l.lagGrowthMs(), l.held() ? "yes" : "no");
+                    l.finalP50() + "/" + l.finalP95() + "/" + l.finalP99(), l.lagGrowthMs(), l.held() ? "yes" : "no",
+                    l.finalsByCodaR());
         }
         System.out.printf("most concurrent real-time streams held: %d%n", (int) figures.get("max_realtime_streams_held"));
         if (json != null) {

@@ -54,8 +54,10 @@ public final class PipelineBenchmark {
     }
 
     /** One real-time load level. */
+    /** @param finalsByCodaR final results by the CoDA r that produced them (load-adaptive routing moves streams) */
     public record RealtimeLevel(int streams, int completed, long partialP50, long partialP95, long partialP99,
-            long finalP50, long finalP95, long finalP99, double lagGrowthMs, boolean held) {}
+            long finalP50, long finalP95, long finalP99, double lagGrowthMs, boolean held,
+            Map<Integer, Long> finalsByCodaR) {}
 
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
@@ -143,11 +145,12 @@ public final class PipelineBenchmark {
                 && growth <= settings.heldP95Ms() / 2;
         return new RealtimeLevel(streams, run.completed(), PipelineMonitor.percentile(partials, 50),
                 PipelineMonitor.percentile(partials, 95), PipelineMonitor.percentile(partials, 99),
-                PipelineMonitor.percentile(finals, 50), p95, PipelineMonitor.percentile(finals, 99), growth, held);
+                PipelineMonitor.percentile(finals, 50), p95, PipelineMonitor.percentile(finals, 99), growth, held,
+                run.finalsByCodaR());
     }
 
     private record Run(Throughput throughput, int completed, List<Long> finalLatencies,
-            List<Long> partialLatencies) {}
+            List<Long> partialLatencies, Map<Integer, Long> finalsByCodaR) {}
 
     private Run runPipeline(String servers, String runId, List<AudioItem> load, int concurrency, boolean realtime,
             int streamThreads) throws InterruptedException {
@@ -190,7 +193,7 @@ public final class PipelineBenchmark {
             }
             return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall, cpu),
                     countCompleted(monitor, ids), monitor.finalLatencies(ids::contains),
-                    monitor.partialLatencies(ids::contains));
+                    monitor.partialLatencies(ids::contains), monitor.finalsByCodaR(ids::contains));
         }
     }
 
