@@ -7,6 +7,11 @@ initializer of at least --min-bytes is ONNX external data in one shared file (de
 folder), stored once per distinct content. ONNX Runtime resolves external data relative to the model file, so the
 Java side loads the rewritten files unchanged.
 
+--fp16 stores every shared float32 weight as float16 (half the bytes) and adds a Cast to float32 in front of its
+users: the graph still computes in float32 (ONNX Runtime folds the Casts into float32 constants when it loads the
+model), only the stored weights are rounded to 11 significant bits. That is what lets a 10M+ parameter model and
+its CoDA variants fit the repository's size budget; check the dev WER of the result against the float32 export.
+
   share_weights.py asr-model/models/conformer-ctc-small model.onnx model.adapter.onnx model.coda-r2.onnx ...
 """
 import argparse
@@ -14,8 +19,9 @@ import hashlib
 import os
 import sys
 
+import numpy as np
 import onnx
-from onnx import numpy_helper
+from onnx import helper, numpy_helper
 
 ALIGN = 64
 
@@ -33,6 +39,7 @@ def main():
     ap.add_argument("models", nargs="+", help="ONNX file names inside the folder")
     ap.add_argument("--weights", default="weights.bin")
     ap.add_argument("--min-bytes", type=int, default=1024, help="smaller tensors stay inside the model")
+    ap.add_argument("--fp16", action="store_true", help="store shared float32 weights as float16 + Cast nodes")
     a = ap.parse_args()
 
     weights_path = os.path.join(a.folder, a.weights)
@@ -45,10 +52,20 @@ def main():
         before += os.path.getsize(path)
         loaded.append((path, onnx.load(path, load_external_data=False)))
     for path, model in loaded:
+        graph_inputs = {i.name for i in model.graph.input}
+        casts = []
         for t in model.graph.initializer:
             arr, raw = tensor_bytes(t)
             if len(raw) < a.min_bytes:
                 continue
+            if a.fp16 and t.data_type == onnx.TensorProto.FLOAT and t.name not in graph_inputs:
+                arr = arr.astype(np.float16)
+                raw = arr.tobytes()
+                original = t.name
+                t.name = original + "__fp16"
+                t.data_type = onnx.TensorProto.FLOAT16
+                casts.append(helper.make_node("Cast", [t.name], [original], to=onnx.TensorProto.FLOAT,
+                                              name="cast_" + original))
             key = (t.data_type, tuple(arr.shape), hashlib.sha256(raw).hexdigest())
             if key not in blobs:
                 pad = (-len(buf)) % ALIGN
@@ -64,6 +81,10 @@ def main():
                 entry = t.external_data.add()
                 entry.key, entry.value = k, v
             t.data_location = onnx.TensorProto.EXTERNAL
+        if casts:  # Casts first: the graph stays topologically sorted
+            nodes = list(model.graph.node)
+            del model.graph.node[:]
+            model.graph.node.extend(casts + nodes)
     with open(weights_path, "wb") as f:
         f.write(buf)
     after = len(buf)
