@@ -41,6 +41,8 @@ def parse_args(argv=None):
     ap.add_argument("--kernel", type=int, default=15)
     ap.add_argument("--subsampling", type=int, default=4, choices=[4, 8])
     ap.add_argument("--subsampling-channels", type=int, default=64)
+    ap.add_argument("--subsampling-act", default="relu", choices=["relu", "silu"],
+                    help="activation of the convolutional subsampling (silu cannot die at high learning rates)")
     ap.add_argument("--dropout", type=float, default=0.1)
     # optimisation
     ap.add_argument("--steps", type=int, default=6000, help="total optimizer steps (LR schedule length)")
@@ -188,7 +190,7 @@ def main(argv=None):
         cfg = M.ConformerConfig(d_model=a.d_model, heads=a.heads, ff=a.ff or 4 * a.d_model, layers=a.layers,
                                 kernel=a.kernel, subsampling=a.subsampling,
                                 subsampling_channels=a.subsampling_channels, vocab=tokens.VOCAB_SIZE,
-                                dropout=a.dropout)
+                                dropout=a.dropout, subsampling_act=a.subsampling_act)
     net = M.ConformerCTC(cfg)
     cmvn = torch.load(os.path.join(a.data, "cmvn.pt"))
     net.cmvn.set_stats(cmvn["mean"], cmvn["std"])
