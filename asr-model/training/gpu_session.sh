@@ -2,22 +2,28 @@
 # One device call, end to end, inside a wall-time budget: data from carry/ (speed-perturbed x3) -> dense backbone
 # -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
 # (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
-#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke]
+#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR]
+# --shared: the data root (default carry/shared when it exists, else ../shared/data next to the repository).
 # Prepare here first: make_carry.sh --max-mb 63 --no-fsdd --no-dev-features (the dev set is scored back here).
 # Back here: handback.py unpack <files_at>/backbone.part0.pt runs/gpu/backbone.pt, then export_onnx.py/export_coda.py.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
-BUDGET_S=550; CODA_S=100; SMOKE=0
+BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
     --coda-s) CODA_S="$2"; shift ;;
     --smoke) SMOKE=1 ;;
+    --shared) SHARED="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+if [ -z "$SHARED" ]; then
+  SHARED="$HERE/carry/shared"
+  [ -d "$SHARED" ] || SHARED="$(cd "$HERE/../.." && pwd)/../shared/data"
+fi
 T0=$(date +%s)
 left() { echo $(( BUDGET_S - ($(date +%s) - T0) )); }
 export PYTHONUNBUFFERED=1
@@ -64,7 +70,7 @@ nvidia-smi -L 2>&1 | tee -a "$LOG"
 
 # 1. data: the carried Opus speech, plus 0.9x and 1.1x speed-perturbed copies of the real speech
 cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
-"$PY" "$HERE/prepare_data.py" --shared "$HERE/carry/shared" --out "$DATA" --jobs "$JOBS" --no-fsdd \
+"$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs "$JOBS" --no-fsdd \
   --speed-perturb 0.9,1.1 $LIMIT > "$WORK/prepare.log" 2>&1
 say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
 

@@ -70,6 +70,58 @@ class TrainingSmokeTest {
         }
     }
 
+    /**
+     * The one-call device job at toy scale on the CPU (speed perturbation, a forced plateau stop and the retry, CoDA,
+     * timing, the fp16 hand-back), then ship_model.sh turns the hand-back into a folder with fp16 shared weights
+     * that Java loads: dense, int8 and CoDA r=4.
+     */
+    @Test
+    void deviceSessionHandsBackAModelThatShipsAndRunsInJava(@TempDir Path tmp) throws Exception {
+        assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx not installed: device-session smoke skipped");
+        Path out = tmp.resolve("out");
+        Path log = tmp.resolve("session.log");
+        ProcessBuilder session = new ProcessBuilder("bash", "asr-model/training/gpu_session.sh", "--smoke",
+                "--budget-s", "240", "--shared", "../shared/data")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        session.environment().put("OUT", out.toString());
+        session.environment().put("WORK", tmp.resolve("work").toString());
+        session.environment().put("PYTHON", PYTHON.toString());
+        Process p = session.start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "device session smoke did not finish in 10 minutes");
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("PLATEAU") && output.contains("attempt backbone-retry rc=0"),
+                "the forced plateau stop and the retry:\n" + output);
+        for (String f : new String[] {"backbone.part0.pt", "coda.pt", "logs.tgz"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f + " handed back:\n" + output);
+        }
+
+        Path shipped = tmp.resolve("shipped");
+        Path shipLog = tmp.resolve("ship.log");
+        ProcessBuilder ship = new ProcessBuilder("bash", "asr-model/training/ship_model.sh", out.toString(),
+                shipped.toString(), "--fp16", "--data", tmp.resolve("work/data").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(shipLog.toFile());
+        ship.environment().put("PYTHON", PYTHON.toString());
+        Process sp = ship.start();
+        assertTrue(sp.waitFor(10, TimeUnit.MINUTES), "ship_model.sh did not finish in 10 minutes");
+        String shipOutput = Files.readString(shipLog, StandardCharsets.UTF_8);
+        assertEquals(0, sp.exitValue(), shipOutput);
+        assertTrue(Files.isRegularFile(shipped.resolve("weights.bin")), shipOutput);
+
+        AudioData audio = AudioDecoder.load(DEV_FLAC, 16000);
+        RecognizerConfig base = RecognizerConfig.defaults().withModelDir(shipped);
+        for (RecognizerConfig config : new RecognizerConfig[] {base, base.withInt8(true), base.withCodaR(4)}) {
+            try (Recognizer recognizer = Recognizer.load(config)) {
+                float[][] lp = recognizer.logProbs(audio);
+                assertTrue(lp.length > 0 && lp[0].length == recognizer.modelInfo().vocabSize(),
+                        "log-probs from " + config.modelFile());
+                assertTrue(recognizer.transcribe(audio).isFinal());
+            }
+        }
+    }
+
     private static boolean pythonHasTraining() throws IOException, InterruptedException {
         if (!Files.isExecutable(PYTHON) || !Files.isDirectory(DEV_FLAC.getParent())) {
             return false;
