@@ -36,7 +36,7 @@ finish() {  # always hand back what exists
   say "packing results"
   [ -s "${RUN:-/nonexistent}/checkpoints/last-model.pt" ] && "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone 2>&1 | tee -a "$LOG"
   [ -s "$CRUN/coda-latest.pt" ] && cp "$CRUN/coda-latest.pt" "$OUT/coda.pt"
-  tar -czf "$OUT/logs.tgz" -C "$WORK" --exclude='*.pt' --exclude='shards' --exclude='manifests' . 2>/dev/null
+  tar -czf "$OUT/logs.tgz" -C "$WORK" --exclude='*.pt' --exclude='*.onnx' --exclude='shards' --exclude='manifests' . 2>/dev/null
   ls -la "$OUT" | tee -a "$LOG"
 }
 trap finish EXIT
@@ -124,5 +124,16 @@ if [ -s "$CRUN/coda-latest.pt" ] && [ "$(left)" -gt 30 ]; then
     --coda "$CRUN/coda-latest.pt" --shard "$DATA/shards/libri-dev-clean.pt" --out "$WORK/coda-gpu-bench.json" \
     $([ $SMOKE = 1 ] && echo "--repeats 2 --seconds 3") > "$WORK/bench.out" 2>&1
   say "bench rc=$? $(cat "$WORK/bench.out" | tr '\n' ' ' | cut -c1-600)"
+fi
+# 5. ONNX Runtime with CUDA, if this machine's onnxruntime has it and time remains: export the graphs (no dev
+#    eval) and time them there
+if [ -s "$CRUN/coda-latest.pt" ] && [ "$(left)" -gt 75 ] && \
+    "$PY" -c 'import sys, onnxruntime as o; sys.exit(0 if "CUDAExecutionProvider" in o.get_available_providers() else 1)' 2>/dev/null; then
+  timeout $(( $(left) - 15 )) bash -c "\"$PY\" \"$HERE/export_onnx.py\" --checkpoint \"$RUN/checkpoints/last-model.pt\" --data \"$DATA\" \
+      --out \"$WORK/onnx\" --skip-eval && \"$PY\" \"$HERE/export_coda.py\" --backbone \"$RUN/checkpoints/last-model.pt\" \
+      --coda \"$CRUN/coda-latest.pt\" --data \"$DATA\" --out \"$WORK/onnx\" --skip-eval && \
+      \"$PY\" \"$HERE/coda_ort_gpu_bench.py\" --model-dir \"$WORK/onnx\" --out \"$WORK/coda-ort-gpu-bench.json\"" \
+    > "$WORK/ort-bench.out" 2>&1
+  say "ORT CUDA bench rc=$? $(grep -E '^\{' "$WORK/ort-bench.out" | tr '\n' ' ' | cut -c1-400)"
 fi
 say "done, $(left)s of the budget left"
