@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Health of a conformer-CTC checkpoint on a few real utterances, for telling a model that is learning from one that
-collapsed (as the first H100 run did):
+is stuck (as the first H100 run was):
 
   - subsampling: share of activations > 0 after each activation, and channels that never fire on these inputs
     (ReLU channels die; SiLU cannot);
-  - encoder output variation over time (mean over dims of the std over frames): a front end that lost the
-    acoustics gives a near-constant output (the stuck H100 model: 0.19; the CPU model at step 1800: 0.92);
+  - encoder output variation over time (mean over dims of the std over frames): near-constant on the blank
+    plateau (0.03-0.06 early in any run; the stuck H100 model: 0.19), larger once the model emits characters
+    (the CPU model at step 1800: 0.92);
   - CTC loss per target character (character frequencies alone give ~3 nats; leaving the plateau: < 2);
   - share of frames whose argmax is blank.
 

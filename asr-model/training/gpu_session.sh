@@ -55,7 +55,7 @@ else
   MODEL=(--d-model 256 --heads 4 --layers 10 --ff 512 --subsampling-channels 64 --subsampling-act silu --max-frames 40000 --dropout 0.1
          --freq-mask 27 --log-every 50 --amp off --threads 4)
   # plateau check: the stuck H100 model scored 3.01 nats/char, the CPU model that had just left the plateau 1.91.
-  # (The stuck model had lost 49/64 ReLU channels of its subsampling and its encoder output was flat in time:
+  # (The stuck model had lost 49/64 ReLU channels of its subsampling; the cause is not established, so every suspect changes:
   # hence SiLU there, lr 1e-3 and a longer warm-up.)
   ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1500:2.6)
   # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
