@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.Resampler;
@@ -41,10 +42,9 @@ public final class Recognizer implements AutoCloseable {
     private final int chunkFrames;
     private final int leftContextFrames;
     private final int receptiveField;
-    private final java.util.concurrent.atomic.LongAdder encoderCalls = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder encoderWindows = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder encoderInputFrames =
-            new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder encoderCalls = new LongAdder();
+    private final LongAdder encoderWindows = new LongAdder();
+    private final LongAdder encoderInputFrames = new LongAdder();
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
         this(Map.of(config.codaR(), model), config.codaR(), vocabulary, config, lm);
@@ -240,9 +240,9 @@ public final class Recognizer implements AutoCloseable {
         }
     }
 
-    /** Encoder work so far: {calls, windows, input feature frames} (windows / calls = mean batch size). */
-    public long[] encoderWork() {
-        return new long[] {encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum()};
+    /** Encoder work done so far by this recognizer, over all threads. */
+    public EncoderWork encoderWork() {
+        return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum());
     }
 
     private static void runBatch(AcousticModel model, List<RecognizerStream> ready,

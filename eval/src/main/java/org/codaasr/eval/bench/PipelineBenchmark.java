@@ -14,6 +14,7 @@ import org.codaasr.ingest.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
+import org.codaasr.model.recognizer.EncoderWork;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
 import org.codaasr.streams.PipelineMonitor;
@@ -41,20 +42,26 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Throughput of one path over the same audio. */
     /**
+     * Throughput of one path over the same audio.
+     *
      * @param cpuSeconds CPU time of the threads that do the recognition work: the calling thread for the direct
      *     path, the recognition application's stream threads for the pipeline (the broker, the ingest producer and
      *     the WER application, which share this JVM only in the benchmark, are not counted)
+     * @param encoder the recognizer's encoder work during the measured part (warm-ups excluded)
      */
-    public record Throughput(String path, double audioSeconds, double wallSeconds, double cpuSeconds) {
+    public record Throughput(String path, double audioSeconds, double wallSeconds, double cpuSeconds,
+            EncoderWork encoder) {
         public double audioPerWallSecond() {
             return audioSeconds / wallSeconds;
         }
     }
 
-    /** One real-time load level. */
-    /** @param finalsByCodaR final results by the CoDA r that produced them (load-adaptive routing moves streams) */
+    /**
+     * One real-time load level.
+     *
+     * @param finalsByCodaR final results by the CoDA r that produced them (load-adaptive routing moves streams)
+     */
     public record RealtimeLevel(int streams, int completed, long partialP50, long partialP95, long partialP99,
             long finalP50, long finalP95, long finalP99, double lagGrowthMs, boolean held,
             Map<Integer, Long> finalsByCodaR) {}
@@ -88,6 +95,7 @@ public final class PipelineBenchmark {
         int step = AudioChunker.defaults().samplesPerChunk(16000);
         long start = System.nanoTime();
         long cpuStart = THREADS.getCurrentThreadCpuTime();
+        EncoderWork workStart = recognizer.encoderWork();
         for (int from = 0; from < audio.size(); from += concurrent) {
             List<float[]> group = audio.subList(from, Math.min(audio.size(), from + concurrent));
             List<RecognizerStream> streams = new ArrayList<>();
@@ -114,7 +122,7 @@ public final class PipelineBenchmark {
             }
         }
         return new Throughput("direct (no Kafka)", totalSeconds, (System.nanoTime() - start) / 1e9,
-                (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+                (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9, recognizer.encoderWork().minus(workStart));
     }
 
     /** Sends every item as fast as possible through the pipeline and waits for all completions. */
@@ -174,6 +182,7 @@ public final class PipelineBenchmark {
             load.forEach(i -> ids.add(i.utteranceId()));
             long start = System.nanoTime();
             Map<Long, Long> cpuStart = streamThreadCpu(config.applicationId());
+            EncoderWork workStart = recognizer.encoderWork();
             IngestReport sent;
             // audio decoded once up front, as for the direct path: both sides pay for recognition only
             AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
@@ -191,7 +200,8 @@ public final class PipelineBenchmark {
             for (Map.Entry<Long, Long> e : streamThreadCpu(config.applicationId()).entrySet()) {
                 cpu += (e.getValue() - cpuStart.getOrDefault(e.getKey(), 0L)) / 1e9;
             }
-            return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall, cpu),
+            return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall, cpu,
+                    recognizer.encoderWork().minus(workStart)),
                     countCompleted(monitor, ids), monitor.finalLatencies(ids::contains),
                     monitor.partialLatencies(ids::contains), monitor.finalsByCodaR(ids::contains));
         }
@@ -221,14 +231,12 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static Map<String, Object> encoderFigures(long[] before, long[] after) {
-        long calls = after[0] - before[0];
-        long windows = after[1] - before[1];
+    private static Map<String, Object> encoderFigures(EncoderWork w) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("calls", calls);
-        m.put("windows", windows);
-        m.put("mean_batch", calls == 0 ? 0.0 : (double) windows / calls);
-        m.put("input_frames", after[2] - before[2]);
+        m.put("calls", w.calls());
+        m.put("windows", w.windows());
+        m.put("mean_batch", w.meanBatch());
+        m.put("input_frames", w.inputFrames());
         return m;
     }
 
@@ -263,18 +271,14 @@ public final class PipelineBenchmark {
         Map<String, Object> out = new LinkedHashMap<>();
         log.println("direct decoding ...");
         direct(settings.throughputStreams()); // warm-up pass: JIT and ONNX Runtime allocations, not measured
-        long[] w0 = recognizer.encoderWork();
         Throughput direct = direct(settings.throughputStreams());
-        long[] w1 = recognizer.encoderWork();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String servers = broker.bootstrapServers();
             TopicSetup.ensure(servers, settings.partitions(), (short) 1);
             log.println("pipeline throughput ...");
-            long[] w2 = recognizer.encoderWork();
             Throughput pipe = pipeline(servers, "tp");
-            long[] w3 = recognizer.encoderWork();
-            out.put("direct_encoder", encoderFigures(w0, w1));
-            out.put("pipeline_encoder", encoderFigures(w2, w3));
+            out.put("direct_encoder", encoderFigures(direct.encoder()));
+            out.put("pipeline_encoder", encoderFigures(pipe.encoder()));
             out.put("direct_audio_per_second", direct.audioPerWallSecond());
             out.put("pipeline_audio_per_second", pipe.audioPerWallSecond());
             out.put("pipeline_overhead_percent", 100.0 * (direct.audioPerWallSecond() / pipe.audioPerWallSecond() - 1));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.EncoderWork;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.RecognizerStream;
@@ -49,13 +50,11 @@ class ThreadBatcherTest {
         batcher.add(recognizer, taskA); // a stream is pending once
         assertEquals(2, batcher.size(recognizer));
 
-        long[] before = recognizer.encoderWork();
+        EncoderWork before = recognizer.encoderWork();
         batcher.decode(recognizer, 16);
-        long[] after = recognizer.encoderWork();
+        EncoderWork done = recognizer.encoderWork().minus(before);
 
-        long calls = after[0] - before[0];
-        long windows = after[1] - before[1];
-        assertEquals(2 * calls, windows, "every call carried both streams' windows");
+        assertEquals(2 * done.calls(), done.windows(), "every call carried both streams' windows");
         assertFalse(taskA.isReady() || taskB.isReady(), "all ready windows were encoded");
         assertEquals(0, batcher.size(recognizer));
 
@@ -72,9 +71,9 @@ class ThreadBatcherTest {
         batcher.add(recognizer, gone);
         batcher.remove(recognizer, List.of(gone));
         assertEquals(0, batcher.size(recognizer));
-        long[] before = recognizer.encoderWork();
+        EncoderWork before = recognizer.encoderWork();
         batcher.decode(recognizer, 16);
-        assertEquals(before[0], recognizer.encoderWork()[0], "nothing left to encode");
+        assertEquals(before.calls(), recognizer.encoderWork().calls(), "nothing left to encode");
         assertTrue(gone.isReady(), "the removed stream was not advanced");
     }
 
@@ -84,11 +83,11 @@ class ThreadBatcherTest {
         for (int i = 0; i < 5; i++) {
             batcher.add(recognizer, streamWith(audio));
         }
-        long[] before = recognizer.encoderWork();
+        EncoderWork before = recognizer.encoderWork();
         batcher.decode(recognizer, 2);
-        long[] after = recognizer.encoderWork();
-        long windows = after[1] - before[1];
-        long calls = after[0] - before[0];
+        EncoderWork done = recognizer.encoderWork().minus(before);
+        long windows = done.windows();
+        long calls = done.calls();
         assertTrue(calls >= 3 && windows <= 2 * calls, calls + " calls for " + windows + " windows with maxBatch 2");
     }
 }
