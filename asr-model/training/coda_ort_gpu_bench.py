@@ -12,6 +12,9 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from coda_gpu_bench import speed_row  # noqa: E402
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -51,13 +54,7 @@ def main():
                 t0 = time.perf_counter()
                 run(s)  # run() returns host arrays, so the GPU work is finished when it returns
                 times[k].append(time.perf_counter() - t0)
-        row = {"batch": bsz}
-        for k, ts in times.items():
-            row[k + "_ms_per_audio_s"] = round(1000 * sorted(ts)[len(ts) // 2] / (bsz * a.seconds), 4)
-        if "adapter" in times:
-            for k in ("coda-r2", "coda-r4", "coda-r8"):
-                if k in times:
-                    row[k + "_speedup_vs_adapter"] = round(row["adapter_ms_per_audio_s"] / row[k + "_ms_per_audio_s"], 3)
+        row = {"batch": bsz, **speed_row(times, bsz * a.seconds)}
         result["runs"].append(row)
         print(json.dumps(row), flush=True)
     with open(a.out, "w") as f:

@@ -88,6 +88,24 @@ def pick_device(name):
     return torch.device(name)
 
 
+def amp_dtype_for(amp, device):
+    """bf16 autocast on CUDA unless --amp off (no GradScaler needed, unlike fp16); --amp bf16 also on the CPU."""
+    return torch.bfloat16 if amp == "bf16" or (device.type == "cuda" and amp == "auto") else None
+
+
+def run_logger(run_dir):
+    """log(msg): a timestamped line to stdout and to <run_dir>/train.log (appended to across resumes)."""
+    os.makedirs(run_dir, exist_ok=True)
+    log_f = open(os.path.join(run_dir, "train.log"), "a")
+
+    def log(msg):
+        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
+        print(line, flush=True)
+        log_f.write(line + "\n")
+        log_f.flush()
+    return log
+
+
 def lr_at(step, a, elapsed_min=0.0):
     """Linear warmup, then cosine decay to min_lr_ratio * lr. With --time-schedule the decay follows whichever
     of steps or wall time (--max-minutes) runs out first, for runs under a hard time budget."""
@@ -168,17 +186,8 @@ def main(argv=None):
         torch.backends.cudnn.allow_tf32 = True
     torch.set_num_threads(a.threads)  # on CUDA too: batching/SpecAugment run on the CPU, and several processes
     # on one machine with the default (all cores each) oversubscribe it badly (seen: 15x slower)
-    amp_dtype = None
-    if a.amp == "bf16" or (device.type == "cuda" and a.amp == "auto"):
-        amp_dtype = torch.bfloat16  # no GradScaler needed (fp16 would need one); --amp bf16 also on CPU (tests)
-    os.makedirs(a.run_dir, exist_ok=True)
-    log_f = open(os.path.join(a.run_dir, "train.log"), "a")
-
-    def log(msg):
-        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
-        print(line, flush=True)
-        log_f.write(line + "\n")
-        log_f.flush()
+    amp_dtype = amp_dtype_for(a.amp, device)
+    log = run_logger(a.run_dir)
 
     resume = None if a.no_resume else latest_checkpoint(a.run_dir)
     if resume:

@@ -29,6 +29,7 @@ import coda as C  # noqa: E402  (imports the dense model.py)
 
 import data  # noqa: E402
 import tokens  # noqa: E402
+from train import amp_dtype_for, pick_device, run_logger, spec_augment  # noqa: E402  (one scheme for both)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -99,23 +100,6 @@ def lr_at(step, elapsed_min, a):
     return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
 
 
-def spec_augment(x, lens, mean, a, gen):
-    """Same scheme as train.py: 2 frequency masks (<= F bins), 2 time masks (<= ratio * length), CMVN-mean fill."""
-    b, t, f = x.shape
-    for i in range(b):
-        n = int(lens[i])
-        for _ in range(2):
-            w = int(torch.randint(0, a.freq_mask + 1, (1,), generator=gen))
-            s = int(torch.randint(0, max(1, f - w), (1,), generator=gen))
-            x[i, :n, s:s + w] = mean[s:s + w]
-        tmax = max(1, int(a.time_mask_ratio * n))
-        for _ in range(2):
-            w = int(torch.randint(0, tmax + 1, (1,), generator=gen))
-            s = int(torch.randint(0, max(1, n - w), (1,), generator=gen))
-            x[i, s:s + w, :] = mean
-    return x
-
-
 def load_unlabelled(a, log):
     """Up to N unlabelled clips as fp16 fbank, cached in the run dir (features.py = the dense recipe's fbank)."""
     cache = os.path.join(a.run_dir, f"unlabelled-{a.unlabelled}.pt")
@@ -150,14 +134,8 @@ class Pool:
         self.labelled = [True] * len(labelled.feats) + [False] * len(unlabelled["feats"])
 
     def collate(self, idx):
-        feats = [self.feats[i].float() for i in idx]
-        lens = torch.tensor([f.shape[0] for f in feats], dtype=torch.long)
-        x = torch.zeros(len(feats), int(lens.max()), feats[0].shape[1])
-        for j, f in enumerate(feats):
-            x[j, : f.shape[0]] = f
-        tg = [self.targets[i] for i in idx]
-        return (x, lens, torch.cat(tg), torch.tensor([len(t) for t in tg], dtype=torch.long),
-                torch.tensor([self.labelled[i] for i in idx]))
+        """data.collate plus a bool per row: True when it has a transcript (unlabelled rows get KD loss only)."""
+        return (*data.collate(self, idx), torch.tensor([self.labelled[i] for i in idx]))
 
 
 def kd_loss(student_lp, teacher_lp, out_len):
@@ -172,14 +150,7 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     random.seed(a.seed)
     torch.manual_seed(a.seed)
-    os.makedirs(a.run_dir, exist_ok=True)
-    log_f = open(os.path.join(a.run_dir, "train.log"), "a")
-
-    def log(msg):
-        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
-        print(line, flush=True)
-        log_f.write(line + "\n")
-        log_f.flush()
+    log = run_logger(a.run_dir)
 
     r_values = [int(v) for v in a.r_values.split(",")]
     if any(r < 1 for r in r_values):
@@ -190,8 +161,8 @@ def main(argv=None):
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
     ccfg = C.CodaConfig(**resume["coda_config"]) if resume else C.CodaConfig(
         adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, adapter_dropout=a.adapter_dropout)
-    device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device)
-    amp_dtype = torch.bfloat16 if a.amp == "bf16" or (device.type == "cuda" and a.amp == "auto") else None
+    device = pick_device(a.device)
+    amp_dtype = amp_dtype_for(a.amp, device)
     coda = C.CodaAdapters(backbone.cfg, ccfg)
     net = C.CodaConformer(backbone, coda)
     mean = backbone.cmvn.mean.clone()  # SpecAugment fill value, applied on the CPU batch
