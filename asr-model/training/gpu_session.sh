@@ -60,7 +60,7 @@ else
   ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1500:2.6)
   # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
-  CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200)
+  CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200 --amp off --threads 4)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
 nvidia-smi -L 2>&1 | tee -a "$LOG"
@@ -95,6 +95,7 @@ if [ $? = 3 ] || [ ! -s "$RUN/checkpoints/last-model.pt" ]; then
   attempt backbone-retry "${ATTEMPT2[@]}"
 fi
 [ -s "$RUN/checkpoints/last-model.pt" ] || { say "no backbone checkpoint"; tail -30 "$WORK"/backbone*.out; exit 1; }
+# packed now as well as at exit: a call killed at its time limit runs no exit trap
 "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone >> "$LOG" 2>&1
 
 # 3. CoDA: routers + adapters on the frozen backbone, r sampled from 1,2,4,8 per batch
@@ -106,14 +107,6 @@ if awk -v m="$CODA_MIN" 'BEGIN { exit !(m >= 0.3) }'; then
   "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \
     --sources "$SOURCES" "${CODA_ARGS[@]}" --steps 100000 --max-minutes "$CODA_MIN" $LIMIT > "$WORK/coda.out" 2>&1
   say "coda rc=$? $(tail -2 "$WORK/coda.out" | tr '\n' ' ')"
-  if [ ! -s "$CRUN/coda-latest.pt" ]; then
-    CODA_MIN=$(awk -v l="$(left)" 'BEGIN { m = (l - 45) / 60; if (m > 3) m = 3; printf "%.2f", m }')
-    [ $SMOKE = 1 ] && CODA_MIN=0.3
-    say "no CoDA checkpoint: retrying in fp32 for ${CODA_MIN} min"
-    "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \
-      --sources "$SOURCES" "${CODA_ARGS[@]}" --amp off --steps 100000 --max-minutes "$CODA_MIN" $LIMIT > "$WORK/coda-fp32.out" 2>&1
-    say "coda (fp32) rc=$? $(tail -2 "$WORK/coda-fp32.out" | tr '\n' ' ')"
-  fi
 else
   say "no time left for CoDA ($CODA_MIN min)"
 fi
