@@ -6,6 +6,7 @@ Run dir layout: config.json, train.log (loss, lr, audio-seconds per wall-second)
 checkpoints/ckpt-<step>.pt (last --keep kept), checkpoints/best.pt (lowest dev WER), checkpoints/latest (name).
 """
 import argparse
+import collections
 import glob
 import json
 import math
@@ -244,7 +245,7 @@ def main(argv=None):
     win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
     win_nats, win_chars = 0.0, 0
     last_loss = float("nan")
-    char_losses = []  # (loss sum, target chars) per step, for --plateau-check
+    char_losses = collections.deque(maxlen=100 * a.accum)  # (loss sum, target chars) of the last 100 steps
     plateau_step, plateau_nats = (int(a.plateau_check.split(":")[0]), float(a.plateau_check.split(":")[1])) \
         if a.plateau_check else (0, 0.0)
     done = False
@@ -290,8 +291,7 @@ def main(argv=None):
                 win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
                 win_nats, win_chars = 0.0, 0
             if plateau_step and step == plateau_step and batch_pos % a.accum == 0:
-                recent = char_losses[-100 * a.accum:]
-                nats = sum(n for n, _ in recent) / max(1, sum(c for _, c in recent))
+                nats = sum(n for n, _ in char_losses) / max(1, sum(c for _, c in char_losses))
                 if nats > plateau_nats:
                     log(f"PLATEAU: {nats:.3f} nats/char at step {step} (> {plateau_nats}): still on the CTC blank "
                         f"plateau; stopping (exit 3)")
