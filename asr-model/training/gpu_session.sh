@@ -57,7 +57,7 @@ else
   # plateau check: the stuck H100 model scored 3.01 nats/char, the CPU model that had just left the plateau 1.91.
   # (The stuck model had lost 49/64 ReLU channels of its subsampling; the cause is not established, so every suspect changes:
   # hence SiLU there, lr 1e-3 and a longer warm-up.)
-  ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1500:2.6)
+  ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1800:2.6)
   # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
   CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200 --amp off --threads 4)
@@ -73,6 +73,19 @@ cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
 "$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs "$JOBS" --no-fsdd \
   --speed-perturb 0.9,1.1 $LIMIT > "$WORK/prepare.log" 2>&1
 say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
+# feature fingerprint (first utterance of each shard: frames and per-dim mean), to be compared with the same
+# utterances' features computed off the device: a device-side decoding or fbank difference would show here
+"$PY" - "$DATA/shards" > "$WORK/feature-fingerprint.json" 2>&1 <<'PYEOF'
+import json, os, sys, torch
+root = sys.argv[1]
+out = {}
+for name in sorted(os.listdir(root)):
+    s = torch.load(os.path.join(root, name))
+    f = s["feats"][0].float()
+    out[name] = {"id": s["ids"][0], "frames": f.shape[0], "text": s["texts"][0][:60],
+                 "mean": [round(v, 3) for v in f.mean(0)[::8].tolist()], "std": round(float(f.std()), 3)}
+print(json.dumps(out, indent=1))
+PYEOF
 
 # 2. backbone: train until the CoDA stage's share of the budget is reached. Attempt 1 stops itself (exit 3) if it
 #    is still on the CTC blank plateau at the check step; attempt 2 then restarts with a gentler schedule.
