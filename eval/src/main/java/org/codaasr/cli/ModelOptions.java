@@ -40,13 +40,16 @@ public final class ModelOptions {
     @Option(names = "--beam", paramLabel = "N", defaultValue = "10", description = "beam size (default: ${DEFAULT-VALUE})")
     int beam;
 
-    @Option(names = "--lm", paramLabel = "ARPA", description = "word n-gram ARPA file (.arpa or .arpa.gz); implies --decoder beam")
+    @Option(names = "--lm", paramLabel = "ARPA", description = "word or character n-gram ARPA file (.arpa or .arpa.gz; "
+            + "`asr lm` builds ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz); implies --decoder beam")
     Path lm;
 
-    @Option(names = "--lm-weight", defaultValue = "0.5", description = "LM weight (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lm-weight", defaultValue = "0.8",
+            description = "LM weight; the default suits the character 6-gram (default: ${DEFAULT-VALUE})")
     double lmWeight;
 
-    @Option(names = "--word-bonus", defaultValue = "1.0", description = "per-word bonus with an LM (default: ${DEFAULT-VALUE})")
+    @Option(names = "--word-bonus", defaultValue = "1.0",
+            description = "bonus per word with a word LM, per character with a character LM (default: ${DEFAULT-VALUE})")
     double wordBonus;
 
     @Option(names = "--adaptive-r", split = ",", paramLabel = "R",

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.codaasr.model.lm.LanguageModel;
 import org.codaasr.model.lm.LmState;
+import org.codaasr.model.lm.LmUnit;
 
 /**
  * CTC prefix beam search with optional word-level LM fusion.
@@ -22,7 +23,10 @@ import org.codaasr.model.lm.LmState;
  * <p>With a language model, a word is scored when it is complete: when a word-start or separator
  * token follows it, and at the end of the utterance for the last word (followed by the LM's
  * {@code </s>} score). The fused score is acoustic + lmWeight * sum ln P(word | history) + wordBonus
- * per word. The vocabulary's words must be spelled as the LM's (e.g. both upper case).
+ * per word. The vocabulary's words must be spelled as the LM's (e.g. both upper case). With a
+ * {@link LmUnit#CHARACTER} model every emitted token is scored as it is added (its characters, a
+ * separator as {@code ▁}), wordBonus then being a bonus per character, so the LM ranks spellings
+ * while a word is still being written.
  *
  * <p>Timing (as in WeNet's prefix beam search): besides the summed scores, each prefix keeps its
  * best single path, and a token's frame is where that path emits it, moved to a later frame of the
@@ -170,6 +174,15 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         LmState state = parent.lmState;
         double lmScore = parent.lmScore;
         String partial = parent.partialWord;
+        if (lm != null && lm.unit() == LmUnit.CHARACTER) {
+            for (String symbol : characterSymbols(token, parent.token < 0)) {
+                lmScore += config.lmWeight() * lm.score(state, symbol) + config.wordBonus();
+                state = lm.next(state, symbol);
+            }
+            Prefix child = new Prefix(parent, token, state, lmScore, "");
+            parent.children.put(token, child);
+            return child;
+        }
         if (vocabulary.startsWord(token) || vocabulary.isSeparator(token)) {
             if (lm != null && !partial.isEmpty()) {
                 lmScore += wordScore(state, partial);
@@ -184,6 +197,21 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         return child;
     }
 
+    /** A token as characters of a character LM: a separator is the LM's word boundary, {@code ▁xyz} is
+     * the boundary then x, y, z (no boundary before the first word). */
+    private List<String> characterSymbols(int token, boolean first) {
+        if (vocabulary.isSeparator(token)) {
+            return first ? List.of() : List.of(Vocabulary.WORD_START);
+        }
+        String text = vocabulary.token(token);
+        List<String> symbols = new ArrayList<>(text.length());
+        text.codePoints().forEach(cp -> symbols.add(new String(Character.toChars(cp))));
+        if (first && !symbols.isEmpty() && symbols.get(0).equals(Vocabulary.WORD_START)) {
+            symbols.remove(0);
+        }
+        return symbols;
+    }
+
     private double wordScore(LmState state, String word) {
         return config.lmWeight() * lm.score(state, word) + config.wordBonus();
     }
@@ -194,6 +222,9 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         }
         LmState state = p.lmState;
         double score = 0.0;
+        if (lm.unit() == LmUnit.CHARACTER) {
+            return config.lmWeight() * lm.finish(state);
+        }
         if (!p.partialWord.isEmpty()) {
             score += wordScore(state, p.partialWord);
             state = lm.next(state, p.partialWord);

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.codaasr.model.AsrException;
 
@@ -48,6 +49,7 @@ public final class ArpaLanguageModel implements LanguageModel {
     private final int unknownId;
     private final int startId;
     private final int endId;
+    private final LmUnit unit;
 
     private ArpaLanguageModel(int order, Map<String, Integer> wordIds, LongIntHashMap[] tables,
                               float[][] log10Probs, float[][] log10Backoffs) {
@@ -59,6 +61,27 @@ public final class ArpaLanguageModel implements LanguageModel {
         this.unknownId = wordIds.getOrDefault(UNKNOWN, -1);
         this.startId = requireWord(SENTENCE_START);
         this.endId = requireWord(SENTENCE_END);
+        this.unit = detectUnit(wordIds.keySet());
+    }
+
+    /** CHARACTER when every symbol but the sentence markers and {@code <unk>} is one code point. */
+    private static LmUnit detectUnit(Set<String> words) {
+        boolean anySymbol = false;
+        for (String w : words) {
+            if (w.equals(SENTENCE_START) || w.equals(SENTENCE_END) || w.equals(UNKNOWN)) {
+                continue;
+            }
+            if (w.codePointCount(0, w.length()) != 1) {
+                return LmUnit.WORD;
+            }
+            anySymbol = true;
+        }
+        return anySymbol ? LmUnit.CHARACTER : LmUnit.WORD;
+    }
+
+    @Override
+    public LmUnit unit() {
+        return unit;
     }
 
     private int requireWord(String word) {

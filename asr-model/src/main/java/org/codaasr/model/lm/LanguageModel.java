@@ -1,12 +1,18 @@
 package org.codaasr.model.lm;
 
 /**
- * A word-level n-gram language model queried one word at a time.
+ * An n-gram language model queried one symbol at a time: a word, or a character for a
+ * {@link LmUnit#CHARACTER} model.
  *
  * <p>All scores are natural logarithms (ln), whatever base the model file uses, so they add
  * directly to CTC log-probabilities. A word the model does not know is scored as {@code <unk>}.
  */
 public interface LanguageModel {
+
+    /** Whether the model's symbols are words or characters. */
+    default LmUnit unit() {
+        return LmUnit.WORD;
+    }
 
     /** The n-gram order (3 for a trigram model). */
     int order();

@@ -37,13 +37,22 @@ import org.slf4j.LoggerFactory;
 public final class LanguageModelBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(LanguageModelBuilder.class);
+    /** The word separator of a character model, as in the acoustic model's tokens. */
+    public static final String WORD_BOUNDARY = "\u2581";
 
     private LanguageModelBuilder() {
     }
 
-    /** {@code ~/.cache/coda-asr/lm/librivox-3gram.arpa.gz}. */
+    /** {@code ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz}: the default model, characters. */
     public static Path defaultCachePath() {
-        return Path.of(System.getProperty("user.home"), ".cache", "coda-asr", "lm", "librivox-3gram.arpa.gz");
+        return defaultCachePath(LmBuildConfig.characterDefaults());
+    }
+
+    /** {@code ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz} or {@code librivox-3gram.arpa.gz} for a config. */
+    public static Path defaultCachePath(LmBuildConfig config) {
+        String name = config.unit() == LmUnit.CHARACTER ? "librivox-char" + config.order() + "gram.arpa.gz"
+                : "librivox-" + config.order() + "gram.arpa.gz";
+        return Path.of(System.getProperty("user.home"), ".cache", "coda-asr", "lm", name);
     }
 
     /** Builds with {@link LmBuildConfig#defaults()} at the given order unless {@code outputArpaGz} exists. */
@@ -76,7 +85,11 @@ public final class LanguageModelBuilder {
             Path dir = outputArpa.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path trainingText = sentences;
-            if (config.maxVocabulary() > 0) {
+            if (config.unit() == LmUnit.CHARACTER) {
+                tempText = Files.createTempFile(dir, "lm-text", ".txt");
+                writeAsCharacters(sentences, tempText);
+                trainingText = tempText;
+            } else if (config.maxVocabulary() > 0) {
                 tempText = Files.createTempFile(dir, "lm-text", ".txt");
                 writeWithRestrictedVocabulary(sentences, tempText, config.maxVocabulary());
                 trainingText = tempText;
@@ -115,6 +128,40 @@ public final class LanguageModelBuilder {
         options.kneserNeyMinCounts = minCounts;
         LmReaders.createKneserNeyLmFromTextFiles(List.of(text.toString()), indexer, config.order(), arpa.toFile(),
                 options);
+    }
+
+    /** "HELLO WORLD" -> "H E L L O ▁ W O R L D": the token stream a character CTC model emits. */
+    static String asCharacters(String sentence) {
+        StringBuilder sb = new StringBuilder();
+        for (String word : sentence.trim().split("\\s+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(' ').append(WORD_BOUNDARY).append(' ');
+            }
+            word.codePoints().forEach(cp -> {
+                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ' ') {
+                    sb.append(' ');
+                }
+                sb.appendCodePoint(cp);
+            });
+        }
+        return sb.toString();
+    }
+
+    private static void writeAsCharacters(Path in, Path out) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(in, StandardCharsets.UTF_8);
+             BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String chars = asCharacters(line);
+                if (!chars.isEmpty()) {
+                    writer.write(chars);
+                    writer.newLine();
+                }
+            }
+        }
     }
 
     private static void writeWithRestrictedVocabulary(Path in, Path out, int maxVocabulary) throws IOException {
@@ -166,13 +213,17 @@ public final class LanguageModelBuilder {
         }
     }
 
-    /** Command: {@code LanguageModelBuilder [sentences.txt [out.arpa.gz [order]]]}; builds only when missing. */
+    /** Command: {@code LanguageModelBuilder [sentences.txt [out.arpa.gz [order]]]}: the character model; builds
+     * only when missing. */
     public static void main(String[] args) {
         Path sentences = Path.of(args.length > 0 ? args[0] : "../shared/data/text/sentences.txt");
-        Path out = args.length > 1 ? Path.of(args[1]) : defaultCachePath();
-        int order = args.length > 2 ? Integer.parseInt(args[2]) : LmBuildConfig.defaults().order();
+        LmBuildConfig config = LmBuildConfig.characterDefaults();
+        if (args.length > 2) {
+            config = config.withOrder(Integer.parseInt(args[2]));
+        }
+        Path out = args.length > 1 ? Path.of(args[1]) : defaultCachePath(config);
         long started = System.nanoTime();
-        Path built = buildIfMissing(sentences, out, order);
+        Path built = buildIfMissing(sentences, out, config);
         System.out.println(built + " ready after " + (System.nanoTime() - started) / 1_000_000L + " ms");
     }
 }

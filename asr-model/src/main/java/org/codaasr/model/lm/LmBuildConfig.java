@@ -8,10 +8,20 @@ package org.codaasr.model.lm;
  *                            0 keeps every word (the model then has an {@code <unk>} with no training mass)
  * @param minHigherOrderCount n-grams of order 3 and above seen fewer times than this are pruned before
  *                            Kneser-Ney estimation (1 keeps everything); unigrams and bigrams are never pruned
+ * @param unit                WORD, or CHARACTER: each sentence becomes its characters with {@code ▁} between
+ *                            words (maxVocabulary is then unused: the character set is small)
  */
-public record LmBuildConfig(int order, int maxVocabulary, int minHigherOrderCount) {
+public record LmBuildConfig(int order, int maxVocabulary, int minHigherOrderCount, LmUnit unit) {
+
+    /** A word model. */
+    public LmBuildConfig(int order, int maxVocabulary, int minHigherOrderCount) {
+        this(order, maxVocabulary, minHigherOrderCount, LmUnit.WORD);
+    }
 
     public LmBuildConfig {
+        if (unit == null) {
+            throw new IllegalArgumentException("unit must be WORD or CHARACTER, got null");
+        }
         if (order < 3 || order > 6) {
             throw new IllegalArgumentException("order must be 3..6, got " + order);
         }
@@ -29,7 +39,12 @@ public record LmBuildConfig(int order, int maxVocabulary, int minHigherOrderCoun
         return new LmBuildConfig(3, 30_000, 2);
     }
 
+    /** Character 6-gram over the book text, n-grams of order 3 and above seen once pruned. */
+    public static LmBuildConfig characterDefaults() {
+        return new LmBuildConfig(6, 0, 2, LmUnit.CHARACTER);
+    }
+
     public LmBuildConfig withOrder(int newOrder) {
-        return new LmBuildConfig(newOrder, maxVocabulary, minHigherOrderCount);
+        return new LmBuildConfig(newOrder, maxVocabulary, minHigherOrderCount, unit);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.codaasr.model.lm.ArpaLanguageModel;
+import org.codaasr.model.lm.LmUnit;
 import org.junit.jupiter.api.Test;
 
 class PrefixBeamSearchDecoderTest {
@@ -141,5 +142,39 @@ class PrefixBeamSearchDecoderTest {
         // fused score = ln P_ctc(I READ BOOKS) + log10 (-0.1 - 0.2 - 0.3 - 0.2) in ln + 3 word bonuses
         double acousticLogP = Math.log(bruteForce(lp, 0).get(List.of(1, 3, 4)));
         assertEquals(acousticLogP - 0.8 * Math.log(10) + 3 * bonus, fused.logScore(), 1e-6);
+    }
+
+    @Test
+    void characterLanguageModelScoresEveryTokenAndFixesASpelling() {
+        Vocabulary chars = Vocabulary.of(List.of("<blk>", "\u2581", "A", "C", "G", "T"));
+        float[][] lp = log(new double[][] {
+            peak(6, 3, 0.9),
+            peak(6, 2, 0.9),
+            {0.06, 0.02, 0.01, 0.01, 0.5, 0.4}});
+        ArpaLanguageModel lm = ArpaLanguageModel.load(Path.of("asr-model/src/test/resources/ctc/char-fusion.arpa"));
+        assertEquals(LmUnit.CHARACTER, lm.unit());
+
+        CtcHypothesis acoustic = new PrefixBeamSearchDecoder(chars, EXHAUSTIVE, null).decode(lp, 0.04);
+        assertEquals("CAG", acoustic.text());
+        double bonus = 0.25;
+        CtcHypothesis fused = new PrefixBeamSearchDecoder(chars, EXHAUSTIVE.withLm(1.0, bonus), lm).decode(lp, 0.04);
+        assertEquals("CAT", fused.text());
+        // fused score = ln P_ctc(C A T) + (C|<s> -0.1, A|C -0.1, T|A -0.1, </s>|T -0.2) log10 in ln + 3 bonuses
+        double acousticLogP = Math.log(bruteForce(lp, 0).get(List.of(3, 2, 5)));
+        assertEquals(acousticLogP - 0.5 * Math.log(10) + 3 * bonus, fused.logScore(), 1e-6);
+    }
+
+    @Test
+    void characterLanguageModelSeesTheWordBoundaryToken() {
+        Vocabulary chars = Vocabulary.of(List.of("<blk>", "\u2581", "A", "C", "G", "T"));
+        ArpaLanguageModel lm = ArpaLanguageModel.load(Path.of("asr-model/src/test/resources/ctc/char-fusion.arpa"));
+        // "C A ▁ A": the boundary is scored as the symbol ▁ (unigram -0.8 after A's backoff -0.2)
+        float[][] lp = log(new double[][] {peak(6, 3, 0.99), peak(6, 2, 0.99), peak(6, 1, 0.99), peak(6, 2, 0.99)});
+        CtcHypothesis fused = new PrefixBeamSearchDecoder(chars, EXHAUSTIVE.withLm(1.0, 0.0), lm).decode(lp, 0.04);
+        assertEquals("CA A", fused.text());
+        double acousticLogP = Math.log(bruteForce(lp, 0).get(List.of(3, 2, 1, 2)));
+        // C|<s> -0.1, A|C -0.1, ▁|A (-0.2 - 0.8), A|▁ (-0.2 - 0.7), </s>|A (-0.2 - 0.8)
+        double lm10 = -0.1 - 0.1 - 1.0 - 0.9 - 1.0;
+        assertEquals(acousticLogP + lm10 * Math.log(10), fused.logScore(), 1e-6);
     }
 }

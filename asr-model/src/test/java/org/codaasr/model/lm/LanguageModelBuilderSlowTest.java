@@ -31,4 +31,17 @@ class LanguageModelBuilderSlowTest {
         LmState ofThe = lm.next(lm.next(lm.start(), "ONE"), "OF");
         assertTrue(lm.score(ofThe, "THE") > lm.score(ofThe, "OF"), "P(THE | ONE OF) > P(OF | ONE OF)");
     }
+
+    @Test
+    void buildsTheBookTextCharacterModel(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(SENTENCES), "shared text data missing");
+        Path arpa = LanguageModelBuilder.buildIfMissing(SENTENCES, dir.resolve("librivox-char6gram.arpa.gz"),
+                LmBuildConfig.characterDefaults());
+        ArpaLanguageModel lm = ArpaLanguageModel.load(arpa);
+        assertEquals(LmUnit.CHARACTER, lm.unit());
+        assertEquals(6, lm.order());
+        assertEquals(1.0, LanguageModelBuilderTest.totalProbability(lm, "T", "H"), 1e-3);
+        LmState th = lm.next(lm.next(lm.next(lm.start(), "\u2581"), "T"), "H");
+        assertTrue(lm.score(th, "E") > lm.score(th, "Q") + 3.0, "P(E | _TH) >> P(Q | _TH)");
+    }
 }

@@ -74,6 +74,32 @@ class LanguageModelBuilderTest {
     }
 
     @Test
+    void characterTextPutsTheWordBoundaryBetweenWords() {
+        assertEquals("C A T \u2581 S A T", LanguageModelBuilder.asCharacters("  CAT   SAT "));
+        assertEquals("I \u2581 D O N ' T", LanguageModelBuilder.asCharacters("I DON'T"));
+        assertEquals("", LanguageModelBuilder.asCharacters("   "));
+    }
+
+    @Test
+    void characterModelIsDetectedNormalizedAndPrefersSeenSpellings(@TempDir Path dir) throws IOException {
+        Path arpa = LanguageModelBuilder.build(text(dir), dir.resolve("chars.arpa.gz"),
+                LmBuildConfig.characterDefaults().withOrder(4));
+        ArpaLanguageModel lm = ArpaLanguageModel.load(arpa);
+        assertEquals(LmUnit.CHARACTER, lm.unit());
+        assertEquals(4, lm.order());
+        assertTrue(lm.words().contains("\u2581"), "word boundary symbol");
+        for (String[] history : new String[][] {{}, {"C"}, {"C", "A"}, {"T", "\u2581", "C"}, {"Q"}}) {
+            assertEquals(1.0, totalProbability(lm, history), 1e-3, String.join(" ", history));
+        }
+        // after "C A", T (CAT) is far more likely than G (never seen)
+        LmState ca = lm.next(lm.next(lm.start(), "C"), "A");
+        assertTrue(lm.score(ca, "T") > lm.score(ca, "G") + 2.0);
+        // a word model of the same text is a WORD model
+        Path words = LanguageModelBuilder.build(text(dir), dir.resolve("words.arpa"), new LmBuildConfig(3, 0, 1));
+        assertEquals(LmUnit.WORD, ArpaLanguageModel.load(words).unit());
+    }
+
+    @Test
     void buildIfMissingKeepsAnExistingModel(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("cache").resolve("lm.arpa.gz");
         LanguageModelBuilder.buildIfMissing(text(dir), out, 3);
