@@ -76,6 +76,8 @@ def parse_args(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=4321)
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--init-from", default="", help="start routers and adapters from another CoDA checkpoint of the "
+                    "same backbone (e.g. one trained with another --r-values or conv variant); ignored on resume")
     ap.add_argument("--device", default="auto", help="auto: cuda when available, else cpu")
     ap.add_argument("--amp", default="auto", choices=["auto", "bf16", "off"], help="bf16 autocast on CUDA")
     return ap.parse_args(argv)
@@ -159,11 +161,15 @@ def main(argv=None):
     backbone, bstate = C.load_backbone(backbone_path)
     latest = os.path.join(a.run_dir, "coda-latest.pt")
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
-    ccfg = C.CodaConfig(**resume["coda_config"]) if resume else C.CodaConfig(
+    ccfg = C.CodaConfig(**{"conv_at_true_positions": False, **resume["coda_config"]}) if resume else C.CodaConfig(
         adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, adapter_dropout=a.adapter_dropout)
     device = pick_device(a.device)
     amp_dtype = amp_dtype_for(a.amp, device)
     coda = C.CodaAdapters(backbone.cfg, ccfg)
+    if a.init_from and not resume:
+        init = torch.load(a.init_from, map_location="cpu")
+        coda.load_state_dict(init["coda"])
+        log(f"routers and adapters initialised from {a.init_from} (step {init.get('step')})")
     net = C.CodaConformer(backbone, coda)
     mean = backbone.cmvn.mean.clone()  # SpecAugment fill value, applied on the CPU batch
     net.to(device)

