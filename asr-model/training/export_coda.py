@@ -213,6 +213,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backbone", default="", help="dense checkpoint (train.py)")
     ap.add_argument("--coda", default="", help="CoDA checkpoint (train_coda.py)")
+    ap.add_argument("--adapter-coda", default="", help="CoDA checkpoint whose adapters make model.adapter.onnx (r=1), "
+                    "when --coda was trained without r=1 in its --r-values (its adapters then expect routing)")
     ap.add_argument("--tiny-random", action="store_true", help="random tiny backbone + CoDA (Java unit tests)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--data", default=os.path.join(HERE, "data"))
@@ -241,12 +243,23 @@ def main():
             sys.exit("give --backbone and --coda, or --tiny-random")
         bb, bstate = C.load_backbone(a.backbone)
         net, cstate = C.load_coda(bb, a.coda)
+        if a.adapter_coda:
+            adapter_net, astate = C.load_coda(bb, a.adapter_coda)
+            adapter_net.eval()
         if cstate.get("backbone_step") not in (None, bstate.get("step")):
             print(f"warning: CoDA was trained on backbone step {cstate.get('backbone_step')}, "
                   f"exporting with step {bstate.get('step')}")
         source = f"backbone {os.path.relpath(os.path.abspath(a.backbone), REPO)} (step {bstate.get('step')}), " \
                  f"CoDA {os.path.relpath(os.path.abspath(a.coda), REPO)} (step {cstate.get('step')})"
+        if a.adapter_coda:
+            source += f", r=1 adapters from {os.path.relpath(os.path.abspath(a.adapter_coda), REPO)} " \
+                      f"(step {astate.get('step')}, r values {astate.get('args', {}).get('r_values')})"
     net.eval()
+    if not a.adapter_coda or a.tiny_random:
+        adapter_net = net
+
+    def net_for(r):
+        return adapter_net if r == 1 else net
     cfg = net.backbone.cfg
     version = a.version or f"{datetime.date.today().isoformat()}-step{bstate.get('step', 0)}-coda{cstate.get('step', 0)}"
     base = M.onnx_metadata(cfg, version)
@@ -259,10 +272,11 @@ def main():
         tokens.write_tokens(os.path.join(a.out, "tokens.txt"))
     metas = {}
     for r in rs:
-        report["padded_batch_max_abs_diff"][r] = padded_batch_check(net, x, lens, r)
-        metas[r] = coda_metadata(base, net, r)
+        report["padded_batch_max_abs_diff"][r] = padded_batch_check(net_for(r), x, lens, r)
+        metas[r] = coda_metadata(base, net_for(r), r)
         path = os.path.join(a.out, FILES[r])
-        report["files"][FILES[r]] = write_onnx(C.CodaExport(net, r).eval(), (x, lens), path, metas[r], True, a.opset)
+        report["files"][FILES[r]] = write_onnx(C.CodaExport(net_for(r), r).eval(), (x, lens), path, metas[r], True,
+                                               a.opset)
         print(f"wrote {path}: {report['files'][FILES[r]]}")
     # reference outputs for a cross-check in an ONNX runtime (coda_ort_check.sh): inputs + torch outputs
     g = torch.Generator().manual_seed(2)
@@ -279,7 +293,7 @@ def main():
             ref["outputs"]["model.onnx"] = {"log_probs": lp.double().round(decimals=5).tolist(),
                                             "log_prob_lengths": ol.tolist()}
         for r in rs:
-            lp, ol, sel = net(rx, rl, r=r)
+            lp, ol, sel = net_for(r)(rx, rl, r=r)
             ref["outputs"][FILES[r]] = {"log_probs": lp.double().round(decimals=5).tolist(),
                                         "log_prob_lengths": ol.tolist(), "coda_selected": sel.int().tolist()}
     with open(os.path.join(a.out, "coda-reference.json"), "w") as f:
@@ -287,7 +301,7 @@ def main():
     evals = {}
     if dev is not None and not a.skip_eval and not a.tiny_random:
         fns = {"dense": lambda f, l: net.backbone(f, l)}
-        fns.update({r: (lambda f, l, r=r: net(f, l, r=r)) for r in rs})
+        fns.update({r: (lambda f, l, r=r: net_for(r)(f, l, r=r)) for r in rs})
         dense_lps = None
         for key, fn in fns.items():
             res, hyps, lps = evaluate(fn, dev, dense_lps)

@@ -2,20 +2,23 @@
 # One device call, end to end, inside a wall-time budget: data from carry/ (speed-perturbed x3) -> dense backbone
 # -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
 # (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
-#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR]
+#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR] [--backbone F]
+# --backbone: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
+#   no backbone training, the whole budget after the data goes to CoDA.
 # --shared: the data root (default carry/shared when it exists, else ../shared/data next to the repository).
 # Prepare here first: make_carry.sh --max-mb 63 --no-fsdd --no-dev-features (the dev set is scored back here).
 # Back here: handback.py unpack <files_at>/backbone.part0.pt runs/gpu/backbone.pt, then export_onnx.py/export_coda.py.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
-BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""
+BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
     --coda-s) CODA_S="$2"; shift ;;
     --smoke) SMOKE=1 ;;
     --shared) SHARED="$2"; shift ;;
+    --backbone) GIVEN_BACKBONE="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -36,6 +39,7 @@ finish() {  # always hand back what exists
   say "packing results"
   [ -s "${RUN:-/nonexistent}/checkpoints/last-model.pt" ] && "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone 2>&1 | tee -a "$LOG"
   [ -s "$CRUN/coda-latest.pt" ] && cp "$CRUN/coda-latest.pt" "$OUT/coda.pt"
+  [ -s "$WORK/coda-adapter/coda-latest.pt" ] && cp "$WORK/coda-adapter/coda-latest.pt" "$OUT/coda-adapter.pt"
   tar -czf "$OUT/logs.tgz" -C "$WORK" --exclude='*.pt' --exclude='*.onnx' --exclude='shards' --exclude='manifests' . 2>/dev/null
   ls -la "$OUT" | tee -a "$LOG"
 }
@@ -47,6 +51,7 @@ if [ $SMOKE = 1 ]; then
   ATTEMPT1=(--lr 1e-3 --warmup 2 --plateau-check 3:0.5)   # forced to fail: exercises the retry
   ATTEMPT2=(--lr 5e-4 --warmup 4)
   CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2)
+  ADAPTER_ARGS=(--steps 4)
 else
   JOBS=$(nproc); LIMIT=""
   # fp32 (TF32 matmuls): the 11.6M model is bound by kernel launches on an H100, so bf16 buys little.
@@ -61,6 +66,7 @@ else
   # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
   CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200 --amp off --threads 4)
+  ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
 nvidia-smi -L 2>&1 | tee -a "$LOG"
@@ -101,25 +107,40 @@ attempt() {  # attempt NAME extra-train.py-args...
   say "attempt $name rc=$rc $(grep -E 'PLATEAU|plateau check|finished' "$WORK/$name.out" | tail -2 | tr '\n' ' ')"
   return $rc
 }
-RUN="$WORK/backbone"
-attempt backbone "${ATTEMPT1[@]}"
-if [ $? = 3 ] || [ ! -s "$RUN/checkpoints/last-model.pt" ]; then
-  RUN="$WORK/backbone-retry"
-  attempt backbone-retry "${ATTEMPT2[@]}"
+if [ -n "$GIVEN_BACKBONE" ]; then
+  RUN="$WORK/given-backbone"; mkdir -p "$RUN/checkpoints"
+  case "$GIVEN_BACKBONE" in
+    *.part0.pt) "$PY" "$HERE/handback.py" unpack "$GIVEN_BACKBONE" "$RUN/checkpoints/last-model.pt" >> "$LOG" 2>&1 ;;
+    *) cp "$GIVEN_BACKBONE" "$RUN/checkpoints/last-model.pt" ;;
+  esac
+  say "given backbone $GIVEN_BACKBONE: no backbone training"
+else
+  RUN="$WORK/backbone"
+  attempt backbone "${ATTEMPT1[@]}"
+  if [ $? = 3 ] || [ ! -s "$RUN/checkpoints/last-model.pt" ]; then
+    RUN="$WORK/backbone-retry"
+    attempt backbone-retry "${ATTEMPT2[@]}"
+  fi
 fi
 [ -s "$RUN/checkpoints/last-model.pt" ] || { say "no backbone checkpoint"; tail -30 "$WORK"/backbone*.out; exit 1; }
 # packed now as well as at exit: a call killed at its time limit runs no exit trap
 "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone >> "$LOG" 2>&1
 
-# 3. CoDA: routers + adapters on the frozen backbone, r sampled from 1,2,4,8 per batch
-CODA_MIN=$(awk -v l="$(left)" 'BEGIN { m = (l - 45) / 60; if (m > 3) m = 3; printf "%.2f", m }')
+# 3. CoDA: routers + adapters on the frozen backbone, r sampled from 2,4,8 per batch (r = 1 is left out: its
+#    adapters would have to stay zero, the dense teacher being optimal there, while r >= 2 needs them large), then a
+#    short r = 1 run for the parallel-adapter baseline (model.adapter.onnx)
+CODA_MIN=$(awk -v l="$(left)" -v g="${GIVEN_BACKBONE:+1}" 'BEGIN { m = (l - 70) / 60; if (m > 3 && g != 1) m = 3; printf "%.2f", m }')
 [ $SMOKE = 1 ] && CODA_MIN=0.3
 SOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)
 if awk -v m="$CODA_MIN" 'BEGIN { exit !(m >= 0.3) }'; then
   say "CoDA for ${CODA_MIN} min on $SOURCES"
   "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \
-    --sources "$SOURCES" "${CODA_ARGS[@]}" --steps 100000 --max-minutes "$CODA_MIN" $LIMIT > "$WORK/coda.out" 2>&1
+    --sources "$SOURCES" "${CODA_ARGS[@]}" --r-values 2,4,8 --steps 100000 --max-minutes "$CODA_MIN" $LIMIT \
+    > "$WORK/coda.out" 2>&1
   say "coda rc=$? $(tail -2 "$WORK/coda.out" | tr '\n' ' ')"
+  "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$WORK/coda-adapter" --data "$DATA" \
+    --sources "$SOURCES" "${CODA_ARGS[@]}" --r-values 1 "${ADAPTER_ARGS[@]}" $LIMIT > "$WORK/coda-adapter.out" 2>&1
+  say "adapter (r=1) rc=$? $(tail -1 "$WORK/coda-adapter.out" | tr '\n' ' ')"
 else
   say "no time left for CoDA ($CODA_MIN min)"
 fi

@@ -93,7 +93,7 @@ class TrainingSmokeTest {
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("PLATEAU") && output.contains("attempt backbone-retry rc=0"),
                 "the forced plateau stop and the retry:\n" + output);
-        for (String f : new String[] {"backbone.part0.pt", "coda.pt", "logs.tgz"}) {
+        for (String f : new String[] {"backbone.part0.pt", "coda.pt", "coda-adapter.pt", "logs.tgz"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f + " handed back:\n" + output);
         }
 
@@ -109,6 +109,9 @@ class TrainingSmokeTest {
         String shipOutput = Files.readString(shipLog, StandardCharsets.UTF_8);
         assertEquals(0, sp.exitValue(), shipOutput);
         assertTrue(Files.isRegularFile(shipped.resolve("weights.bin")), shipOutput);
+        // CoDA trained on r = 2, 4, 8; the parallel-adapter graph comes from the separate r = 1 run
+        assertTrue(Files.readString(shipped.resolve("coda-card.json"), StandardCharsets.UTF_8)
+                .contains("r=1 adapters from"), shipOutput);
 
         AudioData audio = AudioDecoder.load(DEV_FLAC, 16000);
         RecognizerConfig base = RecognizerConfig.defaults().withModelDir(shipped);
