@@ -205,9 +205,12 @@ class ConformerCTC(nn.Module):
         self.layers = nn.ModuleList([ConformerLayer(cfg) for _ in range(cfg.layers)])
         self.head = nn.Linear(cfg.d_model, cfg.vocab)
 
-    def forward(self, features, lengths, chunk: int = 0, left_chunks: int = -1):
+    def forward(self, features, lengths, chunk: int = 0, left_chunks: int = -1, frame_skip: float = 0.0):
         """features [B, T, 80] raw fbank, lengths [B] int64 -> (log_probs [B, T', V], out_lengths [B]).
-        chunk > 0 restricts attention to chunks of `chunk` output frames (with `left_chunks` of history)."""
+        chunk > 0 restricts attention to chunks of `chunk` output frames (with `left_chunks` of history).
+        frame_skip > 0 (training only): in every layer but the first, each frame keeps its input instead of the
+        layer's output with this probability, so later layers and the head learn to read frames that skipped layers,
+        which is what CoDA routing does to the frozen backbone at inference."""
         x = self.cmvn(features)
         x, out_len = self.subsample(x, lengths)
         t = x.size(1)
@@ -215,8 +218,12 @@ class ConformerCTC(nn.Module):
         if chunk > 0:
             mask = mask & chunk_mask(t, chunk, left_chunks, x.device).unsqueeze(0)
         x = self.drop(x)
-        for layer in self.layers:
-            x = layer(x, mask)
+        for i, layer in enumerate(self.layers):
+            if frame_skip > 0.0 and self.training and i > 0:
+                keep = torch.rand(x.shape[:2], device=x.device) < frame_skip  # [B, T]: frames that skip
+                x = torch.where(keep.unsqueeze(-1), x, layer(x, mask))
+            else:
+                x = layer(x, mask)
         return F.log_softmax(self.head(x).float(), dim=-1), out_len
 
     def num_params(self):

@@ -13,6 +13,26 @@ TINY="--d-model 32 --heads 2 --layers 1 --subsampling-channels 4 --max-frames 40
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/run" $TINY --steps 3 --ckpt-every 3 > "$TMP/train.log"
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/run" $TINY --steps 5 --ckpt-every 100 >> "$TMP/train.log"
 grep -q "resuming from" "$TMP/train.log" || { echo "FAIL: train.py did not resume"; exit 1; }
+# fine-tuning from a checkpoint's weights with frame skipping (the CoDA-robust backbone option)
+"$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/finetune" --init-from "$TMP/run/checkpoints/last-model.pt" \
+  --frame-skip 0.3 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 > "$TMP/finetune.log"
+grep -q "weights from" "$TMP/finetune.log" || { echo "FAIL: train.py --init-from"; exit 1; }
+(cd "$HERE" && "$PY" - <<'PYEOF'
+import torch, model as M
+torch.manual_seed(0)
+net = M.ConformerCTC(M.ConformerConfig(d_model=32, heads=2, ff=32, layers=3, subsampling_channels=4, dropout=0.0)).train()
+x, n = torch.randn(2, 60, 80), torch.tensor([60, 41])
+with torch.no_grad():
+    full = net(x, n)[0]
+    assert torch.allclose(net(x, n, frame_skip=0.0)[0], full), "frame_skip 0 must be the plain forward"
+    h, ol = net.subsample(net.cmvn(x), n)
+    mask = (torch.arange(h.size(1)).unsqueeze(0) < ol.unsqueeze(1)).unsqueeze(1)
+    only_first = torch.log_softmax(net.head(net.layers[0](h, mask)), -1)
+    assert torch.allclose(net(x, n, frame_skip=1.0)[0], only_first, atol=1e-6), "frame_skip 1 skips layers 1.."
+    assert torch.allclose(net.eval()(x, n, frame_skip=1.0)[0], full), "frame skipping is training-only"
+print("frame-skip check OK")
+PYEOF
+)
 "$PY" "$HERE/export_onnx.py" --run-dir "$TMP/run" --data "$TMP/data" --out "$TMP/export" --int8 > "$TMP/export.log" 2>&1 \
   || { cat "$TMP/export.log"; exit 1; }
 "$PY" "$HERE/decode.py" --run-dir "$TMP/run" --data "$TMP/data" --out "$TMP/hyps.tsv" | tail -1

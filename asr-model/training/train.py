@@ -45,6 +45,9 @@ def parse_args(argv=None):
     ap.add_argument("--subsampling-act", default="relu", choices=["relu", "silu"],
                     help="activation of the convolutional subsampling (silu cannot die at high learning rates)")
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--frame-skip", type=float, default=0.0,
+                    help="per-frame probability of skipping each layer but the first in training (model.py): makes "
+                         "the backbone tolerate CoDA routing; 0 = off")
     # optimisation
     ap.add_argument("--steps", type=int, default=6000, help="total optimizer steps (LR schedule length)")
     ap.add_argument("--max-minutes", type=float, default=0, help="stop (with checkpoint) after this wall time")
@@ -80,6 +83,8 @@ def parse_args(argv=None):
     ap.add_argument("--amp", default="auto", choices=["auto", "bf16", "off"])
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--init-from", default="", help="start from this checkpoint's weights and model config (e.g. a "
+                    "hand-back unpacked by handback.py) with a fresh optimizer and schedule; ignored when resuming")
     return ap.parse_args(argv)
 
 
@@ -195,6 +200,11 @@ def main(argv=None):
         state = torch.load(resume, map_location="cpu")
         cfg = M.ConformerConfig(**state["config"])
         log(f"resuming from {resume} (step {state['step']})")
+    elif a.init_from:
+        state = None
+        init = torch.load(a.init_from, map_location="cpu")
+        cfg = M.ConformerConfig(**init["config"])
+        log(f"weights from {a.init_from} (its step {init.get('step')}); fresh optimizer and schedule")
     else:
         state = None
         cfg = M.ConformerConfig(d_model=a.d_model, heads=a.heads, ff=a.ff or 4 * a.d_model, layers=a.layers,
@@ -207,6 +217,8 @@ def main(argv=None):
     net.to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
     step, epoch, batch_pos, best_wer = 0, 0, 0, float("inf")
+    if not state and a.init_from:
+        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in init["model"].items()})
     if state:
         net.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
@@ -266,7 +278,7 @@ def main(argv=None):
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, a, elapsed_min())
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left)
+                lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left, frame_skip=a.frame_skip)
             loss = F.ctc_loss(lp.float().transpose(0, 1), tg.to(device), ol, tl.to(device), blank=0,
                               reduction="sum", zero_infinity=True) / len(idx)
             (loss / a.accum).backward()
