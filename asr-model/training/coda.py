@@ -67,6 +67,12 @@ class CodaConfig:
     # 1.87 / 44.8 % but costs the pointwise conv on every frame.)
     conv_at_true_positions: bool = True
 
+    @classmethod
+    def from_checkpoint(cls, stored: dict) -> "CodaConfig":
+        """The config a checkpoint was trained with; checkpoints from before conv_at_true_positions existed were
+        trained with the gathered conv."""
+        return cls(**{"conv_at_true_positions": False, **stored})
+
     def __post_init__(self):
         if self.adapter_dim < 0 or self.dense_layers < 0:
             raise ValueError("adapter_dim and dense_layers must be >= 0")
@@ -307,7 +313,6 @@ def load_backbone(path, map_location="cpu"):
 def load_coda(backbone: "M.ConformerCTC", path, map_location="cpu"):
     """CoDA checkpoint (train_coda.py format) on top of a loaded backbone -> (CodaConformer in eval, state)."""
     state = torch.load(path, map_location=map_location)
-    # checkpoints from before conv_at_true_positions existed were trained with the gathered conv
-    coda = CodaAdapters(backbone.cfg, CodaConfig(**{"conv_at_true_positions": False, **state["coda_config"]}))
+    coda = CodaAdapters(backbone.cfg, CodaConfig.from_checkpoint(state["coda_config"]))
     coda.load_state_dict(state["coda"])
     return CodaConformer(backbone, coda).eval(), state

@@ -235,6 +235,7 @@ def main():
     dev_shard = os.path.join(a.data, "shards", "dev-test-other.pt")
     dev = data.FeatureSet([dev_shard], limit=a.dev_limit, subsampling=1) if os.path.exists(dev_shard) else None
     bstate, cstate = {}, {}
+    adapter_net = None  # the net whose adapters make model.adapter.onnx when it is not `net` (--adapter-coda)
     if a.tiny_random:
         net = tiny_random(os.path.join(a.data, "cmvn.pt"))
         source = "random tiny backbone + random CoDA parameters (seed 0), untrained"
@@ -245,7 +246,6 @@ def main():
         net, cstate = C.load_coda(bb, a.coda)
         if a.adapter_coda:
             adapter_net, astate = C.load_coda(bb, a.adapter_coda)
-            adapter_net.eval()
         if cstate.get("backbone_step") not in (None, bstate.get("step")):
             print(f"warning: CoDA was trained on backbone step {cstate.get('backbone_step')}, "
                   f"exporting with step {bstate.get('step')}")
@@ -255,11 +255,9 @@ def main():
             source += f", r=1 adapters from {os.path.relpath(os.path.abspath(a.adapter_coda), REPO)} " \
                       f"(step {astate.get('step')}, r values {astate.get('args', {}).get('r_values')})"
     net.eval()
-    if not a.adapter_coda or a.tiny_random:
-        adapter_net = net
 
     def net_for(r):
-        return adapter_net if r == 1 else net
+        return adapter_net if r == 1 and adapter_net is not None else net
     cfg = net.backbone.cfg
     version = a.version or f"{datetime.date.today().isoformat()}-step{bstate.get('step', 0)}-coda{cstate.get('step', 0)}"
     base = M.onnx_metadata(cfg, version)

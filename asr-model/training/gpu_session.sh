@@ -54,18 +54,12 @@ if [ $SMOKE = 1 ]; then
   ADAPTER_ARGS=(--steps 4)
 else
   JOBS=$(nproc); LIMIT=""
-  # fp32 (TF32 matmuls): the 11.6M model is bound by kernel launches on an H100, so bf16 buys little.
-  # ff 512 (10.3M params): fp16-stored shared weights (share_weights.py --fp16, 20.6 MB) plus the int8 variant
-  # (~10 MB) stay inside the repository's 40 MB budget; ff 640 (11.6M) would not.
-  MODEL=(--d-model 256 --heads 4 --layers 10 --ff 512 --subsampling-channels 64 --subsampling-act silu --max-frames 40000 --dropout 0.1
-         --freq-mask 27 --log-every 50 --amp off --threads 4)
-  # plateau check: the stuck H100 model scored 3.01 nats/char, the CPU model that had just left the plateau 1.91.
-  # (The stuck model had lost 49/64 ReLU channels of its subsampling; the cause is not established, so every suspect changes:
-  # hence SiLU there, lr 1e-3 and a longer warm-up.)
-  ATTEMPT1=(--lr 1e-3 --warmup 1000 --plateau-check 1800:2.6)
+  source "$HERE/gpu_profile.sh"
+  MODEL=("${GPU_MODEL[@]}")
+  ATTEMPT1=("${GPU_SCHEDULE[@]}")
   # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
-  CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200 --amp off --threads 4)
+  CODA_ARGS=("${GPU_CODA_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"

@@ -52,12 +52,9 @@ if [ $PROFILE = cpu ]; then
               --warmup 200 --lr 1.5e-3 --max-minutes 105 --time-schedule --ckpt-every 200 --ckpt-minutes 10
               --log-every 10 --threads 2)
 else
-  # the profile of gpu_session.sh (see the training README: the first H100 run's bf16 / lr 2e-3 / ReLU front end
-  # never left the CTC blank plateau; the second, with this profile, passed the step-1800 check at 1.40 nats/char)
-  TRAIN_ARGS=(--d-model 256 --heads 4 --layers 10 --ff 512 --subsampling-channels 64 --subsampling-act silu
-              --max-frames 40000 --steps 100000 --warmup 1000 --lr 1e-3 --dropout 0.1 --freq-mask 27 --amp off
-              --threads 4 --ckpt-every 1000 --ckpt-minutes 3 --max-minutes 6 --time-schedule --log-every 50
-              --plateau-check 1800:2.6)
+  source "$HERE/gpu_profile.sh"
+  TRAIN_ARGS=("${GPU_MODEL[@]}" "${GPU_SCHEDULE[@]}" --steps 100000 --ckpt-every 1000 --ckpt-minutes 3
+              --max-minutes 6 --time-schedule)
 fi
 mkdir -p "$RUN_DIR"
 if [[ $STAGES == *prepare* ]]; then

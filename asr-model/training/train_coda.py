@@ -161,7 +161,7 @@ def main(argv=None):
     backbone, bstate = C.load_backbone(backbone_path)
     latest = os.path.join(a.run_dir, "coda-latest.pt")
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
-    ccfg = C.CodaConfig(**{"conv_at_true_positions": False, **resume["coda_config"]}) if resume else C.CodaConfig(
+    ccfg = C.CodaConfig.from_checkpoint(resume["coda_config"]) if resume else C.CodaConfig(
         adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, adapter_dropout=a.adapter_dropout)
     device = pick_device(a.device)
     amp_dtype = amp_dtype_for(a.amp, device)

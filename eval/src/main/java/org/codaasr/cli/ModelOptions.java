@@ -2,6 +2,7 @@ package org.codaasr.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.codaasr.model.ctc.BeamSearchConfig;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.recognizer.AdaptiveRouting;
@@ -44,11 +45,11 @@ public final class ModelOptions {
             + "`asr lm` builds ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz); implies --decoder beam")
     Path lm;
 
-    @Option(names = "--lm-weight", defaultValue = "0.8",
+    @Option(names = "--lm-weight", defaultValue = "" + BeamSearchConfig.DEFAULT_LM_WEIGHT,
             description = "LM weight; the default suits the character 6-gram (default: ${DEFAULT-VALUE})")
     double lmWeight;
 
-    @Option(names = "--word-bonus", defaultValue = "1.0",
+    @Option(names = "--word-bonus", defaultValue = "" + BeamSearchConfig.DEFAULT_WORD_BONUS,
             description = "bonus per word with a word LM, per character with a character LM (default: ${DEFAULT-VALUE})")
     double wordBonus;
 
@@ -57,11 +58,11 @@ public final class ModelOptions {
                     + "accurate first, e.g. 1,2,4,8 (default: fixed --coda-r)")
     List<Integer> adaptiveLevels = List.of();
 
-    @Option(names = "--adaptive-raise-lag", defaultValue = "0.4",
+    @Option(names = "--adaptive-raise-lag", defaultValue = "" + AdaptiveRouting.DEFAULT_RAISE_LAG_SECONDS,
             description = "seconds of lag above which a stream moves to a cheaper level (default: ${DEFAULT-VALUE})")
     double adaptiveRaiseLag;
 
-    @Option(names = "--adaptive-lower-lag", defaultValue = "0.1",
+    @Option(names = "--adaptive-lower-lag", defaultValue = "" + AdaptiveRouting.DEFAULT_LOWER_LAG_SECONDS,
             description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
     double adaptiveLowerLag;
 

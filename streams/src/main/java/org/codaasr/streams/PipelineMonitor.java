@@ -6,10 +6,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -173,13 +176,13 @@ public final class PipelineMonitor implements AutoCloseable {
     }
 
     /** Latencies of the finals of the streams {@code streams} accepts, in arrival order. */
-    public List<Long> finalLatencies(java.util.function.Predicate<String> streams) {
+    public List<Long> finalLatencies(Predicate<String> streams) {
         return select(finalLatencies, streams);
     }
 
     /** Final results of the selected streams counted by the CoDA reduction factor that produced them. */
-    public java.util.SortedMap<Integer, Long> finalsByCodaR(java.util.function.Predicate<String> streams) {
-        java.util.SortedMap<Integer, Long> counts = new java.util.TreeMap<>();
+    public SortedMap<Integer, Long> finalsByCodaR(Predicate<String> streams) {
+        SortedMap<Integer, Long> counts = new TreeMap<>();
         synchronized (finalLatencies) {
             for (Latency l : finalLatencies) {
                 if (streams.test(l.streamId())) {
@@ -194,11 +197,11 @@ public final class PipelineMonitor implements AutoCloseable {
         return partialLatencies(id -> true);
     }
 
-    public List<Long> partialLatencies(java.util.function.Predicate<String> streams) {
+    public List<Long> partialLatencies(Predicate<String> streams) {
         return select(partialLatencies, streams);
     }
 
-    private static List<Long> select(List<Latency> from, java.util.function.Predicate<String> streams) {
+    private static List<Long> select(List<Latency> from, Predicate<String> streams) {
         synchronized (from) {
             return from.stream().filter(l -> streams.test(l.streamId())).map(Latency::millis).toList();
         }

@@ -27,10 +27,14 @@ public record BeamSearchConfig(int beamSize, int tokenTopK, double lmWeight, dou
         }
     }
 
-    /** Beam 10, 16 tokens per frame, LM weight 0.8, bonus 1.0: tuned for the character 6-gram of
-     * {@code asr lm} on held-out dev-clean chapters (never on the evaluation set). */
+    /** LM weight and bonus tuned for the character 6-gram of {@code asr lm} on held-out dev-clean chapters
+     * (never on the evaluation set). */
+    public static final double DEFAULT_LM_WEIGHT = 0.8;
+    public static final double DEFAULT_WORD_BONUS = 1.0;
+
+    /** Beam 10, 16 tokens per frame, {@link #DEFAULT_LM_WEIGHT}, {@link #DEFAULT_WORD_BONUS}. */
     public static BeamSearchConfig defaults() {
-        return new BeamSearchConfig(10, 16, 0.8, 1.0);
+        return new BeamSearchConfig(10, 16, DEFAULT_LM_WEIGHT, DEFAULT_WORD_BONUS);
     }
 
     public BeamSearchConfig withBeamSize(int newBeamSize) {

@@ -200,16 +200,10 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     /** A token as characters of a character LM: a separator is the LM's word boundary, {@code ▁xyz} is
      * the boundary then x, y, z (no boundary before the first word). */
     private List<String> characterSymbols(int token, boolean first) {
-        if (vocabulary.isSeparator(token)) {
-            return first ? List.of() : List.of(Vocabulary.WORD_START);
-        }
-        String text = vocabulary.token(token);
-        List<String> symbols = new ArrayList<>(text.length());
-        text.codePoints().forEach(cp -> symbols.add(new String(Character.toChars(cp))));
-        if (first && !symbols.isEmpty() && symbols.get(0).equals(Vocabulary.WORD_START)) {
-            symbols.remove(0);
-        }
-        return symbols;
+        String text = vocabulary.isSeparator(token) ? LanguageModel.WORD_BOUNDARY : vocabulary.token(token);
+        List<String> symbols = text.codePoints().mapToObj(Character::toString).toList();
+        boolean leadingBoundary = !symbols.isEmpty() && symbols.get(0).equals(LanguageModel.WORD_BOUNDARY);
+        return first && leadingBoundary ? symbols.subList(1, symbols.size()) : symbols;
     }
 
     private double wordScore(LmState state, String word) {

@@ -9,6 +9,9 @@ package org.codaasr.model.lm;
  */
 public interface LanguageModel {
 
+    /** The symbol between words in a {@link LmUnit#CHARACTER} model, as in the acoustic model's tokens. */
+    String WORD_BOUNDARY = "\u2581";
+
     /** Whether the model's symbols are words or characters. */
     default LmUnit unit() {
         return LmUnit.WORD;

@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class LanguageModelBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(LanguageModelBuilder.class);
-    /** The word separator of a character model, as in the acoustic model's tokens. */
-    public static final String WORD_BOUNDARY = "\u2581";
 
     private LanguageModelBuilder() {
     }
@@ -132,22 +130,10 @@ public final class LanguageModelBuilder {
 
     /** "HELLO WORLD" -> "H E L L O ▁ W O R L D": the token stream a character CTC model emits. */
     static String asCharacters(String sentence) {
-        StringBuilder sb = new StringBuilder();
-        for (String word : sentence.trim().split("\\s+")) {
-            if (word.isEmpty()) {
-                continue;
-            }
-            if (sb.length() > 0) {
-                sb.append(' ').append(WORD_BOUNDARY).append(' ');
-            }
-            word.codePoints().forEach(cp -> {
-                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ' ') {
-                    sb.append(' ');
-                }
-                sb.appendCodePoint(cp);
-            });
-        }
-        return sb.toString();
+        return Arrays.stream(sentence.trim().split("\\s+"))
+                .filter(word -> !word.isEmpty())
+                .map(word -> word.codePoints().mapToObj(Character::toString).collect(Collectors.joining(" ")))
+                .collect(Collectors.joining(" " + LanguageModel.WORD_BOUNDARY + " "));
     }
 
     private static void writeAsCharacters(Path in, Path out) throws IOException {
