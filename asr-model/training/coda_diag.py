@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""How far CoDA routing moves a backbone's output, without any dev transcripts: mean KL(dense || CoDA) per output
+frame and the share of frames whose argmax token equals the dense model's, utterance by utterance (no padding), for
+the depthwise conv over the gathered frames and at their true positions, optionally with the adapters zeroed (the
+routers alone). Example (the figures in eval/results/2026-11-26/gpu-h100-run2/README.md):
+  coda_diag.py --backbone backbone.pt --coda coda.pt --shard data/shards/libri-dev-clean.pt --zero-adapters
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import coda as C  # noqa: E402
+
+
+@torch.no_grad()
+def divergence(net, feats, r):
+    """(mean KL(dense || CoDA) per output frame, argmax agreement %) over utterances decoded one at a time."""
+    kl, agree, frames = 0.0, 0.0, 0
+    for f in feats:
+        x, n = f.unsqueeze(0), torch.tensor([f.shape[0]])
+        ref, _ = net.backbone(x, n)
+        lp, _, _ = net(x, n, r=r)
+        kl += float((ref.exp() * (ref - lp)).sum())
+        agree += float((ref.argmax(-1) == lp.argmax(-1)).sum())
+        frames += ref.size(1)
+    return kl / frames, 100.0 * agree / frames
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backbone", required=True)
+    ap.add_argument("--coda", required=True)
+    ap.add_argument("--shard", required=True, help="feature shard (prepare_data.py); its transcripts are not used")
+    ap.add_argument("--utterances", type=int, default=8, help="every 50th utterance, this many")
+    ap.add_argument("--r", default="2,4")
+    ap.add_argument("--zero-adapters", action="store_true", help="routers only: adapter outputs set to zero")
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    backbone, _ = C.load_backbone(a.backbone)
+    net, _ = C.load_coda(backbone, a.coda)
+    if a.zero_adapters:
+        for adapter in net.coda.adapters:
+            torch.nn.init.zeros_(adapter.up.weight)
+            torch.nn.init.zeros_(adapter.up.bias)
+    shard = torch.load(a.shard)
+    feats = [shard["feats"][i].float() for i in range(0, 50 * a.utterances, 50) if i < len(shard["feats"])]
+    for true_positions in (False, True):
+        net.coda.cfg.conv_at_true_positions = true_positions
+        rows = [f"r={r} KL {kl:.3f} agree {ag:.1f}%" for r in map(int, a.r.split(","))
+                for kl, ag in [divergence(net, feats, r)]]
+        print(f"conv {'at true positions' if true_positions else 'over gathered frames'}: " + " | ".join(rows),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
