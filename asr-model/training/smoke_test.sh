@@ -17,6 +17,10 @@ grep -q "resuming from" "$TMP/train.log" || { echo "FAIL: train.py did not resum
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/finetune" --init-from "$TMP/run/checkpoints/last-model.pt" \
   --frame-skip 0.3 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 > "$TMP/finetune.log"
 grep -q "weights from" "$TMP/finetune.log" || { echo "FAIL: train.py --init-from"; exit 1; }
+# the data-source ablation driver (three arms, fsdd standing in for the synthetic shard), table into a card copy
+"$PY" "$HERE/ablation.py" --data "$TMP/data" --init-from "$TMP/run/checkpoints/last-model.pt" --out "$TMP/ablation" \
+  --steps 1 --warmup 1 --max-frames 4000 --threads 1 --synthetic fsdd > "$TMP/ablation.log"
+grep -q "^| both |" "$TMP/ablation/ablation.md" || { echo "FAIL: ablation.py wrote no table"; exit 1; }
 (cd "$HERE" && "$PY" - <<'PYEOF'
 import torch, model as M
 torch.manual_seed(0)
@@ -40,4 +44,10 @@ for f in model.onnx model.int8.onnx tokens.txt model-card.md model-card.json; do
   [ -s "$TMP/export/$f" ] || { echo "FAIL: missing $f"; exit 1; }
 done
 grep "padded-batch check ok" "$TMP/export.log"
+# the backbone checkpoint rebuilt from the exported ONNX (what the CoDA stage starts from when no .pt is kept):
+# exact for an fp32 export, within fp16 rounding after share_weights.py --fp16
+"$PY" "$HERE/recover_backbone.py" "$TMP/export" --out "$TMP/recovered.pt" --tolerance 1e-4
+cp -r "$TMP/export" "$TMP/export-fp16"
+"$PY" "$HERE/share_weights.py" "$TMP/export-fp16" model.onnx --fp16 --min-bytes 256 > /dev/null
+"$PY" "$HERE/recover_backbone.py" "$TMP/export-fp16" --out "$TMP/recovered-fp16.pt"
 echo "smoke test OK in $(( $(date +%s) - start )) s ($TMP)"
