@@ -62,7 +62,8 @@ def markdown(rows, a, extra):
              f"Same `train.py` run per arm from {start}: {a.steps} steps, LR {a.lr} (warm-up {a.warmup}, cosine to "
              f"{a.min_lr_ratio:g}x), <= {a.max_frames} padded frames per batch, seed {a.seed}"
              + (f", extra flags `{' '.join(extra)}`" if extra else "") + "; only the training sources differ. "
-             "Dev = LibriSpeech test-other sample (50 utterances), greedy CTC, PyTorch (= Java greedy).", "",
+             "Dev = LibriSpeech test-other sample (50 utterances), greedy CTC, PyTorch (= Java greedy)."
+             + (f" {a.note}" if a.note else ""), "",
              "| arm | sources | hours by source | dev WER % | dev CER % | WER change |",
              "| --- | --- | --- | --- | --- | --- |"]
     base = rows[0]["wer"]
@@ -96,6 +97,16 @@ def update_card(folder, md, result):
         json.dump(card, f, indent=1)
 
 
+def write_outputs(a, md, result):
+    with open(os.path.join(a.out, "ablation.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(a.out, "ablation.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    if a.card:
+        update_card(a.card, md, result)
+    print(md)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.path.join(HERE, "data"))
@@ -111,8 +122,23 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--card", default="", help="model folder whose model-card.md/json get the table")
+    ap.add_argument("--note", default="", help="a sentence for the table, e.g. how the synthetic shard was made")
+    ap.add_argument("--report-only", action="store_true",
+                    help="no training: rewrite the table (and --card) from OUT/ablation.json, e.g. after a re-export "
+                         "replaced the model card")
     a, extra = ap.parse_known_args()
     extra = [e for e in extra if e != "--"]
+    if a.report_only:
+        with open(os.path.join(a.out, "ablation.json")) as f:
+            result = json.load(f)
+        for key in ("steps", "lr", "warmup", "min_lr_ratio", "threads", "max_frames", "seed"):
+            setattr(a, key, result[key])
+        a.init_from = result["init_from"] or ""
+        a.note = a.note or result.get("note", "")
+        result["note"] = a.note
+        md = markdown(result["arms"], a, result["extra_train_flags"])
+        write_outputs(a, md, result)
+        return
     torch.set_num_threads(a.threads)
     for s in (a.real + "," + a.synthetic).split(","):
         if not os.path.exists(os.path.join(a.data, "shards", s + ".pt")):
@@ -131,16 +157,10 @@ def main():
         rows.append({"arm": name, "sources": sources, "wer": wer, "cer": cer, "step": step,
                      "train_hours": cfg.get("train_hours"), "hours_by_source": cfg.get("hours_by_source", {})})
         print(f"[{name}] dev WER {wer:.2f}% CER {cer:.2f}%", flush=True)
-    result = {"init_from": a.init_from or None, "steps": a.steps, "lr": a.lr, "max_frames": a.max_frames,
-              "seed": a.seed, "extra_train_flags": extra, "dev_utterances": len(dev), "arms": rows}
-    md = markdown(rows, a, extra)
-    with open(os.path.join(a.out, "ablation.md"), "w") as f:
-        f.write(md)
-    with open(os.path.join(a.out, "ablation.json"), "w") as f:
-        json.dump(result, f, indent=1)
-    if a.card:
-        update_card(a.card, md, result)
-    print(md)
+    result = {"init_from": a.init_from or None, "steps": a.steps, "lr": a.lr, "warmup": a.warmup,
+              "min_lr_ratio": a.min_lr_ratio, "threads": a.threads, "max_frames": a.max_frames, "seed": a.seed,
+              "note": a.note, "extra_train_flags": extra, "dev_utterances": len(dev), "arms": rows}
+    write_outputs(a, markdown(rows, a, extra), result)
 
 
 if __name__ == "__main__":

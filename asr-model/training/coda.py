@@ -221,22 +221,29 @@ class CodaConformer(nn.Module):
     """Frozen dense ConformerCTC + CodaAdapters. forward(features, lengths, r, chunk, left_chunks) ->
     (log_probs [B, T', V], out_lengths [B], selected [B, layers, T'] bool)."""
 
-    def __init__(self, backbone: "M.ConformerCTC", coda: CodaAdapters):
+    def __init__(self, backbone: "M.ConformerCTC", coda: CodaAdapters, freeze_backbone: bool = True):
+        """freeze_backbone=False only for train.py --route-r: the backbone itself trains under random routing."""
         super().__init__()
         self.backbone = backbone
         self.coda = coda
-        for p in self.backbone.parameters():
-            p.requires_grad_(False)
+        self.freeze_backbone = freeze_backbone
+        if freeze_backbone:
+            for p in self.backbone.parameters():
+                p.requires_grad_(False)
         check_layer_replica(backbone.layers[0])
 
     def train(self, mode: bool = True):
         super().train(mode)
-        self.backbone.eval()  # frozen: no dropout in the backbone, ever
+        if self.freeze_backbone:
+            self.backbone.eval()  # frozen: no dropout in the backbone, ever
         return self
 
-    def encode(self, features, lengths, r: int = 1, chunk: int = 0, left_chunks: int = -1, shared=None):
+    def encode(self, features, lengths, r: int = 1, chunk: int = 0, left_chunks: int = -1, shared=None,
+               random_routing: bool = False):
         """shared: (subsampling output, out_len, first layer output) of teacher_forward on the SAME features and
-        mask, to skip recomputing them (training only; layer 0 must be dense, which it is when dense_layers >= 1)."""
+        mask, to skip recomputing them (training only; layer 0 must be dense, which it is when dense_layers >= 1).
+        random_routing: uniform random scores instead of the routers' (train.py --route-r trains the backbone to
+        work on any top-k subset; no router gradient)."""
         bb = self.backbone
         if shared is None:
             x = bb.cmvn(features)
@@ -262,7 +269,7 @@ class CodaConformer(nn.Module):
                 x_new = layer(x, mask)
                 sel = valid
             else:
-                s = torch.matmul(x, w)  # [B, T]
+                s = torch.rand(x.shape[:2], device=x.device) if random_routing else torch.matmul(x, w)  # [B, T]
                 idx, slot_valid = select_frames(s, valid, out_len, r)
                 x_sel = gather_rows(x, idx)
                 m = slot_valid.unsqueeze(1)  # [B, 1, K]: unused slots are never keys
@@ -270,7 +277,8 @@ class CodaConformer(nn.Module):
                     m = m & cm[idx.unsqueeze(2), idx.unsqueeze(1)]  # [B, K, K] chunk mask at original indices
                 full_like = x if self.coda.cfg.conv_at_true_positions else None
                 delta = layer_forward_at(layer, x_sel, m, idx, full_like, slot_valid) - x_sel
-                if self.training:  # g = sigmoid(s) / stop_grad(sigmoid(s)) in log space (no 0/0 when s << 0);
+                if self.training and not random_routing:
+                    # g = sigmoid(s) / stop_grad(sigmoid(s)) in log space (no 0/0 when s << 0);
                     # X detached: the gate's (straight-through) gradient trains w only, never the representation
                     ls = F.logsigmoid(torch.gather(torch.matmul(x.detach(), w), 1, idx))
                     delta = delta * torch.exp(ls - ls.detach()).unsqueeze(-1)  # value 1, router gradient
@@ -281,8 +289,9 @@ class CodaConformer(nn.Module):
             selected.append(sel)
         return x, out_len, torch.stack(selected, dim=1)
 
-    def forward(self, features, lengths, r: int = 1, chunk: int = 0, left_chunks: int = -1, shared=None):
-        x, out_len, selected = self.encode(features, lengths, r, chunk, left_chunks, shared)
+    def forward(self, features, lengths, r: int = 1, chunk: int = 0, left_chunks: int = -1, shared=None,
+                random_routing: bool = False):
+        x, out_len, selected = self.encode(features, lengths, r, chunk, left_chunks, shared, random_routing)
         return F.log_softmax(self.backbone.head(x).float(), dim=-1), out_len, selected
 
 

@@ -8,5 +8,12 @@ GPU_MODEL=(--d-model 256 --heads 4 --layers 10 --ff 512 --subsampling-channels 6
 # plateau 1.91; the second H100 run (this profile) passed at step 1800 with 1.40. (The stuck model had lost 49/64
 # ReLU channels of its subsampling; every suspect changed: SiLU there, fp32, lr 1e-3 and a longer warm-up.)
 GPU_SCHEDULE=(--lr 1e-3 --warmup 1000 --plateau-check 1800:2.6)
-# CoDA routers/adapters on the frozen backbone
-GPU_CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200 --amp off --threads 4)
+# CoDA routers/adapters on the frozen backbone. Every layer routed (--dense-layers 0): in the ONNX Runtime profile of
+# the r=4 graph (1 thread) a dense first layer took 18 % of the time and the front end 20 %, which capped the
+# speed-up vs the parallel adapter below 2x; routing it did not raise the routing loss (KL) measurably.
+GPU_CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-every 200 --amp off --threads 4
+               --dense-layers 0)
+# Routing fine-tune of a given backbone (gpu_session.sh --route-finetune MIN): train.py --route-r, so the backbone
+# learns to work on any top-k subset of frames before routers are trained on it. CPU pilot (22 min, 688 steps at
+# these settings but 8000 frames per batch): random-routing KL at r=4 2.76 -> 2.16, dense dev WER 71.74 -> 74.04 %.
+GPU_ROUTE_ARGS=(--route-r 1,2,4 --lr 3e-4 --warmup 100 --min-lr-ratio 0.1)

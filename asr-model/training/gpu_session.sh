@@ -3,15 +3,19 @@
 # -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
 # (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
 #   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR] [--backbone F]
+#                                             [--route-finetune MIN]
 # --backbone: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
 #   no backbone training, the whole budget after the data goes to CoDA.
+# --route-finetune MIN (with --backbone): first fine-tune the given backbone for MIN minutes with random CoDA-style
+#   routing (train.py --route-r, GPU_ROUTE_ARGS), then train CoDA on the result; the result is handed back as the
+#   backbone (its dense WER changes: score it back here before shipping).
 # --shared: the data root (default carry/shared when it exists, else ../shared/data next to the repository).
 # Prepare here first: make_carry.sh --max-mb 63 --no-fsdd --no-dev-features (the dev set is scored back here).
 # Back here: handback.py unpack <files_at>/backbone.part0.pt runs/gpu/backbone.pt, then export_onnx.py/export_coda.py.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
-BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""
+BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
@@ -19,6 +23,7 @@ while [ $# -gt 0 ]; do
     --smoke) SMOKE=1 ;;
     --shared) SHARED="$2"; shift ;;
     --backbone) GIVEN_BACKBONE="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+    --route-finetune) ROUTE_MIN="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -50,7 +55,8 @@ if [ $SMOKE = 1 ]; then
   MODEL=(--d-model 32 --heads 2 --layers 3 --ff 64 --subsampling-channels 8 --max-frames 6000 --log-every 2 --threads 2)
   ATTEMPT1=(--lr 1e-3 --warmup 2 --plateau-check 3:0.5)   # forced to fail: exercises the retry
   ATTEMPT2=(--lr 5e-4 --warmup 4)
-  CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2)
+  CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --dense-layers 0)
+  ROUTE_ARGS=(--route-r 1,2,4 --lr 3e-4 --warmup 2)
   ADAPTER_ARGS=(--steps 4)
 else
   JOBS=$(nproc); LIMIT=""
@@ -60,6 +66,7 @@ else
   # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
   CODA_ARGS=("${GPU_CODA_ARGS[@]}")
+  ROUTE_ARGS=("${GPU_ROUTE_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
@@ -108,6 +115,15 @@ if [ -n "$GIVEN_BACKBONE" ]; then
     *) cp "$GIVEN_BACKBONE" "$RUN/checkpoints/last-model.pt" ;;
   esac
   say "given backbone $GIVEN_BACKBONE: no backbone training"
+  if [ -n "$ROUTE_MIN" ]; then
+    [ $SMOKE = 1 ] && ROUTE_MIN=0.3
+    say "routing fine-tune of the given backbone for $ROUTE_MIN min: ${ROUTE_ARGS[*]}"
+    "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/routed" --init-from "$RUN/checkpoints/last-model.pt" \
+      "${MODEL[@]}" "${ROUTE_ARGS[@]}" --steps 100000 --max-minutes "$ROUTE_MIN" --time-schedule --speed-perturb \
+      --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/routed.out" 2>&1
+    say "routing fine-tune rc=$? $(grep -E 'finished|dev WER' "$WORK/routed.out" | tail -1)"
+    [ -s "$WORK/routed/checkpoints/last-model.pt" ] && RUN="$WORK/routed"
+  fi
 else
   RUN="$WORK/backbone"
   attempt backbone "${ATTEMPT1[@]}"

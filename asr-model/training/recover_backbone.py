@@ -87,7 +87,7 @@ def recover(folder):
 
 
 def check_reference(net, folder):
-    """Max |log_probs difference| against the exporter's reference-io.json (inputs and ONNX outputs of one utterance)."""
+    """Max |log_probs difference| against the exporter's reference-io.json (inputs and ONNX outputs)."""
     ref_path = os.path.join(folder, "reference-io.json")
     if not os.path.exists(ref_path):
         return None

@@ -15,7 +15,7 @@ TINY="--d-model 32 --heads 2 --layers 1 --subsampling-channels 4 --max-frames 40
 grep -q "resuming from" "$TMP/train.log" || { echo "FAIL: train.py did not resume"; exit 1; }
 # fine-tuning from a checkpoint's weights with frame skipping (the CoDA-robust backbone option)
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/finetune" --init-from "$TMP/run/checkpoints/last-model.pt" \
-  --frame-skip 0.3 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 > "$TMP/finetune.log"
+  --frame-skip 0.3 --route-r 2,4 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 > "$TMP/finetune.log"
 grep -q "weights from" "$TMP/finetune.log" || { echo "FAIL: train.py --init-from"; exit 1; }
 # the data-source ablation driver (three arms, fsdd standing in for the synthetic shard), table into a card copy
 "$PY" "$HERE/ablation.py" --data "$TMP/data" --init-from "$TMP/run/checkpoints/last-model.pt" --out "$TMP/ablation" \

@@ -48,6 +48,11 @@ def parse_args(argv=None):
     ap.add_argument("--frame-skip", type=float, default=0.0,
                     help="per-frame probability of skipping each layer but the first in training (model.py): makes "
                          "the backbone tolerate CoDA routing; 0 = off")
+    ap.add_argument("--route-r", default="",
+                    help="comma-separated r values, e.g. 1,2,4: per batch one is drawn and, if > 1, every layer but "
+                         "the first runs CoDA-style on a uniformly random top-k = ceil(n/r) subset of the frames "
+                         "(attention among them only, the others pass unchanged): a backbone that CoDA's routers "
+                         "can later skip frames of (coda.py); empty = off")
     # optimisation
     ap.add_argument("--steps", type=int, default=6000, help="total optimizer steps (LR schedule length)")
     ap.add_argument("--max-minutes", type=float, default=0, help="stop (with checkpoint) after this wall time")
@@ -225,6 +230,15 @@ def main(argv=None):
         step, epoch, batch_pos = state["step"], state["epoch"], state["batch_pos"]
         best_wer = state.get("best_wer", best_wer)
         torch.set_rng_state(state["rng"])
+    routed, route_r = None, [1]
+    if a.route_r:
+        import coda as C
+        route_r = [int(v) for v in a.route_r.split(",")]
+        if any(r < 1 for r in route_r):
+            sys.exit("--route-r values must be >= 1")
+        # zero adapters (not in the optimizer): the wrapper only supplies the routed layer computation
+        routed = C.CodaConformer(net, C.CodaAdapters(cfg, C.CodaConfig(adapter_dropout=0.0)),
+                                 freeze_backbone=False).to(device)
     shards = [os.path.join(a.data, "shards", s + ".pt") for s in a.sources.split(",") if s]
     shards = [p for p in shards if os.path.exists(p)]
     if a.speed_perturb:
@@ -277,8 +291,14 @@ def main(argv=None):
                     left = int(torch.randint(0, 8, (1,), generator=gen))
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, a, elapsed_min())
+            r = route_r[int(torch.randint(0, len(route_r), (1,), generator=gen))] if routed is not None else 1
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left, frame_skip=a.frame_skip)
+                if r > 1:
+                    lp, ol, _ = routed(x.to(device), lens.to(device), r=r, chunk=chunk, left_chunks=left,
+                                       random_routing=True)
+                else:
+                    lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left,
+                                 frame_skip=a.frame_skip)
             loss = F.ctc_loss(lp.float().transpose(0, 1), tg.to(device), ol, tl.to(device), blank=0,
                               reduction="sum", zero_infinity=True) / len(idx)
             (loss / a.accum).backward()
