@@ -26,9 +26,12 @@ import org.codaasr.model.wer.WerResult;
  * Times the encoder of every variant in a CoDA model folder (dense backbone, parallel adapter, CoDA r=2/4/8) at
  * several ONNX Runtime thread counts and scores each with greedy CTC on the dev utterances.
  *
- * <p>Features are computed once and shared; only {@code AcousticModel.logProbs} calls are timed. Each variant and
- * thread count gets its own session (one loaded at a time) and a warm-up before its timed passes; the first
- * session's warm-up pass is also the one whose hypotheses are scored (WER does not depend on threads).
+ * <p>Features are computed once and shared; only {@code AcousticModel.logProbs} calls are timed. Per thread count
+ * every variant gets its own session, all loaded together and warmed up, and the timed passes alternate between
+ * them (pass 1 of every variant, then pass 2, ...), so a slow spell of a shared machine (another tenant, frequency
+ * changes) spreads over all variants instead of landing on whichever one was being timed, and the speed-up ratios
+ * stay comparable. The first thread count's warm-up pass is also the one whose hypotheses are scored (WER does not
+ * depend on threads).
  */
 public final class CodaBenchmark {
 
@@ -53,30 +56,42 @@ public final class CodaBenchmark {
         progress.accept(String.format(Locale.ROOT, "%d utterances, %.1f s of audio; variants: %s", dev.size(),
                 dev.audioSeconds, variants.stream().map(CodaVariant::label).toList()));
         String provider = null;
-        List<VariantResult> results = new ArrayList<>();
-        for (CodaVariant variant : variants) {
-            VariantResult result = null;
-            Map<Integer, Double> msPerSecond = new LinkedHashMap<>();
-            for (int threads : config.threads()) {
-                OnnxConfig onnx = OnnxConfig.defaults().withThreads(threads).withProvider(config.provider());
-                try (OnnxAcousticModel model = OnnxAcousticModel.load(variant.file(config.modelDir()), onnx)) {
+        Map<CodaVariant, VariantResult> scored = new LinkedHashMap<>();
+        Map<CodaVariant, Map<Integer, Double>> msPerSecond = new LinkedHashMap<>();
+        variants.forEach(v -> msPerSecond.put(v, new LinkedHashMap<>()));
+        for (int threads : config.threads()) {
+            OnnxConfig onnx = OnnxConfig.defaults().withThreads(threads).withProvider(config.provider());
+            List<OnnxAcousticModel> models = new ArrayList<>();
+            try {
+                for (CodaVariant variant : variants) {
+                    OnnxAcousticModel model = OnnxAcousticModel.load(variant.file(config.modelDir()), onnx);
+                    models.add(model);
                     provider = model.provider();
-                    if (result == null) {
-                        result = score(variant, model, vocabulary, dev);
+                    if (!scored.containsKey(variant)) {
+                        scored.put(variant, score(variant, model, vocabulary, dev));
                     } else {
                         warmUp(model, dev);
                     }
-                    double[] passMs = timePasses(model, dev);
-                    double median = median(passMs);
-                    msPerSecond.put(threads, median / dev.audioSeconds);
-                    progress.accept(String.format(Locale.ROOT, "%-16s %d thread%s: %8.2f ms per s of audio "
-                            + "(passes %s ms), WER %.2f%%", variant.label(), threads, threads == 1 ? " " : "s",
-                            median / dev.audioSeconds, format(passMs), result.werPercent()));
                 }
+                double[][] passMs = timeInterleaved(models, dev);
+                for (int v = 0; v < variants.size(); v++) {
+                    double median = median(passMs[v]);
+                    msPerSecond.get(variants.get(v)).put(threads, median / dev.audioSeconds);
+                    progress.accept(String.format(Locale.ROOT, "%-16s %d thread%s: %8.2f ms per s of audio "
+                            + "(passes %s ms), WER %.2f%%", variants.get(v).label(), threads,
+                            threads == 1 ? " " : "s", median / dev.audioSeconds, format(passMs[v]),
+                            scored.get(variants.get(v)).werPercent()));
+                }
+            } finally {
+                models.forEach(OnnxAcousticModel::close);
             }
-            results.add(new VariantResult(result.label(), result.file(), result.codaR(), result.newParams(),
-                    result.backboneParams(), result.words(), result.errors(), result.werPercent(), msPerSecond,
-                    Map.of(), result.selectedFraction()));
+        }
+        List<VariantResult> results = new ArrayList<>();
+        for (CodaVariant variant : variants) {
+            VariantResult r = scored.get(variant);
+            results.add(new VariantResult(r.label(), r.file(), r.codaR(), r.newParams(), r.backboneParams(),
+                    r.words(), r.errors(), r.werPercent(), msPerSecond.get(variant), Map.of(),
+                    r.selectedFraction()));
         }
         return new CodaBenchReport(config.modelDir().toString(), config.dataDir().toString(), dev.size(),
                 dev.audioSeconds, config.repeats(), config.threads(), provider,
@@ -154,16 +169,24 @@ public final class CodaBenchmark {
         model.logProbs(dev.features.get(0));
     }
 
-    private double[] timePasses(OnnxAcousticModel model, DevSet dev) {
-        double[] passMs = new double[config.repeats()];
-        for (int pass = 0; pass < passMs.length; pass++) {
-            long encoderNanos = 0;
-            for (float[][] f : dev.features) {
-                long start = System.nanoTime();
-                model.logProbs(f);
-                encoderNanos += System.nanoTime() - start;
+    /**
+     * passMs[variant][pass]: encoder milliseconds of one pass over the dev set. Passes alternate between the variants
+     * (the starting variant rotates), one whole pass at a time: interleaving per utterance would let one session's
+     * idle ONNX Runtime threads, which spin for a while after each run, compete with the next session's threads.
+     */
+    private double[][] timeInterleaved(List<OnnxAcousticModel> models, DevSet dev) {
+        double[][] passMs = new double[models.size()][config.repeats()];
+        for (int pass = 0; pass < config.repeats(); pass++) {
+            for (int v = 0; v < models.size(); v++) {
+                int m = (v + pass) % models.size();
+                long nanos = 0;
+                for (float[][] f : dev.features) {
+                    long start = System.nanoTime();
+                    models.get(m).logProbs(f);
+                    nanos += System.nanoTime() - start;
+                }
+                passMs[m][pass] = nanos / 1e6;
             }
-            passMs[pass] = encoderNanos / 1e6;
         }
         return passMs;
     }
