@@ -22,8 +22,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import coda as C  # noqa: E402
 import data  # noqa: E402
-import model as M  # noqa: E402
 import tokens  # noqa: E402
 import train  # noqa: E402
 
@@ -32,9 +32,7 @@ SECTION = "## Data-source ablation"
 
 
 def score(ckpt_path, dev):
-    state = torch.load(ckpt_path, map_location="cpu")
-    net = M.ConformerCTC(M.ConformerConfig(**state["config"]))
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()})
+    net, state = C.load_backbone(ckpt_path)
     wer, hyps = train.evaluate(net, dev, torch.device("cpu"), None)
     return wer, tokens.cer(dev.texts, hyps), state.get("step")
 

@@ -134,8 +134,8 @@ def gather_rows(x, idx):
 
 
 def scatter_rows(x, idx, src):
-    """x with the frames idx [B, K] (distinct per row) replaced by src [B, K, D] (ONNX ScatterND on whole rows
-    instead of ScatterElements: the routing ops cost ~6 % of the r=4 graph's time with the element-wise forms)."""
+    """x with the frames idx [B, K] (distinct per row) replaced by src [B, K, D]: ONNX ScatterND on whole rows
+    instead of ScatterElements with an index per element (same values; no measurable time change in ONNX Runtime)."""
     b, t, d = x.shape
     return torch.index_put(x.reshape(b * t, d), (_flat_rows(idx, t),), src.reshape(-1, d)).view(b, t, d)
 
@@ -242,8 +242,8 @@ class CodaConformer(nn.Module):
                random_routing: bool = False):
         """shared: (subsampling output, out_len, first layer output) of teacher_forward on the SAME features and
         mask, to skip recomputing them (training only; layer 0 must be dense, which it is when dense_layers >= 1).
-        random_routing: uniform random scores instead of the routers' (train.py --route-r trains the backbone to
-        work on any top-k subset; no router gradient)."""
+        random_routing: the backbone alone under uniformly random top-k routing, for train.py --route-r (the backbone
+        learns to work on any subset): no router scores or gradient, no adapters."""
         bb = self.backbone
         if shared is None:
             x = bb.cmvn(features)
@@ -260,7 +260,7 @@ class CodaConformer(nn.Module):
             mask = mask & cm.unsqueeze(0)
         selected = []
         for i, layer in enumerate(bb.layers):
-            a = self.coda.adapters[i](x)
+            a = 0.0 if random_routing else self.coda.adapters[i](x)
             w = self.coda.routers[str(i)] if str(i) in self.coda.routers else None
             if shared is not None and i == 0 and w is None:
                 x_new = first

@@ -37,9 +37,10 @@ import tokens  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 FILES = {1: "model.adapter.onnx", 2: "model.coda-r2.onnx", 4: "model.coda-r4.onnx", 8: "model.coda-r8.onnx"}
-# TopK picks the frames; whole frames move by row Gather / ScatterND (coda.gather_rows / scatter_rows); the small
-# [B, K] index sort and the [B, T] selection mask use GatherElements / ScatterElements
-REQUIRED_OPS = {"TopK", "Gather", "ScatterND", "GatherElements", "ScatterElements"}
+# TopK picks the frames; whole frames move back by ScatterND (coda.scatter_rows; their row Gather is not listed:
+# every graph has Gathers of shapes); the small [B, K] index sort and [B, T] selection mask use GatherElements /
+# ScatterElements
+REQUIRED_OPS = {"TopK", "ScatterND", "GatherElements", "ScatterElements"}
 
 
 def coda_metadata(base, net, r):

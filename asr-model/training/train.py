@@ -236,9 +236,8 @@ def main(argv=None):
         route_r = [int(v) for v in a.route_r.split(",")]
         if any(r < 1 for r in route_r):
             sys.exit("--route-r values must be >= 1")
-        # zero adapters (not in the optimizer): the wrapper only supplies the routed layer computation
-        routed = C.CodaConformer(net, C.CodaAdapters(cfg, C.CodaConfig(adapter_dropout=0.0)),
-                                 freeze_backbone=False).to(device)
+        # the wrapper only supplies the routed layer computation (random_routing: its routers and adapters unused)
+        routed = C.CodaConformer(net, C.CodaAdapters(cfg, C.CodaConfig()), freeze_backbone=False).to(device)
     shards = [os.path.join(a.data, "shards", s + ".pt") for s in a.sources.split(",") if s]
     shards = [p for p in shards if os.path.exists(p)]
     if a.speed_perturb:
