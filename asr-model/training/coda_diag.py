@@ -34,7 +34,8 @@ def main():
     ap.add_argument("--backbone", required=True)
     ap.add_argument("--coda", required=True)
     ap.add_argument("--shard", required=True, help="feature shard (prepare_data.py); its transcripts are not used")
-    ap.add_argument("--utterances", type=int, default=8, help="every 50th utterance, this many")
+    ap.add_argument("--utterances", type=int, default=8, help="this many utterances, every --every-th")
+    ap.add_argument("--every", type=int, default=50)
     ap.add_argument("--r", default="2,4")
     ap.add_argument("--zero-adapters", action="store_true", help="routers only: adapter outputs set to zero")
     ap.add_argument("--threads", type=int, default=1)
@@ -47,7 +48,7 @@ def main():
             torch.nn.init.zeros_(adapter.up.weight)
             torch.nn.init.zeros_(adapter.up.bias)
     shard = torch.load(a.shard)
-    feats = [shard["feats"][i].float() for i in range(0, 50 * a.utterances, 50) if i < len(shard["feats"])]
+    feats = [shard["feats"][i].float() for i in range(0, a.every * a.utterances, a.every) if i < len(shard["feats"])]
     for true_positions in (False, True):
         net.coda.cfg.conv_at_true_positions = true_positions
         rows = [f"r={r} KL {kl:.3f} agree {ag:.1f}%" for r in map(int, a.r.split(","))
