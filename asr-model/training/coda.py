@@ -170,10 +170,11 @@ def check_layer_replica(layer: "M.ConformerLayer"):
     layer.eval()
     g = torch.Generator().manual_seed(0)
     d = layer.norm_out.normalized_shape[0]
-    x = torch.randn(2, 9, d, generator=g)
-    mask = torch.ones(2, 1, 9, dtype=torch.bool)
+    dev = layer.norm_out.weight.device
+    x = torch.randn(2, 9, d, generator=g).to(dev)
+    mask = torch.ones(2, 1, 9, dtype=torch.bool, device=dev)
     mask[1, 0, 6:] = False
-    pos = torch.arange(9).unsqueeze(0).expand(2, -1)
+    pos = torch.arange(9, device=dev).unsqueeze(0).expand(2, -1)
     ref = layer(x, mask)
     diff = max(float((layer_forward_at(layer, x, mask, pos) - ref).abs().max()),
                float((layer_forward_at(layer, x, mask, pos, full_like=x) - ref).abs().max()))

@@ -16,4 +16,4 @@ GPU_CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-
 # Routing fine-tune of a given backbone (gpu_session.sh --route-finetune MIN): train.py --route-r, so the backbone
 # learns to work on any top-k subset of frames before routers are trained on it. CPU pilot (22 min, 688 steps at
 # these settings but 8000 frames per batch): random-routing KL at r=4 2.76 -> 2.16, dense dev WER 71.74 -> 74.04 %.
-GPU_ROUTE_ARGS=(--route-r 1,2,4 --lr 3e-4 --warmup 100 --min-lr-ratio 0.1)
+GPU_ROUTE_ARGS=(--route-r 1,2,4,4,8 --lr 3e-4 --warmup 100 --min-lr-ratio 0.1)
