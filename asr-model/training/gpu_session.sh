@@ -3,19 +3,23 @@
 # -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
 # (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
 #   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR] [--backbone F]
-#                                             [--route-finetune MIN]
+#                                             [--route-finetune MIN] [--finetune MIN] [--synthetic-hours H]
 # --backbone: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
 #   no backbone training, the whole budget after the data goes to CoDA.
 # --route-finetune MIN (with --backbone): first fine-tune the given backbone for MIN minutes with random CoDA-style
 #   routing (train.py --route-r, GPU_ROUTE_ARGS), then train CoDA on the result; the result is handed back as the
 #   backbone (its dense WER changes: score it back here before shipping).
+# --finetune MIN (with --backbone): first fine-tune the given backbone densely for MIN minutes (GPU_FINETUNE_ARGS),
+#   before any --route-finetune; on every training source, so with --synthetic-hours on real + synthetic speech.
+# --synthetic-hours H: synthesize H hours of speech on the device first (make_synthetic.sh, every core; tools from
+#   carry/debs of fetch_synth_debs.sh, sentences from carry/text of make_carry.py --synth-text-mb) and train on it too.
 # --shared: the data root (default carry/shared when it exists, else ../shared/data next to the repository).
 # Prepare here first: make_carry.sh --max-mb 63 --no-fsdd --no-dev-features (the dev set is scored back here).
 # Back here: handback.py unpack <files_at>/backbone.part0.pt runs/gpu/backbone.pt, then export_onnx.py/export_coda.py.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
-BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""
+BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""; FT_MIN=""; SYNTH_H=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
@@ -24,6 +28,8 @@ while [ $# -gt 0 ]; do
     --shared) SHARED="$2"; shift ;;
     --backbone) GIVEN_BACKBONE="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     --route-finetune) ROUTE_MIN="$2"; shift ;;
+    --finetune) FT_MIN="$2"; shift ;;
+    --synthetic-hours) SYNTH_H="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -57,6 +63,7 @@ if [ $SMOKE = 1 ]; then
   ATTEMPT2=(--lr 5e-4 --warmup 4)
   CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --dense-layers 0)
   ROUTE_ARGS=(--route-r 1,2,4 --lr 3e-4 --warmup 2)
+  FT_ARGS=(--lr 3e-4 --warmup 2 --frame-skip 0.3)
   ADAPTER_ARGS=(--steps 4)
 else
   JOBS=$(nproc); LIMIT=""
@@ -67,6 +74,7 @@ else
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
   CODA_ARGS=("${GPU_CODA_ARGS[@]}")
   ROUTE_ARGS=("${GPU_ROUTE_ARGS[@]}")
+  FT_ARGS=("${GPU_FINETUNE_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
@@ -75,10 +83,22 @@ nvidia-smi -L 2>&1 | tee -a "$LOG"
 "$PY" -c 'import torchaudio; print("torchaudio", torchaudio.__version__, "compliance", hasattr(torchaudio, "compliance"))' 2>&1 | tee -a "$LOG"
 "$PY" -c 'import onnxruntime as o; print("onnxruntime", o.__version__, o.get_available_providers())' 2>&1 | tee -a "$LOG"
 
-# 1. data: the carried Opus speech, plus 0.9x and 1.1x speed-perturbed copies of the real speech
+# 1. data: the carried Opus speech, plus 0.9x and 1.1x speed-perturbed copies of the real speech, plus synthetic
+#    speech made here (not speed-perturbed: synthesize.py already varies rate, tempo and pitch)
+SYNTH_ARG=()
+if [ -n "$SYNTH_H" ]; then
+  TEXT="$HERE/carry/text/sentences.txt"
+  [ -s "$TEXT" ] || TEXT="$(cd "$HERE/../.." && pwd)/../shared/data/text/sentences.txt"
+  [ $SMOKE = 1 ] && SYNTH_H=0.005
+  bash "$HERE/make_synthetic.sh" --out "$WORK/synthetic-audio" --hours "$SYNTH_H" --jobs "$JOBS" --format flac \
+    --text "$TEXT" --seed 1234 > "$WORK/synthesize.log" 2>&1
+  say "synthesize ${SYNTH_H} h rc=$? $(tail -n 3 "$WORK/synthesize.log" | tr '\n' ' ' | cut -c1-300)"
+  cp "$WORK/synthetic-audio/summary.json" "$WORK/synthetic-summary.json" 2>/dev/null
+  SYNTH_ARG=(--synthetic "$WORK/synthetic-audio")
+fi
 cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
 "$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs "$JOBS" --no-fsdd \
-  --speed-perturb 0.9,1.1 $LIMIT > "$WORK/prepare.log" 2>&1
+  --speed-perturb 0.9,1.1 "${SYNTH_ARG[@]}" $LIMIT > "$WORK/prepare.log" 2>&1
 say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
 # feature fingerprint (first utterance of each shard: frames and per-dim mean), to be compared with the same
 # utterances' features computed off the device: a device-side decoding or fbank difference would show here
@@ -115,6 +135,15 @@ if [ -n "$GIVEN_BACKBONE" ]; then
     *) cp "$GIVEN_BACKBONE" "$RUN/checkpoints/last-model.pt" ;;
   esac
   say "given backbone $GIVEN_BACKBONE: no backbone training"
+  if [ -n "$FT_MIN" ]; then
+    [ $SMOKE = 1 ] && FT_MIN=0.3
+    say "dense fine-tune of the given backbone for $FT_MIN min: ${FT_ARGS[*]}"
+    "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/finetuned" --init-from "$RUN/checkpoints/last-model.pt" \
+      "${MODEL[@]}" "${FT_ARGS[@]}" --steps 100000 --max-minutes "$FT_MIN" --time-schedule --speed-perturb \
+      --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/finetuned.out" 2>&1
+    say "dense fine-tune rc=$? $(grep -E 'finished' "$WORK/finetuned.out" | tail -1)"
+    [ -s "$WORK/finetuned/checkpoints/last-model.pt" ] && RUN="$WORK/finetuned"
+  fi
   if [ -n "$ROUTE_MIN" ]; then
     [ $SMOKE = 1 ] && ROUTE_MIN=0.3
     say "routing fine-tune of the given backbone for $ROUTE_MIN min: ${ROUTE_ARGS[*]}"

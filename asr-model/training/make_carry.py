@@ -10,11 +10,15 @@ budget; the Opus files are ~2 KB per second. So the carry holds
   carry/data/shards/dev-test-other.pt, carry/data/stats_unlabelled.pt
                               cached dev features (eval only) and the unlabelled-audio CMVN statistics
   carry/bin/opusdec + carry/lib/*.so   Debian 12 opus-tools decoder (needs glibc >= 2.34 and libssl3)
+  carry/debs/                 kept as they are (fetch_synth_debs.sh, before or after this script) and counted first
+  carry/text/sentences.txt    with --synth-text-mb: a seeded sample of text/sentences.txt without the dev
+                              transcripts, for synthesizing speech on the device (gpu_session.sh --synthetic-hours)
 On the GPU machine: run.sh --gpu (it uses carry/ automatically when ../shared/data is absent).
 """
 import argparse
 import glob
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -28,6 +32,27 @@ def size(p):
     return os.path.getsize(p)
 
 
+def write_text_sample(a, dst, report):
+    """A seeded random sample of whole sentences, up to --synth-text-mb, with the dev transcripts removed here (the
+    device has no dev set to filter against). Returns the bytes written."""
+    sys.path.insert(0, HERE)
+    import synthesize
+    sentences, dropped = synthesize.load_sentences(os.path.join(a.shared, "text", "sentences.txt"), 10 ** 6,
+                                                   os.path.join(a.shared, "librispeech"))
+    random.Random(1234).shuffle(sentences)
+    limit, n, out = int(a.synth_text_mb * 1e6), 0, []
+    for s in sentences:
+        if n + len(s) + 1 > limit:
+            break
+        out.append(s)
+        n += len(s) + 1
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(dst, "w", encoding="utf-8") as f:
+        f.write("".join(s + "\n" for s in out))
+    report.append(f"text: {len(out)} of {len(sentences)} sentences ({n / 1e6:.1f} MB; {dropped} dev transcripts removed)")
+    return n
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.path.abspath(os.path.join(REPO, "..", "shared", "data")))
@@ -38,12 +63,27 @@ def main():
     ap.add_argument("--no-fsdd", action="store_true", help="leave the digits out (little use for read speech)")
     ap.add_argument("--no-dev-features", action="store_true",
                     help="leave the dev features out (no dev WER on the device; evaluate the returned model here)")
+    ap.add_argument("--synth-text-mb", type=float, default=0.0,
+                    help="carry this many MB of sentences (seeded sample, dev transcripts removed) to synthesize from")
     a = ap.parse_args()
     budget = int(a.max_mb * 1e6)
+    debs = os.path.join(a.out, "debs")
+    kept_debs = None
+    if os.path.isdir(debs):  # fetch_synth_debs.sh's download survives the rebuild of the carry
+        kept_debs = tempfile.mkdtemp(prefix="carry-debs-")
+        shutil.move(debs, kept_debs)
     if os.path.exists(a.out):
         shutil.rmtree(a.out)
     used = 0
     report = []
+    if kept_debs:
+        os.makedirs(a.out)
+        shutil.move(os.path.join(kept_debs, "debs"), debs)
+        os.rmdir(kept_debs)
+        used += sum(size(p) for p in glob.glob(os.path.join(debs, "*")))
+        report.append(f"synthesizer .debs (kept): {used / 1e6:.1f} MB")
+    if a.synth_text_mb > 0:
+        used += write_text_sample(a, os.path.join(a.out, "text", "sentences.txt"), report)
 
     def copy(src, rel):
         nonlocal used
@@ -53,6 +93,7 @@ def main():
         used += size(src)
 
     # 1. decoder, CMVN stats, dev features (small, always)
+    before = used
     for b in ["/usr/bin/opusdec"]:
         if os.path.exists(b):
             copy(b, "bin/opusdec")
@@ -68,7 +109,7 @@ def main():
         if not os.path.exists(p):
             sys.exit(f"{p} missing: run prepare_data.py first")
         copy(p, "data/" + rel)
-    report.append(f"decoder{'' if a.no_dev_features else ' + dev features'} + CMVN stats: {used / 1e6:.1f} MB")
+    report.append(f"decoder{'' if a.no_dev_features else ' + dev features'} + CMVN stats: {(used - before) / 1e6:.1f} MB")
 
     # 2. FSDD as Opus
     fsdd = sorted(glob.glob(os.path.join(a.shared, "fsdd", "recordings", "*.wav")))
