@@ -135,24 +135,19 @@ if [ -n "$GIVEN_BACKBONE" ]; then
     *) cp "$GIVEN_BACKBONE" "$RUN/checkpoints/last-model.pt" ;;
   esac
   say "given backbone $GIVEN_BACKBONE: no backbone training"
-  if [ -n "$FT_MIN" ]; then
-    [ $SMOKE = 1 ] && FT_MIN=0.3
-    say "dense fine-tune of the given backbone for $FT_MIN min: ${FT_ARGS[*]}"
-    "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/finetuned" --init-from "$RUN/checkpoints/last-model.pt" \
-      "${MODEL[@]}" "${FT_ARGS[@]}" --steps 100000 --max-minutes "$FT_MIN" --time-schedule --speed-perturb \
-      --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/finetuned.out" 2>&1
-    say "dense fine-tune rc=$? $(grep -E 'finished' "$WORK/finetuned.out" | tail -1)"
-    [ -s "$WORK/finetuned/checkpoints/last-model.pt" ] && RUN="$WORK/finetuned"
-  fi
-  if [ -n "$ROUTE_MIN" ]; then
-    [ $SMOKE = 1 ] && ROUTE_MIN=0.3
-    say "routing fine-tune of the given backbone for $ROUTE_MIN min: ${ROUTE_ARGS[*]}"
-    "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/routed" --init-from "$RUN/checkpoints/last-model.pt" \
-      "${MODEL[@]}" "${ROUTE_ARGS[@]}" --steps 100000 --max-minutes "$ROUTE_MIN" --time-schedule --speed-perturb \
-      --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/routed.out" 2>&1
-    say "routing fine-tune rc=$? $(grep -E 'finished|dev WER' "$WORK/routed.out" | tail -1)"
-    [ -s "$WORK/routed/checkpoints/last-model.pt" ] && RUN="$WORK/routed"
-  fi
+  # fine_tune NAME MINUTES WHAT train.py-args...: continue $RUN's checkpoint; on success $RUN moves to the result
+  fine_tune() {
+    local name="$1" minutes="$2" what="$3"; shift 3
+    [ $SMOKE = 1 ] && minutes=0.3
+    say "$what of the given backbone for $minutes min: $*"
+    "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/$name" --init-from "$RUN/checkpoints/last-model.pt" \
+      "${MODEL[@]}" "$@" --steps 100000 --max-minutes "$minutes" --time-schedule --speed-perturb \
+      --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/$name.out" 2>&1
+    say "$what rc=$? $(grep -E 'finished' "$WORK/$name.out" | tail -1)"
+    [ -s "$WORK/$name/checkpoints/last-model.pt" ] && RUN="$WORK/$name"
+  }
+  [ -n "$FT_MIN" ] && fine_tune finetuned "$FT_MIN" "dense fine-tune" "${FT_ARGS[@]}"
+  [ -n "$ROUTE_MIN" ] && fine_tune routed "$ROUTE_MIN" "routing fine-tune" "${ROUTE_ARGS[@]}"
 else
   RUN="$WORK/backbone"
   attempt backbone "${ATTEMPT1[@]}"
