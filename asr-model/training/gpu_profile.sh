@@ -16,7 +16,8 @@ GPU_CODA_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --log-every 25 --ckpt-
 # Routing fine-tune of a given backbone (gpu_session.sh --route-finetune MIN): train.py --route-r, so the backbone
 # learns to work on any top-k subset of frames before routers are trained on it. CPU pilot (22 min, 688 steps at
 # these settings but 8000 frames per batch): random-routing KL at r=4 2.76 -> 2.16, dense dev WER 71.74 -> 74.04 %.
+# H100 (session 5, r from 1,2,4,4,8, 2.1 min, 1184 steps): trained-CoDA KL at r=4 1.71 -> 1.55, dense 71.74 -> 77.01 %.
 GPU_ROUTE_ARGS=(--route-r 1,2,4,4,8 --lr 3e-4 --warmup 100 --min-lr-ratio 0.1)
 # Dense fine-tune of a given backbone (gpu_session.sh --finetune MIN), e.g. on real + synthetic speech. The shipped
-# backbone's last stage (CPU) was this with 8000-frame batches: 75.19 -> 71.74 % dev WER.
+# model's CPU stages 2 and 3 were this at lr 2e-4 with 8000-frame batches (model card, Provenance).
 GPU_FINETUNE_ARGS=(--lr 3e-4 --warmup 200 --min-lr-ratio 0.05 --frame-skip 0.3)

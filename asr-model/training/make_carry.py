@@ -67,21 +67,19 @@ def main():
                     help="carry this many MB of sentences (seeded sample, dev transcripts removed) to synthesize from")
     a = ap.parse_args()
     budget = int(a.max_mb * 1e6)
+    # rebuild the carry from scratch, except fetch_synth_debs.sh's download in carry/debs, which counts first
     debs = os.path.join(a.out, "debs")
-    kept_debs = None
-    if os.path.isdir(debs):  # fetch_synth_debs.sh's download survives the rebuild of the carry
-        kept_debs = tempfile.mkdtemp(prefix="carry-debs-")
-        shutil.move(debs, kept_debs)
-    if os.path.exists(a.out):
-        shutil.rmtree(a.out)
-    used = 0
-    report = []
-    if kept_debs:
-        os.makedirs(a.out)
-        shutil.move(os.path.join(kept_debs, "debs"), debs)
-        os.rmdir(kept_debs)
-        used += sum(size(p) for p in glob.glob(os.path.join(debs, "*")))
-        report.append(f"synthesizer .debs (kept): {used / 1e6:.1f} MB")
+    os.makedirs(a.out, exist_ok=True)
+    for name in os.listdir(a.out):
+        p = os.path.join(a.out, name)
+        if p == debs:
+            continue
+        if os.path.isdir(p):
+            shutil.rmtree(p)
+        else:
+            os.remove(p)
+    used = sum(size(p) for p in glob.glob(os.path.join(debs, "*")))
+    report = [f"synthesizer .debs (kept): {used / 1e6:.1f} MB"] if used else []
     if a.synth_text_mb > 0:
         used += write_text_sample(a, os.path.join(a.out, "text", "sentences.txt"), report)
 
