@@ -40,4 +40,27 @@ if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/o
 else
   echo "(java or the onnxruntime jar in ~/.m2 missing: ONNX Runtime cross-check skipped)"
 fi
+# routing-aware backbone stage (train_coda.py --train-backbone-lr): the backbone trains with the routers/adapters,
+# r = 0 batches train it alone; then coda_eval.py scores it against the starting backbone
+"$PY" "$HERE/train_coda.py" --backbone "$TMP/backbone.pt" --run-dir "$TMP/joint" --data "$DATA" \
+  --sources fsdd,ljspeech --limit 6 --steps 4 --log-every 1 --ckpt-every 2 --max-frames 4000 --threads 1 --no-resume \
+  --train-backbone-lr 1e-3 --r-values 0,2 --seed 7 | tee "$TMP/joint.log"
+grep -q "kd_by_r {'0'" "$TMP/joint.log" && grep -q "kd_by_r {'2'" "$TMP/joint.log" \
+  || { echo "FAIL: the joint stage did not run both r = 0 and r = 2 batches"; exit 1; }
+CODA_HERE="$HERE" "$PY" - "$TMP/backbone.pt" "$TMP/joint" <<'PYEOF'
+import os, sys, torch
+sys.path.insert(0, os.environ["CODA_HERE"])
+import coda
+start, _ = coda.load_backbone(sys.argv[1])
+moved, st = coda.load_backbone(os.path.join(sys.argv[2], "backbone-latest.pt"))
+diff = max(float((p - q).abs().max()) for p, q in zip(start.parameters(), moved.parameters()))
+assert diff > 0, "the joint stage left the backbone unchanged"
+assert st["step"] == 4 and st["routing_aware_from_step"] == 0, st.keys()
+net, cst = coda.load_coda(moved, os.path.join(sys.argv[2], "coda-latest.pt"))
+assert cst["step"] == 4 and any(float(a.up.weight.abs().max()) > 0 for a in net.coda.adapters), "adapters untrained"
+print(f"joint stage: backbone moved (max |diff| {diff:.2e}), routers/adapters trained with it")
+PYEOF
+"$PY" "$HERE/coda_eval.py" --backbone "$TMP/joint/backbone-latest.pt" --coda "$TMP/joint/coda-latest.pt" \
+  --reference "$TMP/backbone.pt" --data "$DATA" --dev-limit 2 --r 0,1,2 | tee "$TMP/eval.log"
+[ "$(grep -c ' WER ' "$TMP/eval.log")" = 3 ] || { echo "FAIL: coda_eval.py did not score r = 0, 1, 2"; exit 1; }
 echo "coda smoke test OK in $(( $(date +%s) - start )) s"

@@ -3,12 +3,16 @@
 # -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
 # (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
 #   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR] [--backbone F]
-#                                             [--route-finetune MIN] [--finetune MIN] [--synthetic-hours H]
+#                                             [--route-finetune MIN] [--finetune MIN] [--joint MIN]
+#                                             [--synthetic-hours H]
 # --backbone: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
 #   no backbone training, the whole budget after the data goes to CoDA.
 # --route-finetune MIN (with --backbone): first fine-tune the given backbone for MIN minutes with random CoDA-style
 #   routing (train.py --route-r, GPU_ROUTE_ARGS), then train CoDA on the result; the result is handed back as the
 #   backbone (its dense WER changes: score it back here before shipping).
+# --joint MIN (with --backbone): routing-aware backbone stage, after any --finetune/--route-finetune: the backbone
+#   trains jointly with LEARNED routers and adapters (train_coda.py --train-backbone-lr, GPU_JOINT_ARGS), distilled
+#   from its frozen starting point; the CoDA stage then starts from those routers/adapters on the frozen result.
 # --finetune MIN (with --backbone): first fine-tune the given backbone densely for MIN minutes (GPU_FINETUNE_ARGS),
 #   before any --route-finetune; on every training source, so with --synthetic-hours on real + synthetic speech.
 # --synthetic-hours H: synthesize H hours of speech on the device first (make_synthetic.sh, every core; tools from
@@ -19,7 +23,7 @@
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
-BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""; FT_MIN=""; SYNTH_H=""
+BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""; FT_MIN=""; SYNTH_H=""; JOINT_MIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
     --backbone) GIVEN_BACKBONE="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     --route-finetune) ROUTE_MIN="$2"; shift ;;
     --finetune) FT_MIN="$2"; shift ;;
+    --joint) JOINT_MIN="$2"; shift ;;
     --synthetic-hours) SYNTH_H="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -64,6 +69,8 @@ if [ $SMOKE = 1 ]; then
   CODA_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --dense-layers 0)
   ROUTE_ARGS=(--route-r 1,2,4 --lr 3e-4 --warmup 2)
   FT_ARGS=(--lr 3e-4 --warmup 2 --frame-skip 0.3)
+  JOINT_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --dense-layers 0
+              --train-backbone-lr 1e-4 --r-values 0,0,2,4,4,8)
   ADAPTER_ARGS=(--steps 4)
 else
   JOBS=$(nproc); LIMIT=""
@@ -75,6 +82,7 @@ else
   CODA_ARGS=("${GPU_CODA_ARGS[@]}")
   ROUTE_ARGS=("${GPU_ROUTE_ARGS[@]}")
   FT_ARGS=("${GPU_FINETUNE_ARGS[@]}")
+  JOINT_ARGS=("${GPU_JOINT_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
@@ -148,6 +156,20 @@ if [ -n "$GIVEN_BACKBONE" ]; then
   }
   [ -n "$FT_MIN" ] && fine_tune finetuned "$FT_MIN" "dense fine-tune" "${FT_ARGS[@]}"
   [ -n "$ROUTE_MIN" ] && fine_tune routed "$ROUTE_MIN" "routing fine-tune" "${ROUTE_ARGS[@]}"
+  if [ -n "$JOINT_MIN" ]; then
+    [ $SMOKE = 1 ] && JOINT_MIN=0.3
+    JSOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)
+    say "routing-aware (joint) stage of the backbone for $JOINT_MIN min: ${JOINT_ARGS[*]}"
+    "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$WORK/joint" --data "$DATA" \
+      --sources "$JSOURCES" "${JOINT_ARGS[@]}" --steps 100000 --max-minutes "$JOINT_MIN" $LIMIT > "$WORK/joint.out" 2>&1
+    say "joint rc=$? $(tail -1 "$WORK/joint.out")"
+    if [ -s "$WORK/joint/backbone-latest.pt" ]; then
+      mkdir -p "$WORK/joint-backbone/checkpoints"
+      cp "$WORK/joint/backbone-latest.pt" "$WORK/joint-backbone/checkpoints/last-model.pt"
+      RUN="$WORK/joint-backbone"
+      CODA_ARGS+=(--init-from "$WORK/joint/coda-latest.pt")
+    fi
+  fi
 else
   RUN="$WORK/backbone"
   attempt backbone "${ATTEMPT1[@]}"

@@ -48,10 +48,17 @@ def parse_args(argv=None):
                     help="add N unlabelled clips (fbank computed once, cached in the run dir; KL only)")
     ap.add_argument("--unlabelled-dir", default=UNLABELLED_DIR)
     # CoDA
-    ap.add_argument("--r-values", default="1,2,4,8", help="r sampled per batch (1 = parallel adapter)")
+    ap.add_argument("--r-values", default="1,2,4,8",
+                    help="r sampled per batch (1 = parallel adapter; 0 = the backbone alone, no adapters, only with "
+                         "--train-backbone-lr)")
     ap.add_argument("--adapter-dim", type=int, default=0, help="0: d_model // 4")
     ap.add_argument("--dense-layers", type=int, default=1)
     ap.add_argument("--adapter-dropout", type=float, default=0.1)
+    ap.add_argument("--train-backbone-lr", type=float, default=0.0,
+                    help="> 0: ROUTING-AWARE BACKBONE stage, not CoDA proper: the backbone trains too (this peak LR, "
+                         "same schedule) jointly with the routers and adapters, distilled from a frozen copy of the "
+                         "starting backbone; writes <run-dir>/backbone-latest.pt (train.py format) for a later "
+                         "frozen-backbone CoDA stage. Put 0 in --r-values so the dense path keeps its accuracy")
     # loss / optimisation
     ap.add_argument("--ctc-weight", type=float, default=1.0)
     ap.add_argument("--kd-weight", type=float, default=1.0)
@@ -155,8 +162,8 @@ def main(argv=None):
     log = run_logger(a.run_dir)
 
     r_values = [int(v) for v in a.r_values.split(",")]
-    if any(r < 1 for r in r_values):
-        sys.exit("--r-values must be >= 1")
+    if any(r < 0 for r in r_values):
+        sys.exit("--r-values must be >= 0 (0 = backbone alone, with --train-backbone-lr)")
     backbone_path = resolve_backbone(a.backbone)
     backbone, bstate = C.load_backbone(backbone_path)
     latest = os.path.join(a.run_dir, "coda-latest.pt")
@@ -166,14 +173,30 @@ def main(argv=None):
     device = pick_device(a.device)
     amp_dtype = amp_dtype_for(a.amp, device)
     coda = C.CodaAdapters(backbone.cfg, ccfg)
+    joint = a.train_backbone_lr > 0
+    if 0 in r_values and not joint:
+        sys.exit("--r-values 0 (backbone alone) trains nothing unless --train-backbone-lr > 0")
+    teacher = backbone
+    student_path = os.path.join(a.run_dir, "backbone-latest.pt")
+    if joint:  # the student backbone starts as a copy of the teacher (or resumes from its own file)
+        backbone, _ = C.load_backbone(student_path if resume and os.path.exists(student_path) else backbone_path)
+        backbone.train()
     if a.init_from and not resume:
         init = torch.load(a.init_from, map_location="cpu")
         coda.load_state_dict(init["coda"])
         log(f"routers and adapters initialised from {a.init_from} (step {init.get('step')})")
-    net = C.CodaConformer(backbone, coda)
+    net = C.CodaConformer(backbone, coda, freeze_backbone=not joint)
+    for p in teacher.parameters():
+        p.requires_grad_(False)
     mean = backbone.cmvn.mean.clone()  # SpecAugment fill value, applied on the CPU batch
     net.to(device)
-    opt = torch.optim.AdamW(coda.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
+    teacher.to(device)
+    groups = [{"params": list(coda.parameters()), "peak": a.lr}]
+    if joint:
+        groups.append({"params": [p for p in backbone.parameters() if p.requires_grad], "peak": a.train_backbone_lr,
+                       "weight_decay": 1e-3})
+    trainable = [p for g in groups for p in g["params"]]
+    opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
     step, minutes_before = 0, 0.0
     if resume:
         coda.load_state_dict(resume["coda"])
@@ -210,6 +233,12 @@ def main(argv=None):
               "backbone_step": bstate.get("step"), "backbone_config": backbone.cfg.to_dict(),
               "train_hours": round(train.hours(), 3), "unlabelled_utts": len(unl["feats"]),
               "new_params": coda.num_params(), "backbone_params": bb_params, "last_losses": last}
+        if joint:  # the student backbone first: a resume never pairs new adapters with an older backbone
+            bst = {"model": backbone.state_dict(), "config": backbone.cfg.to_dict(), "step": step,
+                   "dev_wer": None, "routing_aware_from": os.path.relpath(os.path.abspath(backbone_path), REPO),
+                   "routing_aware_from_step": bstate.get("step"), "coda_run": os.path.abspath(a.run_dir)}
+            torch.save(bst, student_path + ".tmp")
+            os.replace(student_path + ".tmp", student_path)
         torch.save(st, latest + ".tmp")
         os.replace(latest + ".tmp", latest)
         if not final:
@@ -233,10 +262,13 @@ def main(argv=None):
             # teacher and student see the same (augmented) features; the student reuses the teacher's subsampling
             # and first (dense, frozen, adapter-free input) layer output
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                teacher_lp, shared = C.teacher_forward(backbone, x, lens, chunk=chunk, left_chunks=left)
+                teacher_lp, shared = C.teacher_forward(teacher, x, lens, chunk=chunk, left_chunks=left)
                 net.train()
-                lp, ol, _ = net(x, lens, r=r, chunk=chunk, left_chunks=left,
-                                shared=shared if ccfg.dense_layers >= 1 else None)
+                if r == 0:
+                    lp, ol = backbone(x, lens, chunk=chunk, left_chunks=left)
+                else:
+                    lp, ol, _ = net(x, lens, r=r, chunk=chunk, left_chunks=left,
+                                    shared=shared if ccfg.dense_layers >= 1 and not joint else None)
             lp, teacher_lp = lp.float(), teacher_lp.float()
             kd = kd_loss(lp, teacher_lp, ol)
             ctc = torch.zeros((), device=device)
@@ -245,13 +277,13 @@ def main(argv=None):
                 ctc = (ctc_each * labelled.float()).sum() / len(idx)
             loss = a.ctc_weight * ctc + a.kd_weight * kd
             for g in opt.param_groups:
-                g["lr"] = lr_at(step, elapsed_min(), a)
+                g["lr"] = lr_at(step, elapsed_min(), a) * g["peak"] / a.lr
             opt.zero_grad(set_to_none=True)
             if not torch.isfinite(loss):
                 log(f"step {step}: non-finite loss (ctc {float(ctc)}, kd {float(kd)}, r {r}), batch skipped")
                 continue
             loss.backward()
-            gnorm = torch.nn.utils.clip_grad_norm_(coda.parameters(), a.clip)
+            gnorm = torch.nn.utils.clip_grad_norm_(trainable, a.clip)
             if not torch.isfinite(gnorm):
                 log(f"step {step}: non-finite gradient (r {r}), batch skipped")
                 opt.zero_grad(set_to_none=True)

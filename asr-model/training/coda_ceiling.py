@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""How much frame skipping a dense backbone tolerates before any router or adapter is trained: upper bounds for what a
+frozen-backbone CoDA can reach on it. On the dev utterances, one at a time:
+
+* non-blank share: frames whose greedy (argmax) token is not blank. CTC needs an output on every such frame, so every
+  one of them must come out of the last layer in a state the head can read.
+* random skip p: every layer but the first runs DENSE (full attention and conv context, which CoDA's selected frames
+  do not get), then each frame keeps its input instead of the layer output with probability p. p = 1 - 1/r is the
+  share of frames CoDA r leaves unchanged in a layer, with better context than CoDA gives the rest: a ceiling for
+  routing without adapters.
+* interpolated updates r: every layer from --interp-from on runs dense, but only every r-th frame's update
+  (output - input) is kept and the others get the update linearly interpolated in time: whether a layer's update is
+  smooth enough in time to be shared between neighbouring frames (it would let skipped frames borrow it).
+
+  coda_ceiling.py --backbone runs/backbone/shipped.pt --skip 0.3,0.5,0.75 --interp 2,4
+"""
+import argparse
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import coda as C  # noqa: E402
+import data  # noqa: E402
+import model as M  # noqa: E402
+import tokens  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def layer_inputs(bb, f):
+    x = bb.cmvn(f.unsqueeze(0))
+    x, out_len = bb.subsample(x, torch.tensor([f.shape[0]]))
+    return x, torch.ones(1, 1, x.size(1), dtype=torch.bool)
+
+
+def skipped(bb, f, p, gen):
+    x, mask = layer_inputs(bb, f)
+    for i, layer in enumerate(bb.layers):
+        y = layer(x, mask)
+        keep = torch.rand(x.shape[:2], generator=gen) < p if i > 0 else torch.zeros(x.shape[:2], dtype=torch.bool)
+        x = torch.where(keep.unsqueeze(-1), x, y)
+    return F.log_softmax(bb.head(x), -1)[0]
+
+
+def interpolated(bb, f, r, first):
+    x, mask = layer_inputs(bb, f)
+    t = x.size(1)
+    for i, layer in enumerate(bb.layers):
+        y = layer(x, mask)
+        if i < first:
+            x = y
+            continue
+        kept = (y - x)[:, ::r].transpose(1, 2)  # [1, d, ceil(t / r)]
+        pos = torch.arange(t, dtype=torch.float32) / r  # frame t sits between kept updates floor(t/r) and +1
+        lo = pos.floor().long().clamp(max=kept.size(2) - 1)
+        hi = (lo + 1).clamp(max=kept.size(2) - 1)
+        w = (pos - lo.float()).clamp(0, 1)
+        x = x + (kept[:, :, lo] * (1 - w) + kept[:, :, hi] * w).transpose(1, 2)
+    return F.log_softmax(bb.head(x), -1)[0]
+
+
+def score(name, dev, ref_lps, lps):
+    hyps = [tokens.greedy_ctc(lp, lp.size(0)) for lp in lps]
+    kl = sum(float((r.exp() * (r - lp)).sum()) for r, lp in zip(ref_lps, lps)) / sum(r.size(0) for r in ref_lps)
+    w, _, _ = tokens.wer(dev.texts, hyps)
+    print(f"{name:28s} WER {w:6.2f}  CER {tokens.cer(dev.texts, hyps):6.2f}  KL {kl:.3f}", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backbone", required=True)
+    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--skip", default="0.3,0.5,0.75", help="skip probabilities")
+    ap.add_argument("--interp", default="2,4", help="r values for the interpolated-update bound")
+    ap.add_argument("--interp-from", type=int, default=1, help="first layer whose updates are interpolated")
+    ap.add_argument("--dev-limit", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
+    bb, state = C.load_backbone(a.backbone)
+    feats = [f.float() for f in dev.feats]
+    with torch.no_grad():
+        ref = [bb(f.unsqueeze(0), torch.tensor([f.shape[0]]))[0][0] for f in feats]
+        nonblank = sum(int((lp.argmax(-1) != 0).sum()) for lp in ref) / sum(lp.size(0) for lp in ref)
+        print(f"backbone {a.backbone} (step {state.get('step')}): {len(feats)} dev utterances, "
+              f"non-blank argmax on {100 * nonblank:.1f} % of output frames", flush=True)
+        score("dense", dev, ref, ref)
+        for p in (float(v) for v in a.skip.split(",") if v):
+            gen = torch.Generator().manual_seed(a.seed)
+            score(f"random skip p={p}", dev, ref, [skipped(bb, f, p, gen) for f in feats])
+        for r in (int(v) for v in a.interp.split(",") if v):
+            score(f"interpolated updates r={r}", dev, ref, [interpolated(bb, f, r, a.interp_from) for f in feats])
+
+
+if __name__ == "__main__":
+    main()
