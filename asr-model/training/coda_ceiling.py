@@ -24,29 +24,32 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import coda as C  # noqa: E402
 import data  # noqa: E402
-import model as M  # noqa: E402
 import tokens  # noqa: E402
+from export_coda import evaluate  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def layer_inputs(bb, f):
-    x = bb.cmvn(f.unsqueeze(0))
-    x, out_len = bb.subsample(x, torch.tensor([f.shape[0]]))
-    return x, torch.ones(1, 1, x.size(1), dtype=torch.bool)
+def layer_inputs(bb, features, lengths):
+    """One utterance (batch 1, no padding): the first layer's input and an all-true attention mask."""
+    x, out_len = bb.subsample(bb.cmvn(features), lengths)
+    return x, torch.ones(1, 1, x.size(1), dtype=torch.bool), out_len
 
 
-def skipped(bb, f, p, gen):
-    x, mask = layer_inputs(bb, f)
+def skipped(bb, features, lengths, p, gen):
+    x, mask, out_len = layer_inputs(bb, features, lengths)
     for i, layer in enumerate(bb.layers):
         y = layer(x, mask)
-        keep = torch.rand(x.shape[:2], generator=gen) < p if i > 0 else torch.zeros(x.shape[:2], dtype=torch.bool)
+        if i == 0:
+            x = y
+            continue
+        keep = torch.rand(x.shape[:2], generator=gen) < p
         x = torch.where(keep.unsqueeze(-1), x, y)
-    return F.log_softmax(bb.head(x), -1)[0]
+    return F.log_softmax(bb.head(x), -1), out_len
 
 
-def interpolated(bb, f, r, first):
-    x, mask = layer_inputs(bb, f)
+def interpolated(bb, features, lengths, r, first):
+    x, mask, out_len = layer_inputs(bb, features, lengths)
     t = x.size(1)
     for i, layer in enumerate(bb.layers):
         y = layer(x, mask)
@@ -59,14 +62,14 @@ def interpolated(bb, f, r, first):
         hi = (lo + 1).clamp(max=kept.size(2) - 1)
         w = (pos - lo.float()).clamp(0, 1)
         x = x + (kept[:, :, lo] * (1 - w) + kept[:, :, hi] * w).transpose(1, 2)
-    return F.log_softmax(bb.head(x), -1)[0]
+    return F.log_softmax(bb.head(x), -1), out_len
 
 
-def score(name, dev, ref_lps, lps):
-    hyps = [tokens.greedy_ctc(lp, lp.size(0)) for lp in lps]
-    kl = sum(float((r.exp() * (r - lp)).sum()) for r, lp in zip(ref_lps, lps)) / sum(r.size(0) for r in ref_lps)
-    w, _, _ = tokens.wer(dev.texts, hyps)
-    print(f"{name:28s} WER {w:6.2f}  CER {tokens.cer(dev.texts, hyps):6.2f}  KL {kl:.3f}", flush=True)
+def score(name, dev, fn, ref_lps):
+    """export_coda.evaluate (greedy WER, KL against ref_lps) of fn(features, lengths), plus CER; prints one row."""
+    res, hyps, _ = evaluate(fn, dev, ref_lps)
+    print(f"{name:28s} WER {res['wer']:6.2f}  CER {tokens.cer(dev.texts, hyps):6.2f}  KL {res['kl_per_frame']:.3f}",
+          flush=True)
 
 
 def main():
@@ -82,18 +85,17 @@ def main():
     torch.set_num_threads(1)
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
     bb, state = C.load_backbone(a.backbone)
-    feats = [f.float() for f in dev.feats]
     with torch.no_grad():
-        ref = [bb(f.unsqueeze(0), torch.tensor([f.shape[0]]))[0][0] for f in feats]
+        _, _, ref = evaluate(lambda f, n: bb(f, n), dev)
         nonblank = sum(int((lp.argmax(-1) != 0).sum()) for lp in ref) / sum(lp.size(0) for lp in ref)
-        print(f"backbone {a.backbone} (step {state.get('step')}): {len(feats)} dev utterances, "
+        print(f"backbone {a.backbone} (step {state.get('step')}): {len(ref)} dev utterances, "
               f"non-blank argmax on {100 * nonblank:.1f} % of output frames", flush=True)
-        score("dense", dev, ref, ref)
+        score("dense", dev, lambda f, n: bb(f, n), ref)
         for p in (float(v) for v in a.skip.split(",") if v):
             gen = torch.Generator().manual_seed(a.seed)
-            score(f"random skip p={p}", dev, ref, [skipped(bb, f, p, gen) for f in feats])
+            score(f"random skip p={p}", dev, lambda f, n: skipped(bb, f, n, p, gen), ref)
         for r in (int(v) for v in a.interp.split(",") if v):
-            score(f"interpolated updates r={r}", dev, ref, [interpolated(bb, f, r, a.interp_from) for f in feats])
+            score(f"interpolated updates r={r}", dev, lambda f, n: interpolated(bb, f, n, r, a.interp_from), ref)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ def main():
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
     bb, bstate = C.load_backbone(a.backbone)
     net, cstate = C.load_coda(bb, a.coda)
-    net.eval()
     ref_bb = C.load_backbone(a.reference)[0] if a.reference else bb
     with torch.no_grad():
         _, _, ref_lps = evaluate(lambda f, n: ref_bb(f, n), dev)

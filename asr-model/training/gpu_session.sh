@@ -108,6 +108,7 @@ cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
 "$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs "$JOBS" --no-fsdd \
   --speed-perturb 0.9,1.1 "${SYNTH_ARG[@]}" $LIMIT > "$WORK/prepare.log" 2>&1
 say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
+SOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)  # every training shard
 # feature fingerprint (first utterance of each shard: frames and per-dim mean), to be compared with the same
 # utterances' features computed off the device: a device-side decoding or fbank difference would show here
 "$PY" - "$DATA/shards" > "$WORK/feature-fingerprint.json" 2>&1 <<'PYEOF'
@@ -158,10 +159,9 @@ if [ -n "$GIVEN_BACKBONE" ]; then
   [ -n "$ROUTE_MIN" ] && fine_tune routed "$ROUTE_MIN" "routing fine-tune" "${ROUTE_ARGS[@]}"
   if [ -n "$JOINT_MIN" ]; then
     [ $SMOKE = 1 ] && JOINT_MIN=0.3
-    JSOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)
     say "routing-aware (joint) stage of the backbone for $JOINT_MIN min: ${JOINT_ARGS[*]}"
     "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$WORK/joint" --data "$DATA" \
-      --sources "$JSOURCES" "${JOINT_ARGS[@]}" --steps 100000 --max-minutes "$JOINT_MIN" $LIMIT > "$WORK/joint.out" 2>&1
+      --sources "$SOURCES" "${JOINT_ARGS[@]}" --steps 100000 --max-minutes "$JOINT_MIN" $LIMIT > "$WORK/joint.out" 2>&1
     say "joint rc=$? $(tail -1 "$WORK/joint.out")"
     if [ -s "$WORK/joint/backbone-latest.pt" ]; then
       mkdir -p "$WORK/joint-backbone/checkpoints"
@@ -187,7 +187,6 @@ fi
 #    short r = 1 run for the parallel-adapter baseline (model.adapter.onnx)
 CODA_MIN=$(awk -v l="$(left)" -v g="${GIVEN_BACKBONE:+1}" 'BEGIN { m = (l - 70) / 60; if (m > 3 && g != 1) m = 3; printf "%.2f", m }')
 [ $SMOKE = 1 ] && CODA_MIN=0.3
-SOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)
 if awk -v m="$CODA_MIN" 'BEGIN { exit !(m >= 0.3) }'; then
   say "CoDA for ${CODA_MIN} min on $SOURCES"
   "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \

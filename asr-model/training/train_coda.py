@@ -194,7 +194,7 @@ def main(argv=None):
     groups = [{"params": list(coda.parameters()), "peak": a.lr}]
     if joint:
         groups.append({"params": [p for p in backbone.parameters() if p.requires_grad], "peak": a.train_backbone_lr,
-                       "weight_decay": 1e-3})
+                       "weight_decay": 1e-3})  # train.py's default for the backbone, not the adapters' 1e-2
     trainable = [p for g in groups for p in g["params"]]
     opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
     step, minutes_before = 0, 0.0
@@ -259,8 +259,8 @@ def main(argv=None):
             if a.specaug:
                 x = spec_augment(x, lens, mean, a, gen)
             x, lens, tg, tl, labelled = (v.to(device) for v in (x, lens, tg, tl, labelled))
-            # teacher and student see the same (augmented) features; the student reuses the teacher's subsampling
-            # and first (dense, frozen, adapter-free input) layer output
+            # teacher and student see the same (augmented) features; a frozen-backbone student reuses the teacher's
+            # subsampling and first (dense, frozen, adapter-free input) layer output
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
                 teacher_lp, shared = C.teacher_forward(teacher, x, lens, chunk=chunk, left_chunks=left)
                 net.train()
