@@ -6,20 +6,20 @@ started from. r = 0 is the backbone alone (no adapters); r = 1 the parallel adap
 
   coda_eval.py --backbone runs/joint6-a/backbone-latest.pt --coda runs/joint6-a/coda-latest.pt \
       --reference runs/backbone/shipped.pt --r 0,1,2,4,8
+--adapter-coda: the CoDA checkpoint whose adapters serve r = 1 (a separate r = 1 run, as export_coda.py takes it);
+--out: the figures as JSON too (run.sh stage 6).
 """
 import argparse
+import json
 import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import coda as C  # noqa: E402
-import data  # noqa: E402
-import tokens  # noqa: E402
-from export_coda import evaluate  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from local import coda as C
+from local import data, tokens
+from local.checkpoint import load_backbone
+from local.evaluation import evaluate_per_utterance as evaluate
+from local.paths import DATA_DIR
 
 
 def main():
@@ -27,27 +27,38 @@ def main():
     ap.add_argument("--backbone", required=True)
     ap.add_argument("--coda", required=True)
     ap.add_argument("--reference", default="", help="dense checkpoint the KL is measured against (default --backbone)")
+    ap.add_argument("--adapter-coda", default="", help="CoDA checkpoint whose adapters serve r = 1 (default --coda)")
     ap.add_argument("--r", default="0,1,2,4,8")
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--out", default="", help="also write the figures as JSON here")
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--dev-limit", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
-    bb, bstate = C.load_backbone(a.backbone)
+    bb, bstate = load_backbone(a.backbone)
     net, cstate = C.load_coda(bb, a.coda)
-    ref_bb = C.load_backbone(a.reference)[0] if a.reference else bb
+    adapter_net = C.load_coda(bb, a.adapter_coda)[0] if a.adapter_coda else net
+    ref_bb = load_backbone(a.reference)[0] if a.reference else bb
     with torch.no_grad():
         _, _, ref_lps = evaluate(lambda f, n: ref_bb(f, n), dev)
         print(f"backbone {a.backbone} (step {bstate.get('step')}), CoDA {a.coda} (step {cstate.get('step')}), "
               f"reference {a.reference or a.backbone}", flush=True)
+        results = {}
         for r in map(int, a.r.split(",")):
-            fn = (lambda f, n: bb(f, n)) if r == 0 else (lambda f, n, r=r: net(f, n, r=r))
+            fn = (lambda f, n: bb(f, n)) if r == 0 else (lambda f, n, r=r: (adapter_net if r == 1 else net)(f, n, r=r))
             res, hyps, _ = evaluate(fn, dev, ref_lps)
+            res["cer"] = tokens.cer(dev.texts, hyps)
+            results[str(r)] = res
             name = "backbone alone" if r == 0 else ("parallel adapter" if r == 1 else f"CoDA r={r}")
-            print(f"{name:16s} WER {res['wer']:6.2f}  CER {tokens.cer(dev.texts, hyps):6.2f}  "
+            print(f"{name:16s} WER {res['wer']:6.2f}  CER {res['cer']:6.2f}  "
                   f"KL {res['kl_per_frame']:.3f}  agree {100 * res['argmax_agreement']:.1f}%  "
                   f"frames processed {100 * res['processed']:.1f}%", flush=True)
+    if a.out:
+        with open(a.out, "w") as f:
+            json.dump({"backbone": a.backbone, "backbone_step": bstate.get("step"), "coda": a.coda,
+                       "coda_step": cstate.get("step"), "adapter_coda": a.adapter_coda or a.coda,
+                       "reference": a.reference or a.backbone, "utterances": len(dev), "results": results}, f, indent=1)
 
 
 if __name__ == "__main__":

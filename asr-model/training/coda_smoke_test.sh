@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CoDA smoke test (< 60 s CPU): a random tiny dense checkpoint, a few CoDA training steps on a handful of cached
-# features (+2 unlabelled clips), export of all four CoDA graphs with checks and a 4-utterance dev card.
-# Needs the cached features of prepare_data.py: DATA=asr-model/training/data (override with CODA_DATA=...).
-# If the dense recipe (model.py, data.py, tokens.py) is not next to coda.py, set DENSE_RECIPE_DIR.
+# features (+2 unlabelled clips), export of all four CoDA graphs with checks and a 4-utterance dev card, the ONNX
+# Runtime cross-check (where Java and the onnxruntime jar are there), the routing-aware joint backbone stage and
+# coda_eval.py. Needs the cached features of prepare_data.py: DATA=asr-model/training/data (override with
+# CODA_DATA=..., e.g. the data folder smoke_test.sh left).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-/usr/bin/python3}"
@@ -12,11 +13,9 @@ trap 'rm -rf "$TMP"' EXIT
 export PYTHONDONTWRITEBYTECODE=1
 [ -f "$DATA/shards/fsdd.pt" ] || { echo "no cached features in $DATA (run prepare_data.py or set CODA_DATA)"; exit 2; }
 start=$(date +%s)
-CODA_HERE="$HERE" "$PY" - "$TMP/backbone.pt" "$DATA" <<'PYEOF'
+(cd "$HERE" && "$PY" - "$TMP/backbone.pt" "$DATA" <<'PYEOF'
 import os, sys, torch
-sys.path.insert(0, os.environ["CODA_HERE"])
-import coda
-M = coda.M
+from local import model as M
 torch.manual_seed(0)
 cfg = M.ConformerConfig(d_model=32, heads=2, ff=64, layers=3, kernel=15, subsampling=4, subsampling_channels=8,
                         vocab=29, dropout=0.1)
@@ -26,6 +25,7 @@ net.cmvn.set_stats(c["mean"], c["std"])
 torch.save({"model": net.state_dict(), "config": cfg.to_dict(), "step": 0, "dev_wer": None}, sys.argv[1])
 print("random tiny backbone:", net.num_params(), "params")
 PYEOF
+)
 "$PY" "$HERE/train_coda.py" --backbone "$TMP/backbone.pt" --run-dir "$TMP/run" --data "$DATA" \
   --sources fsdd,ljspeech --limit 6 --unlabelled 2 --steps 6 --log-every 2 --ckpt-every 3 --max-frames 4000 \
   --threads 1 --no-resume
@@ -36,7 +36,7 @@ for f in model.adapter.onnx model.coda-r2.onnx model.coda-r4.onnx model.coda-r8.
 done
 grep -q "coda-r4.onnx (r=4)" "$TMP/out/coda-card.md" || { echo "FAIL: card has no r=4 row"; exit 1; }
 if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then
-  "$HERE/coda_ort_check.sh" "$TMP/out" | grep -v "meta:"   # ONNX Runtime (Java) vs torch on coda-reference.json
+  "$HERE/tools/coda_ort_check.sh" "$TMP/out" | grep -v "meta:"   # ONNX Runtime (Java) vs torch on coda-reference.json
 else
   echo "(java or the onnxruntime jar in ~/.m2 missing: ONNX Runtime cross-check skipped)"
 fi
@@ -47,12 +47,12 @@ fi
   --train-backbone-lr 1e-3 --r-values 0,2 --seed 7 | tee "$TMP/joint.log"
 grep -q "kd_by_r {'0'" "$TMP/joint.log" && grep -q "kd_by_r {'2'" "$TMP/joint.log" \
   || { echo "FAIL: the joint stage did not run both r = 0 and r = 2 batches"; exit 1; }
-CODA_HERE="$HERE" "$PY" - "$TMP/backbone.pt" "$TMP/joint" <<'PYEOF'
-import os, sys, torch
-sys.path.insert(0, os.environ["CODA_HERE"])
-import coda
-start, _ = coda.load_backbone(sys.argv[1])
-moved, st = coda.load_backbone(os.path.join(sys.argv[2], "backbone-latest.pt"))
+(cd "$HERE" && "$PY" - "$TMP/backbone.pt" "$TMP/joint" <<'PYEOF'
+import os, sys
+from local import coda
+from local.checkpoint import load_backbone
+start, _ = load_backbone(sys.argv[1])
+moved, st = load_backbone(os.path.join(sys.argv[2], "backbone-latest.pt"))
 diff = max(float((p - q).abs().max()) for p, q in zip(start.parameters(), moved.parameters()))
 assert diff > 0, "the joint stage left the backbone unchanged"
 assert st["step"] == 4 and st["routing_aware_from_step"] == 0, st.keys()
@@ -60,6 +60,7 @@ net, cst = coda.load_coda(moved, os.path.join(sys.argv[2], "coda-latest.pt"))
 assert cst["step"] == 4 and any(float(a.up.weight.abs().max()) > 0 for a in net.coda.adapters), "adapters untrained"
 print(f"joint stage: backbone moved (max |diff| {diff:.2e}), routers/adapters trained with it")
 PYEOF
+)
 "$PY" "$HERE/coda_eval.py" --backbone "$TMP/joint/backbone-latest.pt" --coda "$TMP/joint/coda-latest.pt" \
   --reference "$TMP/backbone.pt" --data "$DATA" --dev-limit 2 --r 0,1,2 | tee "$TMP/eval.log"
 [ "$(grep -c ' WER ' "$TMP/eval.log")" = 3 ] || { echo "FAIL: coda_eval.py did not score r = 0, 1, 2"; exit 1; }

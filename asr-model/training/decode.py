@@ -6,18 +6,15 @@ The Java runtime must reproduce this WER within 0.5 absolute on the exported mod
 """
 import argparse
 import json
-import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import export_onnx  # noqa: E402
-import model as M  # noqa: E402
-import tokens  # noqa: E402
-import train  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from local import data, tokens
+from local import model as M
+from local.checkpoint import resolve_checkpoint
+from local.evaluation import evaluate
+from local.paths import DATA_DIR, DEV_DIR
+from local.training import pick_device
 
 
 def main():
@@ -25,8 +22,8 @@ def main():
     ap.add_argument("--checkpoint", default="")
     ap.add_argument("--run-dir", default="")
     ap.add_argument("--which", default="best", choices=["best", "latest"])
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
-    ap.add_argument("--dev-dir", default=export_onnx.DEV_DIR, help="used when no cached dev shard exists")
+    ap.add_argument("--data", default=DATA_DIR)
+    ap.add_argument("--dev-dir", default=DEV_DIR, help="used when no cached dev shard exists")
     ap.add_argument("--dev-limit", type=int, default=0)
     ap.add_argument("--chunk", type=int, default=0, help="attention chunk in output frames (0 = full)")
     ap.add_argument("--left-chunks", type=int, default=-1)
@@ -35,14 +32,14 @@ def main():
     ap.add_argument("--device", default="auto")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    ck = export_onnx.resolve_checkpoint(a)
+    ck = resolve_checkpoint(a.checkpoint, a.run_dir, a.which)
     state = torch.load(ck, map_location="cpu")
     net = M.ConformerCTC(M.ConformerConfig(**state["config"]))
     net.load_state_dict(state["model"])
-    device = train.pick_device(a.device)
+    device = pick_device(a.device)
     net.to(device)
-    dev = export_onnx.load_dev(a, limit=a.dev_limit)
-    wer, hyps = train.evaluate(net, dev, device, None, chunk=a.chunk, left_chunks=a.left_chunks)
+    dev = data.load_dev(a.data, a.dev_dir, limit=a.dev_limit)
+    wer, hyps = evaluate(net, dev, device, None, chunk=a.chunk, left_chunks=a.left_chunks)
     _, errs, words = tokens.wer(dev.texts, hyps)
     c = tokens.cer(dev.texts, hyps)
     print(f"{ck}: step {state['step']}  dev WER {wer:.2f}% ({errs}/{words}), CER {c:.2f}%, {len(dev)} utts, "

@@ -27,15 +27,14 @@ import time
 import onnx
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import coda as C  # noqa: E402  (imports the dense model.py)
+from local import coda as C
+from local import data, tokens
+from local import model as M
+from local.checkpoint import load_backbone
+from local.evaluation import evaluate_per_utterance
+from local.model import OnnxWrapper
+from local.paths import DATA_DIR, REPO
 
-M = C.M
-import data  # noqa: E402
-import tokens  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 FILES = {1: "model.adapter.onnx", 2: "model.coda-r2.onnx", 4: "model.coda-r4.onnx", 8: "model.coda-r8.onnx"}
 # TopK picks the frames; whole frames move back by ScatterND (coda.scatter_rows; their row Gather is not listed:
 # every graph has Gathers of shapes); the small [B, K] index sort and [B, T] selection mask use GatherElements /
@@ -174,36 +173,6 @@ def padded_batch_check(net, x, lens, r):
 
 
 @torch.no_grad()
-def evaluate(fn, dev, reference=None):
-    """Greedy dev WER of fn(features, lengths) -> (log_probs, out_len[, selected]) run on one utterance at a time
-    (full attention, exactly the exported eval path), timed. reference: the dense model's log_probs per utterance,
-    for the fidelity figures. Returns a dict (wer, processed, seconds, kl, agree) and the hypotheses."""
-    hyps, lps, proc, tot, secs, kl, agree, frames = [], [], 0, 0, 0.0, 0.0, 0, 0
-    for i, f in enumerate(dev.feats):
-        x, lens = f.float().unsqueeze(0), torch.tensor([f.shape[0]])
-        t0 = time.perf_counter()
-        out = fn(x, lens)
-        secs += time.perf_counter() - t0
-        n = int(out[1][0])
-        lp = out[0][0, :n]
-        lps.append(lp)
-        hyps.append(tokens.greedy_ctc(lp, n))
-        if len(out) > 2:
-            proc += int(out[2].sum())
-            tot += n * out[2].size(1)
-        if reference is not None:
-            ref = reference[i]
-            kl += float((ref.exp() * (ref - lp)).sum())
-            agree += int((ref.argmax(-1) == lp.argmax(-1)).sum())
-            frames += n
-    w, _, _ = tokens.wer(dev.texts, hyps)
-    res = {"wer": w, "processed": proc / tot if tot else 1.0, "seconds": secs}
-    if reference is not None:
-        res.update({"kl_per_frame": kl / max(1, frames), "argmax_agreement": agree / max(1, frames)})
-    return res, hyps, lps
-
-
-@torch.no_grad()
 def time_encoder(fn, dev):
     """Wall seconds (torch CPU, batch 1) to run fn over every dev utterance."""
     t0 = time.perf_counter()
@@ -220,7 +189,7 @@ def main():
                     "when --coda was trained without r=1 in its --r-values (its adapters then expect routing)")
     ap.add_argument("--tiny-random", action="store_true", help="random tiny backbone + CoDA (Java unit tests)")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--r", default="1,2,4,8", help="which files to write (1 = model.adapter.onnx)")
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--skip-eval", action="store_true")
@@ -245,7 +214,7 @@ def main():
     else:
         if not (a.backbone and a.coda):
             sys.exit("give --backbone and --coda, or --tiny-random")
-        bb, bstate = C.load_backbone(a.backbone)
+        bb, bstate = load_backbone(a.backbone)
         net, cstate = C.load_coda(bb, a.coda)
         if a.adapter_coda:
             adapter_net, astate = C.load_coda(bb, a.adapter_coda)
@@ -267,7 +236,6 @@ def main():
     x, lens = example_inputs(dev if not a.tiny_random else None)
     report = {"files": {}, "padded_batch_max_abs_diff": {}}
     if a.tiny_random:  # the dense graph of the same backbone, so the Java side can compare dense vs CoDA
-        from export_onnx import OnnxWrapper
         report["files"]["model.onnx"] = write_onnx(OnnxWrapper(net.backbone).eval(), (x, lens),
                                                    os.path.join(a.out, "model.onnx"), base, False, a.opset)
         tokens.write_tokens(os.path.join(a.out, "tokens.txt"))
@@ -279,7 +247,7 @@ def main():
         report["files"][FILES[r]] = write_onnx(C.CodaExport(net_for(r), r).eval(), (x, lens), path, metas[r], True,
                                                a.opset)
         print(f"wrote {path}: {report['files'][FILES[r]]}")
-    # reference outputs for a cross-check in an ONNX runtime (coda_ort_check.sh): inputs + torch outputs
+    # reference outputs for a cross-check in an ONNX runtime (tools/coda_ort_check.sh): inputs + torch outputs
     g = torch.Generator().manual_seed(2)
     rx = (torch.randn(2, 48, 80, generator=g) * 3 + 10).round(decimals=2)
     rl = torch.tensor([48, 33])
@@ -305,7 +273,7 @@ def main():
         fns.update({r: (lambda f, l, r=r: net_for(r)(f, l, r=r)) for r in rs})
         dense_lps = None
         for key, fn in fns.items():
-            res, hyps, lps = evaluate(fn, dev, dense_lps)
+            res, hyps, lps = evaluate_per_utterance(fn, dev, dense_lps)
             if key == "dense":
                 dense_lps = lps
             evals[key] = res

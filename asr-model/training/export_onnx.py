@@ -22,45 +22,15 @@ import sys
 import onnx
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import data  # noqa: E402
-import features  # noqa: E402
-import model as M  # noqa: E402
-import tokens  # noqa: E402
+from local import data, tokens
+from local import model as M
+from local.checkpoint import resolve_checkpoint
+from local.evaluation import evaluate
+from local.model import OnnxWrapper
+from local.paths import DATA_DIR, DEV_DIR, REPO
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-DEV_DIR = os.path.abspath(os.path.join(REPO, "..", "shared", "data", "librispeech", "LibriSpeech", "test-other"))
 RECOMMENDED_CHUNK_OUT = M.RECOMMENDED_CHUNK_OUT
 RECOMMENDED_LEFT_CHUNKS = M.RECOMMENDED_LEFT_CHUNKS
-
-
-class OnnxWrapper(torch.nn.Module):
-    """Full-attention inference graph with the exact input/output contract."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-
-    def forward(self, features, feature_lengths):
-        return self.net(features, feature_lengths)
-
-
-def resolve_checkpoint(a):
-    if a.checkpoint:
-        return a.checkpoint
-    ck = os.path.join(a.run_dir, "checkpoints")
-    if a.which == "best" and os.path.exists(os.path.join(ck, "best.pt")):
-        return os.path.join(ck, "best.pt")
-    with open(os.path.join(ck, "latest")) as f:
-        return os.path.join(ck, f.read().strip())
-
-
-def load_dev(a, limit=0):
-    shard = os.path.join(a.data, "shards", "dev-test-other.pt")
-    if os.path.exists(shard):
-        return data.FeatureSet([shard], limit=limit, subsampling=1)
-    return data.FeatureSet.from_audio_dir(a.dev_dir, limit=limit)
 
 
 def padded_batch_check(net, dev):
@@ -209,7 +179,7 @@ def main():
     ap.add_argument("--tiny-random", action="store_true", help="random tiny model (d_model 32, 1 layer) for tests")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="")
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--dev-dir", default=DEV_DIR)
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--int8", action="store_true", help="also write model.int8.onnx (see quantize_dynamic_int8)")
@@ -234,7 +204,7 @@ def main():
     else:
         if not (a.checkpoint or a.run_dir):
             sys.exit("give --checkpoint, --run-dir or --tiny-random")
-        ck = resolve_checkpoint(a)
+        ck = resolve_checkpoint(a.checkpoint, a.run_dir, a.which)
         state = torch.load(ck, map_location="cpu")
         cfg = M.ConformerConfig(**state["config"])
         net = M.ConformerCTC(cfg)
@@ -242,23 +212,22 @@ def main():
         src = os.path.relpath(os.path.abspath(ck), REPO)
         print(f"checkpoint {ck}: step {state['step']}, dev WER at save {state.get('dev_wer')}")
     net.eval()
-    dev = load_dev(a, limit=a.dev_limit or (4 if a.tiny_random else 0))
+    dev = data.load_dev(a.data, a.dev_dir, limit=a.dev_limit or (4 if a.tiny_random else 0))
     padded_diff = padded_batch_check(net, dev)
     dev_wer = dev_wer_int8 = dev_wer_chunk = dev_cer = None
     if not a.skip_eval and not a.tiny_random:
-        import train
-        dev_wer, hyps = train.evaluate(net, dev, torch.device("cpu"), None)
+        dev_wer, hyps = evaluate(net, dev, torch.device("cpu"), None)
         with open(os.path.join(a.out, "dev-hyps.tsv"), "w") as f:
             for i, h in zip(dev.ids, hyps):
                 f.write(f"{i}\t{h}\n")
         dev_cer = tokens.cer(dev.texts, hyps)
         print(f"dev WER (greedy, {len(dev)} utts): {dev_wer:.2f}%, CER {dev_cer:.2f}%")
-        dev_wer_chunk, _ = train.evaluate(net, dev, torch.device("cpu"), None, chunk=RECOMMENDED_CHUNK_OUT,
+        dev_wer_chunk, _ = evaluate(net, dev, torch.device("cpu"), None, chunk=RECOMMENDED_CHUNK_OUT,
                                           left_chunks=RECOMMENDED_LEFT_CHUNKS)
         print(f"dev WER with chunk attention ({RECOMMENDED_CHUNK_OUT} out frames, {RECOMMENDED_LEFT_CHUNKS} left "
               f"chunks): {dev_wer_chunk:.2f}%")
         if a.int8:
-            dev_wer_int8, _ = train.evaluate(int8_simulated_net(net), dev, torch.device("cpu"), None)
+            dev_wer_int8, _ = evaluate(int8_simulated_net(net), dev, torch.device("cpu"), None)
             print(f"dev WER of the simulated int8 model: {dev_wer_int8:.2f}%")
 
     wrapper = OnnxWrapper(net).eval()

@@ -1,33 +1,45 @@
 #!/usr/bin/env bash
-# One device call, end to end, inside a wall-time budget: data from carry/ (speed-perturbed x3) -> dense backbone
-# -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA -> results packed into $OUT
-# (at most 8 files of <= 16 MiB come back: the model travels as fp16 parts, see handback.py).
-#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--smoke] [--shared DIR] [--backbone F]
-#                                             [--route-finetune MIN] [--finetune MIN] [--joint MIN]
-#                                             [--synthetic-hours H]
-# --backbone: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
-#   no backbone training, the whole budget after the data goes to CoDA.
-# --route-finetune MIN (with --backbone): first fine-tune the given backbone for MIN minutes with random CoDA-style
-#   routing (train.py --route-r, GPU_ROUTE_ARGS), then train CoDA on the result; the result is handed back as the
-#   backbone (its dense WER changes: score it back here before shipping).
+# The recipe as ONE call on a remote GPU host: a machine lent for a short, fixed wall-time budget, reached through a
+# transfer with a size limit on what travels (in: the working tree + carried paths; back: a few files of limited size
+# in $OUT). Inside --budget-s seconds: data from carry/ (real speech + 0.9x/1.1x speed perturbation) -> dense
+# backbone (plateau check, retry) -> CoDA routers/adapters on it -> PyTorch GPU timing of dense/adapter/CoDA (and ONNX
+# Runtime CUDA timing when available) -> results packed into $OUT (the model travels as fp16 parts, see handback.py).
+#
+#   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--coda-min MIN] [--smoke]
+#       [--shared DIR] [--backbone F] [--finetune MIN] [--route-finetune MIN] [--joint MIN] [--synthetic-hours H]
+#       [--extend TOTAL_MIN]
+#
+# --backbone F: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
+#   no backbone training, the whole budget after the data goes to CoDA (and the stages below).
+# --finetune MIN (with --backbone): first fine-tune the given backbone densely for MIN minutes (GPU_FINETUNE_ARGS),
+#   on every training source, so with --synthetic-hours on real + synthetic speech.
+# --route-finetune MIN (with --backbone): then fine-tune it for MIN minutes with uniformly random CoDA-style routing
+#   (train.py --route-r, GPU_ROUTE_ARGS), then train CoDA on the result.
 # --joint MIN (with --backbone): routing-aware backbone stage, after any --finetune/--route-finetune: the backbone
 #   trains jointly with LEARNED routers and adapters (train_coda.py --train-backbone-lr, GPU_JOINT_ARGS), distilled
 #   from its frozen starting point; the CoDA stage then starts from those routers/adapters on the frozen result.
-# --finetune MIN (with --backbone): first fine-tune the given backbone densely for MIN minutes (GPU_FINETUNE_ARGS),
-#   before any --route-finetune; on every training source, so with --synthetic-hours on real + synthetic speech.
-# --synthetic-hours H: synthesize H hours of speech on the device first (make_synthetic.sh, every core; tools from
-#   carry/debs of fetch_synth_debs.sh, sentences from carry/text of make_carry.py --synth-text-mb) and train on it too.
-# --shared: the data root (default carry/shared when it exists, else ../shared/data next to the repository).
-# Prepare here first: make_carry.sh --max-mb 63 --no-fsdd --no-dev-features (the dev set is scored back here).
-# Back here: handback.py unpack <files_at>/backbone.part0.pt runs/gpu/backbone.pt, then export_onnx.py/export_coda.py.
+#   Each of the three hands its result back as the backbone: score it (decode.py) before shipping.
+# --synthetic-hours H: synthesize H hours of speech on the host first (make_synthetic.sh on every core; tools from
+#   carry/debs of tools/fetch_synth_debs.sh, sentences from carry/text of tools/make_carry.py --synth-text-mb) and
+#   train on it too.
+# --extend TOTAL_MIN: a further call on a host that is still warm from a previous call (its WORK folder kept): resume
+#   that call's backbone with its optimizer state until TOTAL_MIN minutes of training in all, then retrain CoDA on it
+#   (data reused).
+# --coda-s S: seconds of the budget kept for the CoDA stage and what follows; --coda-min MIN fixes the CoDA minutes.
+# --shared DIR: the data root (default carry/shared when it exists, else ../shared/data next to the repository).
+# --smoke: the same flow on the CPU with a tiny model and tiny budgets (about a minute; the CI smoke test).
+# Preparation (here) and the hand-back (back here: run.sh --from-handback): README.md, "Remote GPU host".
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
 BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""; FT_MIN=""; SYNTH_H=""; JOINT_MIN=""
+CODA_MIN_GIVEN=""; EXTEND_MIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
     --coda-s) CODA_S="$2"; shift ;;
+    --coda-min) CODA_MIN_GIVEN="$2"; shift ;;
+    --extend) EXTEND_MIN="$2"; shift ;;
     --smoke) SMOKE=1 ;;
     --shared) SHARED="$2"; shift ;;
     --backbone) GIVEN_BACKBONE="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
@@ -46,8 +58,8 @@ fi
 T0=$(date +%s)
 left() { echo $(( BUDGET_S - ($(date +%s) - T0) )); }
 export PYTHONUNBUFFERED=1
-OUT="${OUT:-$HERE/runs/gpu-out}"; mkdir -p "$OUT"
-WORK="${WORK:-$HERE/runs/gpu}"; DATA="$WORK/data"; RUN="$WORK/backbone"; CRUN="$WORK/coda"
+OUT="${OUT:-$HERE/runs/gpu-out}"; mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
+WORK="${WORK:-$HERE/runs/gpu}"; mkdir -p "$WORK"; WORK="$(cd "$WORK" && pwd)"; DATA="$WORK/data"; RUN="$WORK/backbone"; CRUN="$WORK/coda"
 mkdir -p "$DATA/shards" "$RUN" "$CRUN"
 LOG="$WORK/session.log"
 say() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$LOG"; }
@@ -73,11 +85,11 @@ if [ $SMOKE = 1 ]; then
               --train-backbone-lr 1e-4 --r-values 0,0,2,4,4,8)
   ADAPTER_ARGS=(--steps 4)
 else
+  source "$HERE/conf/gpu.sh"
   JOBS=$(nproc); LIMIT=""
-  source "$HERE/gpu_profile.sh"
   MODEL=("${GPU_MODEL[@]}")
   ATTEMPT1=("${GPU_SCHEDULE[@]}")
-  # fallback: the configuration that left the plateau on the CPU (session 1), with its batch size and schedule
+  # fallback: the CPU profile's configuration, known to leave the plateau, with its batch size and schedule
   ATTEMPT2=(--d-model 144 --ff 576 --layers 4 --subsampling-channels 32 --max-frames 8000 --lr 1.5e-3 --warmup 200)
   CODA_ARGS=("${GPU_CODA_ARGS[@]}")
   ROUTE_ARGS=("${GPU_ROUTE_ARGS[@]}")
@@ -85,6 +97,7 @@ else
   JOINT_ARGS=("${GPU_JOINT_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
+if [ -n "$EXTEND_MIN" ] && [ -n "$GIVEN_BACKBONE" ]; then echo "--extend continues this host's own backbone: no --backbone" >&2; exit 2; fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
 nvidia-smi -L 2>&1 | tee -a "$LOG"
 "$PY" -c 'import torch, sys; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), "python", sys.version.split()[0])' 2>&1 | tee -a "$LOG"
@@ -94,7 +107,8 @@ nvidia-smi -L 2>&1 | tee -a "$LOG"
 # 1. data: the carried Opus speech, plus 0.9x and 1.1x speed-perturbed copies of the real speech, plus synthetic
 #    speech made here (not speed-perturbed: synthesize.py already varies rate, tempo and pitch)
 SYNTH_ARG=()
-if [ -n "$SYNTH_H" ]; then
+REUSE_DATA=0; [ -n "$EXTEND_MIN" ] && [ -s "$DATA/cmvn.pt" ] && REUSE_DATA=1  # a further call: the features exist
+if [ -n "$SYNTH_H" ] && [ $REUSE_DATA = 0 ]; then
   TEXT="$HERE/carry/text/sentences.txt"
   [ -s "$TEXT" ] || TEXT="$(cd "$HERE/../.." && pwd)/../shared/data/text/sentences.txt"
   [ $SMOKE = 1 ] && SYNTH_H=0.005
@@ -104,10 +118,14 @@ if [ -n "$SYNTH_H" ]; then
   cp "$WORK/synthetic-audio/summary.json" "$WORK/synthetic-summary.json" 2>/dev/null
   SYNTH_ARG=(--synthetic "$WORK/synthetic-audio")
 fi
-cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
-"$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs "$JOBS" --no-fsdd \
-  --speed-perturb 0.9,1.1 "${SYNTH_ARG[@]}" $LIMIT > "$WORK/prepare.log" 2>&1
-say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
+if [ $REUSE_DATA = 1 ]; then
+  say "data of the previous call reused ($DATA)"
+else
+  cp -n "$HERE/carry/data/stats_unlabelled.pt" "$DATA/" 2>/dev/null
+  "$PY" "$HERE/prepare_data.py" --shared "$SHARED" --out "$DATA" --jobs "$JOBS" --no-fsdd \
+    --speed-perturb 0.9,1.1 "${SYNTH_ARG[@]}" $LIMIT > "$WORK/prepare.log" 2>&1
+  say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
+fi
 SOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)  # every training shard
 # feature fingerprint (first utterance of each shard: frames and per-dim mean), to be compared with the same
 # utterances' features computed off the device: a device-side decoding or fbank difference would show here
@@ -126,9 +144,10 @@ PYEOF
 # 2. backbone: train until the CoDA stage's share of the budget is reached. Attempt 1 stops itself (exit 3) if it
 #    is still on the CTC blank plateau at the check step; attempt 2 then restarts with a gentler schedule.
 train_minutes() { awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }'; }
-attempt() {  # attempt NAME extra-train.py-args...
+attempt() {  # attempt NAME extra-train.py-args... (resumes NAME's checkpoint when there is one)
   local name="$1"; shift
   local minutes; minutes=$(train_minutes); [ $SMOKE = 1 ] && minutes=0.3
+  [ -n "$EXTEND_MIN" ] && minutes="$EXTEND_MIN"  # --max-minutes counts the training time over all resumes
   say "backbone attempt $name for $minutes min: $*"
   "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/$name" "${MODEL[@]}" "$@" --steps 100000 \
     --max-minutes "$minutes" --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 $LIMIT \
@@ -170,6 +189,15 @@ if [ -n "$GIVEN_BACKBONE" ]; then
       CODA_ARGS+=(--init-from "$WORK/joint/coda-latest.pt")
     fi
   fi
+elif [ -n "$EXTEND_MIN" ]; then
+  # resuming restores the optimizer and the step count (past the plateau check step, so that check stays silent)
+  if [ -s "$WORK/backbone-retry/checkpoints/latest" ]; then RUN="$WORK/backbone-retry"; ARGS=("${ATTEMPT2[@]}")
+  elif [ -s "$WORK/backbone/checkpoints/latest" ]; then RUN="$WORK/backbone"; ARGS=("${ATTEMPT1[@]}")
+  else say "--extend: no backbone of a previous call in $WORK"; exit 1
+  fi
+  attempt "$(basename "$RUN")" "${ARGS[@]}"
+  rm -rf "$CRUN" "$WORK/coda-adapter"  # CoDA is retrained on the extended backbone
+  mkdir -p "$CRUN"
 else
   RUN="$WORK/backbone"
   attempt backbone "${ATTEMPT1[@]}"
@@ -187,6 +215,7 @@ fi
 #    short r = 1 run for the parallel-adapter baseline (model.adapter.onnx)
 CODA_MIN=$(awk -v l="$(left)" -v g="${GIVEN_BACKBONE:+1}" 'BEGIN { m = (l - 70) / 60; if (m > 3 && g != 1) m = 3; printf "%.2f", m }')
 [ $SMOKE = 1 ] && CODA_MIN=0.3
+[ -n "$CODA_MIN_GIVEN" ] && CODA_MIN="$CODA_MIN_GIVEN"
 if awk -v m="$CODA_MIN" 'BEGIN { exit !(m >= 0.3) }'; then
   say "CoDA for ${CODA_MIN} min on $SOURCES"
   "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$CRUN" --data "$DATA" \
@@ -202,7 +231,7 @@ fi
 
 # 4. GPU timing of dense / adapter / CoDA r (PyTorch), if time remains
 if [ -s "$CRUN/coda-latest.pt" ] && [ "$(left)" -gt 30 ]; then
-  timeout $(( $(left) - 15 )) "$PY" "$HERE/coda_gpu_bench.py" --backbone "$RUN/checkpoints/last-model.pt" \
+  timeout $(( $(left) - 15 )) env PYTHONPATH="$HERE" "$PY" -m tools.coda_gpu_bench --backbone "$RUN/checkpoints/last-model.pt" \
     --coda "$CRUN/coda-latest.pt" --shard "$DATA/shards/libri-dev-clean.pt" --out "$WORK/coda-gpu-bench.json" \
     $([ $SMOKE = 1 ] && echo "--repeats 2 --seconds 3") > "$WORK/bench.out" 2>&1
   say "bench rc=$? $(cat "$WORK/bench.out" | tr '\n' ' ' | cut -c1-600)"
@@ -214,7 +243,7 @@ if [ -s "$CRUN/coda-latest.pt" ] && [ "$(left)" -gt 75 ] && \
   timeout $(( $(left) - 15 )) bash -c "\"$PY\" \"$HERE/export_onnx.py\" --checkpoint \"$RUN/checkpoints/last-model.pt\" --data \"$DATA\" \
       --out \"$WORK/onnx\" --skip-eval && \"$PY\" \"$HERE/export_coda.py\" --backbone \"$RUN/checkpoints/last-model.pt\" \
       --coda \"$CRUN/coda-latest.pt\" --data \"$DATA\" --out \"$WORK/onnx\" --skip-eval && \
-      \"$PY\" \"$HERE/coda_ort_gpu_bench.py\" --model-dir \"$WORK/onnx\" --out \"$WORK/coda-ort-gpu-bench.json\"" \
+      PYTHONPATH=\"$HERE\" \"$PY\" -m tools.coda_ort_gpu_bench --model-dir \"$WORK/onnx\" --out \"$WORK/coda-ort-gpu-bench.json\"" \
     > "$WORK/ort-bench.out" 2>&1
   say "ORT CUDA bench rc=$? $(grep -E '^\{' "$WORK/ort-bench.out" | tr '\n' ' ' | cut -c1-400)"
 fi

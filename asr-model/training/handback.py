@@ -10,7 +10,6 @@ weights are shipped as fp16 anyway; small tensors such as CMVN statistics stay f
 dict over as many parts as the size limit needs. `unpack` restores fp32 tensors and the original key order.
 """
 import argparse
-import glob
 import io
 import os
 import sys

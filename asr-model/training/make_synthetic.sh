@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Synthetic labelled speech for the recipe (all options: synthesize.py --help), e.g.
+# Synthetic labelled speech for the recipe (run.sh stage 0; all options: synthesize.py --help), e.g.
 #   asr-model/training/make_synthetic.sh --hours 1.5 --jobs 1 [--out DIR] [--seed 1234]
 # Tools come from PATH (espeak-ng, flite, text2wave, sox). Where espeak-ng is missing (or SYNTH_USE_DEBS=1) and
-# carry/debs/ holds the .debs of fetch_synth_debs.sh, they are unpacked with `dpkg -x` (no root) into
+# carry/debs/ holds the .debs of tools/fetch_synth_debs.sh, they are unpacked with `dpkg -x` (no root) into
 # data/synth-tools/ and used through --tools-root.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -11,7 +11,7 @@ EXTRA=()
 if [[ " $* " != *" --tools-root "* ]] && { [[ "${SYNTH_USE_DEBS:-0}" == 1 ]] || ! command -v espeak-ng >/dev/null; }; then
   if ! ls "$HERE"/carry/debs/*.deb >/dev/null 2>&1; then
     echo "espeak-ng not on PATH and no $HERE/carry/debs/*.deb: apt-get install espeak-ng sox (flite), or run" \
-         "fetch_synth_debs.sh on a machine with apt and carry carry/debs/" >&2
+         "tools/fetch_synth_debs.sh on a machine with apt and carry carry/debs/" >&2
     exit 1
   fi
   TR="$HERE/data/synth-tools"

@@ -9,7 +9,7 @@ Outputs under --out (default asr-model/training/data/, git-ignored):
   cmvn.pt + cmvn.json      global mean/std per bin over training features + unlabelled audio
   summary.json             counts, hours per source, skipped items with reasons
 A shard that already exists is reused (use --force to rebuild), so the script is resumable and a machine that only
-has the carried shards (make_carry.sh) can rebuild the rest without the original audio.
+has the carried shards (tools/make_carry.py) can rebuild the rest without the original audio.
 """
 import argparse
 import glob
@@ -21,12 +21,9 @@ from multiprocessing import Pool
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import features  # noqa: E402
-import tokens  # noqa: E402
+from local import features, tokens
+from local.paths import DATA_DIR, REPO
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_SHARED = os.path.abspath(os.path.join(REPO, "..", "shared", "data"))
 DIGITS = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"]
 TRAIN_SOURCES = ["libri-train-clean-5", "libri-dev-clean", "ljspeech", "fsdd", "synthetic"]
@@ -222,7 +219,7 @@ def new_stats():
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=DEFAULT_SHARED, help="shared data root (default: <repo>/../shared/data)")
-    ap.add_argument("--out", default=os.path.join(HERE, "data"))
+    ap.add_argument("--out", default=DATA_DIR)
     ap.add_argument("--synthetic", default="", help="optional synthetic speech folder")
     ap.add_argument("--no-fsdd", action="store_true")
     ap.add_argument("--jobs", type=int, default=2)

@@ -1,28 +1,55 @@
 #!/usr/bin/env bash
-# End-to-end smoke test of the recipe on a handful of files (CI): prepare -> train a few steps -> resume -> export
-# -> decode. Writes only into a temp dir (or $1). Needs ../shared/data next to the repository.
+# End-to-end smoke test of the recipe on a handful of files (CI), through run.sh --smoke: stages 0-2 (synthetic
+# speech where espeak-ng and sox are installed, data, 3 training steps), then stages 0-7 again (stage 2 resumes to
+# step 5; the joint stage, CoDA, export, evaluation, ship), then what sits around the stages: fine-tuning with
+# --init-from / --frame-skip / --route-r, the data-source ablation tool, frame skipping, and the backbone rebuilt from
+# the exported ONNX (fp32 and fp16-shared weights). Writes only into a temp dir (or $1): the export Java loads is
+# $1/export, the prepared data $1/data. Needs ../shared/data next to the repository.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-/usr/bin/python3}"
-TMP="${1:-$(mktemp -d /tmp/asr-smoke.XXXXXX)}"
-mkdir -p "$TMP"
+TMP="${1:-$(mktemp -d -t asr-smoke.XXXXXX)}"
+mkdir -p "$TMP"; TMP="$(cd "$TMP" && pwd)"
+export PYTHON="$PY" PYTHONDONTWRITEBYTECODE=1
 echo "smoke test in $TMP"
 start=$(date +%s)
-"$PY" "$HERE/prepare_data.py" --limit 4 --jobs 1 --out "$TMP/data" > "$TMP/prepare.log"
-TINY="--d-model 32 --heads 2 --layers 1 --subsampling-channels 4 --max-frames 4000 --warmup 2 --log-every 2"
-"$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/run" $TINY --steps 3 --ckpt-every 3 > "$TMP/train.log"
-"$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/run" $TINY --steps 5 --ckpt-every 100 >> "$TMP/train.log"
-grep -q "resuming from" "$TMP/train.log" || { echo "FAIL: train.py did not resume"; exit 1; }
-# fine-tuning from a checkpoint's weights with frame skipping (the CoDA-robust backbone option)
+fail() { echo "FAIL: $*"; exit 1; }
+RUN=(bash "$HERE/run.sh" --smoke --run-dir "$TMP/run" --data "$TMP/data" --export-dir "$TMP/export")
+SYNTH=()
+if command -v espeak-ng >/dev/null && command -v sox >/dev/null; then
+  SYNTH=(--synthetic-hours 0.003)
+else
+  echo "(espeak-ng or sox missing: stage 0, synthetic speech, not exercised)"
+fi
+"${RUN[@]}" --stage 0 --stop-stage 2 "${SYNTH[@]}" -- --steps 3 --ckpt-every 3 > "$TMP/run-a.log" 2>&1 \
+  || { cat "$TMP/run-a.log"; fail "run.sh --stage 0 --stop-stage 2"; }
+"${RUN[@]}" --stage 0 --stop-stage 7 --joint --share-weights none > "$TMP/run-b.log" 2>&1 \
+  || { cat "$TMP/run-b.log"; fail "run.sh --stage 0 --stop-stage 7"; }
+grep -q "resuming from" "$TMP/run-b.log" || fail "stage 2 did not resume"
+[ ${#SYNTH[@]} = 0 ] || grep -q "synthetic" "$TMP/data/summary.json" || fail "stage 1 left out the synthetic speech"
+[ -s "$TMP/run/joint/backbone-latest.pt" ] || fail "stage 3 wrote no routing-aware backbone"
+[ -s "$TMP/run/coda/coda-latest.pt" ] && [ -s "$TMP/run/coda-adapter/coda-latest.pt" ] || fail "stage 4"
+for f in model.onnx model.int8.onnx tokens.txt model-card.md model-card.json model.adapter.onnx model.coda-r2.onnx \
+    model.coda-r4.onnx model.coda-r8.onnx coda-card.md coda-card.json; do
+  [ -s "$TMP/export/$f" ] || fail "stage 5 wrote no $f"
+done
+grep "padded-batch check ok" "$TMP/run-b.log"
+grep -q "r=1 adapters from" "$TMP/export/coda-card.json" || fail "model.adapter.onnx not from the r = 1 run"
+grep -q "^| CoDA r=4 |" "$TMP/run/eval/dev-wer.md" || fail "stage 6 wrote no CoDA r=4 row"
+cat "$TMP/run/eval/dev-wer.md"
+[ -s "$TMP/run/models/conformer-ctc-small/model.coda-r4.onnx" ] || fail "stage 7 shipped nothing"
+
+# fine-tuning from a checkpoint's weights with frame skipping and random routing (CoDA-robust backbone options)
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/finetune" --init-from "$TMP/run/checkpoints/last-model.pt" \
   --frame-skip 0.3 --route-r 2,4 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 > "$TMP/finetune.log"
-grep -q "weights from" "$TMP/finetune.log" || { echo "FAIL: train.py --init-from"; exit 1; }
-# the data-source ablation driver (three arms, fsdd standing in for the synthetic shard), table into a card copy
-"$PY" "$HERE/ablation.py" --data "$TMP/data" --init-from "$TMP/run/checkpoints/last-model.pt" --out "$TMP/ablation" \
-  --steps 1 --warmup 1 --max-frames 4000 --threads 1 --synthetic fsdd > "$TMP/ablation.log"
-grep -q "^| both |" "$TMP/ablation/ablation.md" || { echo "FAIL: ablation.py wrote no table"; exit 1; }
+grep -q "weights from" "$TMP/finetune.log" || fail "train.py --init-from"
+# the data-source ablation tool (three arms, fsdd standing in for the synthetic shard), table into a card copy
+(cd "$HERE" && "$PY" -m tools.ablation --data "$TMP/data" --init-from "$TMP/run/checkpoints/last-model.pt" \
+  --out "$TMP/ablation" --steps 1 --warmup 1 --max-frames 4000 --threads 1 --synthetic fsdd > "$TMP/ablation.log")
+grep -q "^| both |" "$TMP/ablation/ablation.md" || fail "tools/ablation.py wrote no table"
 (cd "$HERE" && "$PY" - <<'PYEOF'
-import torch, model as M
+import torch
+from local import model as M
 torch.manual_seed(0)
 net = M.ConformerCTC(M.ConformerConfig(d_model=32, heads=2, ff=32, layers=3, subsampling_channels=4, dropout=0.0)).train()
 x, n = torch.randn(2, 60, 80), torch.tensor([60, 41])
@@ -37,17 +64,10 @@ with torch.no_grad():
 print("frame-skip check OK")
 PYEOF
 )
-"$PY" "$HERE/export_onnx.py" --run-dir "$TMP/run" --data "$TMP/data" --out "$TMP/export" --int8 > "$TMP/export.log" 2>&1 \
-  || { cat "$TMP/export.log"; exit 1; }
-"$PY" "$HERE/decode.py" --run-dir "$TMP/run" --data "$TMP/data" --out "$TMP/hyps.tsv" | tail -1
-for f in model.onnx model.int8.onnx tokens.txt model-card.md model-card.json; do
-  [ -s "$TMP/export/$f" ] || { echo "FAIL: missing $f"; exit 1; }
-done
-grep "padded-batch check ok" "$TMP/export.log"
 # the backbone checkpoint rebuilt from the exported ONNX (what the CoDA stage starts from when no .pt is kept):
 # exact for an fp32 export, within fp16 rounding after share_weights.py --fp16
-"$PY" "$HERE/recover_backbone.py" "$TMP/export" --out "$TMP/recovered.pt" --tolerance 1e-4
-cp -r "$TMP/export" "$TMP/export-fp16"
+(cd "$HERE" && "$PY" -m tools.recover_backbone "$TMP/export" --out "$TMP/recovered.pt" --tolerance 1e-4)
+rm -rf "$TMP/export-fp16"; cp -r "$TMP/export" "$TMP/export-fp16"
 "$PY" "$HERE/share_weights.py" "$TMP/export-fp16" model.onnx --fp16 --min-bytes 256 > /dev/null
-"$PY" "$HERE/recover_backbone.py" "$TMP/export-fp16" --out "$TMP/recovered-fp16.pt"
+(cd "$HERE" && "$PY" -m tools.recover_backbone "$TMP/export-fp16" --out "$TMP/recovered-fp16.pt")
 echo "smoke test OK in $(( $(date +%s) - start )) s ($TMP)"

@@ -19,7 +19,7 @@ Generation stops once --hours of audio exist; existing utterances are kept (resu
 synthesis, too long, a tool's error) are counted in the summary, printed with the reason, and skipped.
 
 Tools come from PATH, or only from --tools-root DIR where Debian packages were unpacked with `dpkg -x pkg.deb DIR`
-(see fetch_synth_debs.sh): DIR/usr/bin, libraries under DIR/{usr/,}lib/** (LD_LIBRARY_PATH), espeak-ng-data
+(see tools/fetch_synth_debs.sh): DIR/usr/bin, libraries under DIR/{usr/,}lib/** (LD_LIBRARY_PATH), espeak-ng-data
 (ESPEAK_DATA_PATH). Noise is generated with numpy from the per-utterance RNG rather than `sox synth`, whose
 noise generators are not seedable per call (`sox -R` would give every utterance the same noise).
 """
@@ -38,8 +38,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+from local.paths import RECIPE_DIR, REPO
+from local.sentences import load_sentences
+
 DEFAULT_TEXT = os.path.join(REPO, "..", "shared", "data", "text", "sentences.txt")
 DEFAULT_DEV = os.path.join(REPO, "..", "shared", "data", "librispeech", "LibriSpeech", "test-other")
 SR = 16000
@@ -155,24 +156,6 @@ def _try_espeak(tools, env, accent):
 
 
 # ---------------------------------------------------------------- text
-def load_sentences(path, max_words, dev_dir):
-    dev = set()
-    for trans in glob.glob(os.path.join(dev_dir, "**", "*.trans.txt"), recursive=True):
-        with open(trans, encoding="utf-8") as f:
-            dev.update(line.strip().partition(" ")[2] for line in f)
-    out, dropped = [], 0
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            s = " ".join(line.split())
-            if not s or len(s.split()) > max_words:
-                continue
-            if s in dev:
-                dropped += 1
-                continue
-            out.append(s)
-    return out, dropped
-
-
 # ---------------------------------------------------------------- audio helpers
 def read_wav(path):
     with wave.open(path) as w:
@@ -415,7 +398,7 @@ def write_outputs(out_dir, recs, meta):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.join(HERE, "data", "synthetic"), help="output folder")
+    ap.add_argument("--out", default=os.path.join(RECIPE_DIR, "data", "synthetic"), help="output folder")
     ap.add_argument("--text", default=DEFAULT_TEXT, help="one normalized sentence per line")
     ap.add_argument("--dev-dir", default=DEFAULT_DEV, help="dev transcripts to exclude (exact matches)")
     ap.add_argument("--hours", type=float, default=1.5, help="target hours of audio (existing ones count)")

@@ -12,25 +12,25 @@ import json
 import math
 import os
 import random
-import shutil
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import data  # noqa: E402
-import model as M  # noqa: E402
-import tokens  # noqa: E402
+from local import data, tokens
+from local import model as M
+from local.checkpoint import latest_checkpoint, save_checkpoint
+from local.evaluation import evaluate
+from local.paths import DATA_DIR
+from local.training import amp_dtype_for, pick_device, run_logger, spec_augment
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,ljspeech,fsdd,synthetic"
 
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--run-dir", required=True)
     ap.add_argument("--sources", default=DEFAULT_SOURCES, help="comma-separated training shards")
     ap.add_argument("--limit", type=int, default=0, help="max utterances per shard (smoke tests)")
@@ -93,30 +93,6 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
-def pick_device(name):
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
-
-def amp_dtype_for(amp, device):
-    """bf16 autocast on CUDA unless --amp off (no GradScaler needed, unlike fp16); --amp bf16 also on the CPU."""
-    return torch.bfloat16 if amp == "bf16" or (device.type == "cuda" and amp == "auto") else None
-
-
-def run_logger(run_dir):
-    """log(msg): a timestamped line to stdout and to <run_dir>/train.log (appended to across resumes)."""
-    os.makedirs(run_dir, exist_ok=True)
-    log_f = open(os.path.join(run_dir, "train.log"), "a")
-
-    def log(msg):
-        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
-        print(line, flush=True)
-        log_f.write(line + "\n")
-        log_f.flush()
-    return log
-
-
 def lr_at(step, a, elapsed_min=0.0):
     """Linear warmup, then cosine decay to min_lr_ratio * lr. With --time-schedule the decay follows whichever
     of steps or wall time (--max-minutes) runs out first, for runs under a hard time budget."""
@@ -126,65 +102,6 @@ def lr_at(step, a, elapsed_min=0.0):
     if a.time_schedule and a.max_minutes:
         p = max(p, min(1.0, elapsed_min / a.max_minutes))
     return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
-
-
-def spec_augment(x, lens, mean, a, gen):
-    """2 frequency masks (width <= F) and 2 time masks (<= ratio * length) per utterance, filled with the CMVN
-    mean so they are zero after normalisation. Vectorised (random numbers from `gen` on the CPU)."""
-    b, t, f = x.shape
-    fw = torch.randint(0, a.freq_mask + 1, (b, 2), generator=gen)
-    fs = (torch.rand(b, 2, generator=gen) * (f - fw).clamp(min=1)).long()
-    tmax = (a.time_mask_ratio * lens.float()).long().clamp(min=1)
-    tw = (torch.rand(b, 2, generator=gen) * (tmax.unsqueeze(1) + 1)).long()
-    ts = (torch.rand(b, 2, generator=gen) * (lens.unsqueeze(1) - tw).clamp(min=1)).long()
-    fi = torch.arange(f).view(1, 1, f)
-    ti = torch.arange(t).view(1, 1, t)
-    fmask = ((fi >= fs.unsqueeze(2)) & (fi < (fs + fw).unsqueeze(2))).any(1)  # [B, F]
-    tmask = ((ti >= ts.unsqueeze(2)) & (ti < (ts + tw).unsqueeze(2))).any(1)  # [B, T]
-    m = fmask.unsqueeze(1) | tmask.unsqueeze(2)
-    return torch.where(m, mean.view(1, 1, f).expand_as(x), x)
-
-
-@torch.no_grad()
-def evaluate(net, ds, device, amp_dtype, max_frames=40000, chunk=0, left_chunks=-1):
-    """Greedy CTC decode of a FeatureSet; returns (WER %, hyps in ds order)."""
-    net.eval()
-    hyps = [""] * len(ds)
-    for idx in data.make_batches([f.shape[0] for f in ds.feats], max_frames):
-        x, lens, _, _ = data.collate(ds, idx)
-        with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-            lp, ol = net(x.to(device), lens.to(device), chunk=chunk, left_chunks=left_chunks)
-        lp = lp.float().cpu()
-        for j, i in enumerate(idx):
-            hyps[i] = tokens.greedy_ctc(lp[j], int(ol[j]))
-    w, _, _ = tokens.wer(ds.texts, hyps)
-    return w, hyps
-
-
-def save_checkpoint(run_dir, state, keep, wer=None):
-    ck = os.path.join(run_dir, "checkpoints")
-    os.makedirs(ck, exist_ok=True)
-    path = os.path.join(ck, f"ckpt-{state['step']:07d}.pt")
-    torch.save(state, path + ".tmp")
-    os.replace(path + ".tmp", path)
-    with open(os.path.join(ck, "latest"), "w") as f:
-        f.write(os.path.basename(path) + "\n")
-    slim = {k: v for k, v in state.items() if k not in ("optimizer", "rng")}  # for export / hand-back
-    torch.save(slim, os.path.join(ck, "last-model.pt.tmp"))
-    os.replace(os.path.join(ck, "last-model.pt.tmp"), os.path.join(ck, "last-model.pt"))
-    if wer is not None and wer <= state.get("best_wer", float("inf")):
-        shutil.copyfile(path, os.path.join(ck, "best.pt.tmp"))
-        os.replace(os.path.join(ck, "best.pt.tmp"), os.path.join(ck, "best.pt"))
-        torch.save(slim, os.path.join(ck, "best-model.pt.tmp"))
-        os.replace(os.path.join(ck, "best-model.pt.tmp"), os.path.join(ck, "best-model.pt"))
-    for old in sorted(glob.glob(os.path.join(ck, "ckpt-*.pt")))[:-keep]:
-        os.remove(old)
-    return path
-
-
-def latest_checkpoint(run_dir):
-    cks = sorted(glob.glob(os.path.join(run_dir, "checkpoints", "ckpt-*.pt")))
-    return cks[-1] if cks else None
 
 
 def main(argv=None):
@@ -232,7 +149,7 @@ def main(argv=None):
         torch.set_rng_state(state["rng"])
     routed, route_r = None, [1]
     if a.route_r:
-        import coda as C
+        from local import coda as C
         route_r = [int(v) for v in a.route_r.split(",")]
         if any(r < 1 for r in route_r):
             sys.exit("--route-r values must be >= 1")

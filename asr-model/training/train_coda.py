@@ -24,15 +24,12 @@ import time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import coda as C  # noqa: E402  (imports the dense model.py)
+from local import coda as C
+from local import data
+from local.checkpoint import load_backbone
+from local.paths import DATA_DIR, REPO
+from local.training import amp_dtype_for, pick_device, run_logger, spec_augment  # one scheme with train.py
 
-import data  # noqa: E402
-import tokens  # noqa: E402
-from train import amp_dtype_for, pick_device, run_logger, spec_augment  # noqa: E402  (one scheme for both)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,ljspeech,fsdd,synthetic"
 UNLABELLED_DIR = os.path.join(REPO, "..", "shared", "data", "unlabelled", "librispeech-train-clean-100")
 
@@ -41,7 +38,7 @@ def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backbone", required=True, help="dense checkpoint, or a run dir (newest checkpoints/*.pt)")
     ap.add_argument("--run-dir", required=True)
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--sources", default=DEFAULT_SOURCES)
     ap.add_argument("--limit", type=int, default=0, help="max utterances per shard (smoke tests)")
     ap.add_argument("--unlabelled", type=int, default=0,
@@ -114,7 +111,7 @@ def load_unlabelled(a, log):
     cache = os.path.join(a.run_dir, f"unlabelled-{a.unlabelled}.pt")
     if os.path.exists(cache):
         return torch.load(cache)
-    import features
+    from local import features
     files = sorted(glob.glob(os.path.join(a.unlabelled_dir, "*.flac")))[: a.unlabelled]
     t0, feats, ids = time.time(), [], []
     for p in files:
@@ -165,7 +162,7 @@ def main(argv=None):
     if any(r < 0 for r in r_values):
         sys.exit("--r-values must be >= 0 (0 = backbone alone, with --train-backbone-lr)")
     backbone_path = resolve_backbone(a.backbone)
-    backbone, bstate = C.load_backbone(backbone_path)
+    backbone, bstate = load_backbone(backbone_path)
     latest = os.path.join(a.run_dir, "coda-latest.pt")
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
     ccfg = C.CodaConfig.from_checkpoint(resume["coda_config"]) if resume else C.CodaConfig(
@@ -179,7 +176,7 @@ def main(argv=None):
     teacher = backbone
     student_path = os.path.join(a.run_dir, "backbone-latest.pt")
     if joint:  # the student backbone starts as a copy of the teacher (or resumes from its own file)
-        backbone, _ = C.load_backbone(student_path if resume and os.path.exists(student_path) else backbone_path)
+        backbone, _ = load_backbone(student_path if resume and os.path.exists(student_path) else backbone_path)
         backbone.train()
     if a.init_from and not resume:
         init = torch.load(a.init_from, map_location="cpu")

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent corpus-WER check of `asr eval --hypotheses FILE`: recomputes the WER of those hypotheses against the
-LibriSpeech references with the training recipe's Python scorer (asr-model/training/tokens.py), which shares no code
+LibriSpeech references with the training recipe's Python scorer (asr-model/training/local/tokens.py), which shares no code
 with the Java WerCalculator.
 
   eval/scripts/wer_crosscheck.py ../shared/data/librispeech/LibriSpeech/test-other hyp.txt
@@ -9,8 +9,9 @@ import glob
 import os
 import sys
 
+# the recipe folder, so that its `local` package imports
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "asr-model", "training"))
-import tokens  # noqa: E402
+from local import tokens  # noqa: E402
 
 
 def main(root, hyp_file):

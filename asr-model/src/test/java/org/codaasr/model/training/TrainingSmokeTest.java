@@ -72,7 +72,7 @@ class TrainingSmokeTest {
 
     /**
      * The one-call device job at toy scale on the CPU (speed perturbation, a forced plateau stop and the retry, CoDA,
-     * timing, the fp16 hand-back), then ship_model.sh turns the hand-back into a folder with fp16 shared weights
+     * timing, the fp16 hand-back), then run.sh stages 5-7 turn the hand-back into a folder with fp16 shared weights
      * that Java loads: dense, int8 and CoDA r=4.
      */
     @Test
@@ -99,13 +99,15 @@ class TrainingSmokeTest {
 
         Path shipped = tmp.resolve("shipped");
         Path shipLog = tmp.resolve("ship.log");
-        ProcessBuilder ship = new ProcessBuilder("bash", "asr-model/training/ship_model.sh", out.toString(),
-                shipped.toString(), "--fp16", "--data", tmp.resolve("work/data").toString())
+        ProcessBuilder ship = new ProcessBuilder("bash", "asr-model/training/run.sh", "--from-handback", out.toString(),
+                "--stage", "5", "--stop-stage", "7", "--share-weights", "fp16", "--data",
+                tmp.resolve("work/data").toString(), "--run-dir", tmp.resolve("ship-run").toString(), "--ship-dir",
+                shipped.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(shipLog.toFile());
         ship.environment().put("PYTHON", PYTHON.toString());
         Process sp = ship.start();
-        assertTrue(sp.waitFor(10, TimeUnit.MINUTES), "ship_model.sh did not finish in 10 minutes");
+        assertTrue(sp.waitFor(10, TimeUnit.MINUTES), "run.sh --from-handback did not finish in 10 minutes");
         String shipOutput = Files.readString(shipLog, StandardCharsets.UTF_8);
         assertEquals(0, sp.exitValue(), shipOutput);
         assertTrue(Files.isRegularFile(shipped.resolve("weights.bin")), shipOutput);

@@ -255,3 +255,15 @@ def onnx_metadata(cfg, version):
         "version": version,
         "coda_r": "0",
     }
+
+
+class OnnxWrapper(nn.Module):
+    """Full-attention inference graph with the exact ONNX input/output contract (features, feature_lengths ->
+    log_probs, log_prob_lengths)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, features, feature_lengths):
+        return self.net(features, feature_lengths)

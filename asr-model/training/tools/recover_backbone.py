@@ -9,7 +9,7 @@ transposed as `onnx::MatMul_*` are found through the MatMul node that consumes t
 the graph's `reference-io.json` outputs. With fp16-shared weights (`share_weights.py --fp16`) the result is the
 shipped model exactly, which is what the Java runtime runs; the fp32 master copy it was rounded from is gone.
 
-  recover_backbone.py asr-model/models/conformer-ctc-small --out runs/backbone/recovered.pt
+  python3 -m tools.recover_backbone ../models/conformer-ctc-small --out runs/backbone/recovered.pt   (from the recipe folder)
 """
 import argparse
 import json
@@ -21,8 +21,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import model as M  # noqa: E402
+from local import model as M
 
 FP16_SUFFIX = "__fp16"
 
@@ -104,7 +103,7 @@ def check_reference(net, folder):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", help="model folder with model.onnx, model-card.json (and weights.bin)")
-    ap.add_argument("--out", required=True, help="checkpoint to write (train.py / coda.load_backbone format)")
+    ap.add_argument("--out", required=True, help="checkpoint to write (train.py / checkpoint.load_backbone format)")
     # reference-io.json holds the fp32 export's outputs; fp16-rounded shared weights move log_probs by ~3e-3
     ap.add_argument("--tolerance", type=float, default=2e-2, help="max |log_probs diff| against reference-io.json")
     a = ap.parse_args()

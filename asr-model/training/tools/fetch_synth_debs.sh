@@ -3,12 +3,12 @@
 # into asr-model/training/carry/debs/ (git-ignored), then check them: unpack into a temp folder with `dpkg -x`
 # and synthesize + augment + encode one sentence with ONLY the unpacked binaries and libraries.
 #
-#   asr-model/training/fetch_synth_debs.sh            # download (skips .debs already there) + verify
-#   asr-model/training/fetch_synth_debs.sh --verify   # verify only
-#   asr-model/training/fetch_synth_debs.sh --no-flite  # leave flite out (-12.5 MB: 11.6 MB instead of 24.6 MB)
+#   asr-model/training/tools/fetch_synth_debs.sh            # download (skips .debs already there) + verify
+#   asr-model/training/tools/fetch_synth_debs.sh --verify   # verify only
+#   asr-model/training/tools/fetch_synth_debs.sh --no-flite  # leave flite out (-12.5 MB: 11.6 MB instead of 24.6 MB)
 #
-# Carry budget: make_carry.sh fills carry/ up to 55 MB and DELETES carry/ first, so run this script after it and
-# keep the sum under the 64 MiB carry limit (all .debs: make_carry.sh --max-mb 42; --no-flite: the default 55 fits).
+# Carry budget: make_carry.py keeps carry/debs and counts it first; keep the sum under the transfer limit (64 MiB:
+# all .debs with make_carry.py --max-mb 42; --no-flite: the default 55 fits).
 #
 # On a machine without these tools (no root needed):
 #   mkdir -p /tmp/synth-tools && for d in asr-model/training/carry/debs/*.deb; do dpkg -x "$d" /tmp/synth-tools; done
@@ -19,7 +19,7 @@
 # lexicons and voices it is much larger. sox's format plugins (libsox-fmt-*) are not carried either: sox loads
 # them from a compiled-in folder, so an unpacked sox only handles WAV; FLAC is written with the `flac` CLI.
 set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
+HERE="$(cd "$(dirname "$0")/.." && pwd)"  # the recipe folder
 DEBS="$HERE/carry/debs"
 PY="${PYTHON:-/usr/bin/python3}"
 
@@ -102,8 +102,9 @@ for k, v in s["tools"].items():
 print(f"synthesize.py --tools-root: {s['utterances']} utterances, {s['hours'] * 3600:.1f} s, "
       f"synths {sorted(s['hours_by_synth'])}, flac via {s['tools']['flac_via']}")
 EOF
-"$PY" -c "
-import glob, sys; sys.path.insert(0, '$HERE'); import features
+PYTHONPATH="$HERE" "$PY" -c "
+import glob
+from local import features
 fs = sorted(glob.glob('$T/out/**/*.flac', recursive=True))
 for f in fs:
     w = features.load_audio(f); x = features.fbank(w)

@@ -8,27 +8,14 @@ and the speed-up of each CoDA r over the parallel adapter.
 """
 import argparse
 import json
-import os
 import sys
 import time
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import coda as C  # noqa: E402
-
-
-def speed_row(times, audio_s):
-    """{variant}_ms_per_audio_s (median over the timed passes) for every variant, and each CoDA r's speed-up over
-    the parallel adapter where both were timed."""
-    row = {}
-    for name, ts in times.items():
-        row[name + "_ms_per_audio_s"] = round(1000 * sorted(ts)[len(ts) // 2] / audio_s, 4)
-    for name in ("coda-r2", "coda-r4", "coda-r8"):
-        if name in times and "adapter" in times:
-            row[name + "_speedup_vs_adapter"] = round(row["adapter_ms_per_audio_s"] / row[name + "_ms_per_audio_s"], 3)
-    return row
+from local import coda as C
+from local.bench import speed_row
+from local.checkpoint import load_backbone
 
 
 def time_variants(backbone, net, variants, feats, frames, bsz, dtype, dev, sync, a):
@@ -68,7 +55,7 @@ def main():
     ap.add_argument("--device", default="auto")
     a = ap.parse_args()
     dev = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device)
-    backbone, bstate = C.load_backbone(a.backbone)
+    backbone, bstate = load_backbone(a.backbone)
     net, cstate = C.load_coda(backbone, a.coda)
     net.to(dev).eval()
     frames = int(a.seconds * 100)

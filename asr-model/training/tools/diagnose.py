@@ -10,7 +10,7 @@ is stuck (as the first H100 run was):
   - CTC loss per target character (character frequencies alone give ~3 nats; leaving the plateau: < 2);
   - share of frames whose argmax is blank.
 
-  diagnose.py --checkpoint CKPT [CKPT ...] [--shard data/shards/libri-dev-clean.pt] [--utts 16]
+  python3 -m tools.diagnose --checkpoint CKPT [CKPT ...] [--shard data/shards/libri-dev-clean.pt] [--utts 16]
 """
 import argparse
 import os
@@ -19,10 +19,9 @@ import sys
 import torch
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import data  # noqa: E402
-import model as M  # noqa: E402
+from local import data
+from local import model as M
+from local.paths import DATA_DIR
 
 
 @torch.no_grad()
@@ -57,7 +56,7 @@ def diagnose(path, ds):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", nargs="+", required=True)
-    ap.add_argument("--shard", default=os.path.join(HERE, "data", "shards", "libri-dev-clean.pt"))
+    ap.add_argument("--shard", default=os.path.join(DATA_DIR, "shards", "libri-dev-clean.pt"))
     ap.add_argument("--utts", type=int, default=16)
     a = ap.parse_args()
     torch.set_num_threads(2)

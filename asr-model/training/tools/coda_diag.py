@@ -2,17 +2,16 @@
 """How far CoDA routing moves a backbone's output, without any dev transcripts: mean KL(dense || CoDA) per output
 frame and the share of frames whose argmax token equals the dense model's, utterance by utterance (no padding), for
 the depthwise conv over the gathered frames and at their true positions, optionally with the adapters zeroed (the
-routers alone). Example (the figures in eval/results/2026-11-26/gpu-h100-run2/README.md):
-  coda_diag.py --backbone backbone.pt --coda coda.pt --shard data/shards/libri-dev-clean.pt --zero-adapters
+routers alone). Run from the recipe folder; example (the figures of RESULTS.md, "CoDA on the first trained
+GPU backbone"):
+  python3 -m tools.coda_diag --backbone backbone.pt --coda coda.pt --shard data/shards/libri-dev-clean.pt --zero-adapters
 """
 import argparse
-import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import coda as C  # noqa: E402
+from local import coda as C
+from local.checkpoint import load_backbone
 
 
 @torch.no_grad()
@@ -41,7 +40,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    backbone, _ = C.load_backbone(a.backbone)
+    backbone, _ = load_backbone(a.backbone)
     net, _ = C.load_coda(backbone, a.coda)
     if a.zero_adapters:
         for adapter in net.coda.adapters:

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Run the exported graphs of a folder that holds coda-reference.json (export_coda.py --tiny-random writes one) in
 # ONNX Runtime (Java, the jar from the local Maven repository) and compare with the torch reference outputs.
-# Usage: coda_ort_check.sh [DIR]   (default: asr-model/src/test/resources/models/tiny-coda)
+# Usage: tools/coda_ort_check.sh [DIR]   (default: asr-model/src/test/resources/models/tiny-coda)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-DIR="${1:-$HERE/../src/test/resources/models/tiny-coda}"
+DIR="${1:-$HERE/../../src/test/resources/models/tiny-coda}"
 JAR="${ORT_JAR:-$(ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar | sort -V | tail -1)}"
 TMP="$(mktemp)"
 trap 'rm -f "$TMP"' EXIT
@@ -19,4 +19,4 @@ with open(sys.argv[2], "w") as f:
         f.write(name + "\n" + " ".join(map(str, flat(o["log_probs"]))) + "\n")
         f.write(" ".join(map(str, o["log_prob_lengths"])) + "\n" + " ".join(map(str, flat(o.get("coda_selected", [])))) + "\n")
 PYEOF
-java -cp "$JAR" "$HERE/tools/CodaOrtCheck.java" "$DIR" "$TMP"
+java -cp "$JAR" "$HERE/CodaOrtCheck.java" "$DIR" "$TMP"

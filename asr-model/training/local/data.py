@@ -4,7 +4,7 @@ import random
 
 import torch
 
-import tokens
+from . import tokens
 
 
 class FeatureSet:
@@ -41,7 +41,7 @@ class FeatureSet:
     def from_audio_dir(cls, librispeech_dir, limit=0):
         """Dev set straight from audio (LibriSpeech layout, *.trans.txt + audio) when no cached shard exists."""
         import glob
-        import features
+        from . import features
         ds = cls([])
         for trans in sorted(glob.glob(os.path.join(librispeech_dir, "*", "*", "*.trans.txt"))):
             d = os.path.dirname(trans)
@@ -99,3 +99,12 @@ def collate(ds: FeatureSet, idx):
         x[j, : f.shape[0]] = f
     tg = [ds.targets[i] for i in idx]
     return x, lens, torch.cat(tg), torch.tensor([len(t) for t in tg], dtype=torch.long)
+
+
+def load_dev(data_dir, dev_dir, limit=0):
+    """The dev set (LibriSpeech test-other sample): the cached shard of prepare_data.py when it exists, else
+    fbank straight from the audio in dev_dir."""
+    shard = os.path.join(data_dir, "shards", "dev-test-other.pt")
+    if os.path.exists(shard):
+        return FeatureSet([shard], limit=limit, subsampling=1)
+    return FeatureSet.from_audio_dir(dev_dir, limit=limit)

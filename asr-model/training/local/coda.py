@@ -30,26 +30,13 @@ a valid slot), masked as attention keys, and written back unchanged. All K indic
 one row), so the scatter has no duplicate indices and is deterministic.
 """
 import math
-import os
-import sys
 from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-try:
-    import model as M  # the dense recipe's model.py, same folder
-except ImportError:  # branch checked out without the dense recipe: DENSE_RECIPE_DIR points at a copy of it
-    _dense = os.environ.get("DENSE_RECIPE_DIR")
-    if not _dense or not os.path.exists(os.path.join(_dense, "model.py")):
-        raise ImportError("coda.py needs the dense recipe's model.py next to it (asr-model/training/) "
-                          "or DENSE_RECIPE_DIR=<folder holding model.py, data.py, tokens.py>")
-    sys.dont_write_bytecode = True  # never write into someone else's folder
-    sys.path.insert(1, _dense)
-    import model as M  # noqa: E402
+from . import model as M  # the dense conformer (frozen; reused unchanged)
 
 CODA_R_VALUES = (1, 2, 4, 8)
 
@@ -325,15 +312,6 @@ class CodaExport(nn.Module):
 
     def forward(self, features, feature_lengths):
         return self.net(features, feature_lengths, r=self.r)
-
-
-def load_backbone(path, map_location="cpu"):
-    """Dense checkpoint (train.py format: dict with 'model' and 'config') -> (ConformerCTC in eval, state)."""
-    state = torch.load(path, map_location=map_location)
-    cfg = M.ConformerConfig(**state["config"])
-    net = M.ConformerCTC(cfg)
-    net.load_state_dict(state["model"])
-    return net.eval(), state
 
 
 def load_coda(backbone: "M.ConformerCTC", path, map_location="cpu"):

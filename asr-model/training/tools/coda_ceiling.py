@@ -12,22 +12,18 @@ frozen-backbone CoDA can reach on it. On the dev utterances, one at a time:
   (output - input) is kept and the others get the update linearly interpolated in time: whether a layer's update is
   smooth enough in time to be shared between neighbouring frames (it would let skipped frames borrow it).
 
-  coda_ceiling.py --backbone runs/backbone/shipped.pt --skip 0.3,0.5,0.75 --interp 2,4
+  python3 -m tools.coda_ceiling --backbone runs/backbone/shipped.pt --skip 0.3,0.5,0.75 --interp 2,4
 """
 import argparse
 import os
-import sys
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import coda as C  # noqa: E402
-import data  # noqa: E402
-import tokens  # noqa: E402
-from export_coda import evaluate  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from local import data, tokens
+from local.checkpoint import load_backbone
+from local.evaluation import evaluate_per_utterance as evaluate
+from local.paths import DATA_DIR
 
 
 def layer_inputs(bb, features, lengths):
@@ -75,7 +71,7 @@ def score(name, dev, fn, ref_lps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backbone", required=True)
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--skip", default="0.3,0.5,0.75", help="skip probabilities")
     ap.add_argument("--interp", default="2,4", help="r values for the interpolated-update bound")
     ap.add_argument("--interp-from", type=int, default=1, help="first layer whose updates are interpolated")
@@ -84,7 +80,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
-    bb, state = C.load_backbone(a.backbone)
+    bb, state = load_backbone(a.backbone)
     with torch.no_grad():
         _, _, ref = evaluate(lambda f, n: bb(f, n), dev)
         nonblank = sum(int((lp.argmax(-1) != 0).sum()) for lp in ref) / sum(lp.size(0) for lp in ref)

@@ -22,10 +22,9 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+from local.paths import DATA_DIR, RECIPE_DIR, REPO
+from local.sentences import load_sentences
 
 
 def size(p):
@@ -35,10 +34,8 @@ def size(p):
 def write_text_sample(a, dst, report):
     """A seeded random sample of whole sentences, up to --synth-text-mb, with the dev transcripts removed here (the
     device has no dev set to filter against). Returns the bytes written."""
-    sys.path.insert(0, HERE)
-    import synthesize
-    sentences, dropped = synthesize.load_sentences(os.path.join(a.shared, "text", "sentences.txt"), 10 ** 6,
-                                                   os.path.join(a.shared, "librispeech"))
+    sentences, dropped = load_sentences(os.path.join(a.shared, "text", "sentences.txt"), 10 ** 6,
+                                       os.path.join(a.shared, "librispeech"))
     random.Random(1234).shuffle(sentences)
     limit, n, out = int(a.synth_text_mb * 1e6), 0, []
     for s in sentences:
@@ -56,8 +53,8 @@ def write_text_sample(a, dst, report):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.path.abspath(os.path.join(REPO, "..", "shared", "data")))
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
-    ap.add_argument("--out", default=os.path.join(HERE, "carry"))
+    ap.add_argument("--data", default=DATA_DIR)
+    ap.add_argument("--out", default=os.path.join(RECIPE_DIR, "carry"))
     ap.add_argument("--max-mb", type=float, default=55.0)
     ap.add_argument("--fsdd-kbps", type=int, default=16)
     ap.add_argument("--no-fsdd", action="store_true", help="leave the digits out (little use for read speech)")

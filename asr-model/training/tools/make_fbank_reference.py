@@ -15,7 +15,7 @@ extractor computes in double, so the float64 evaluation is its tight reference a
 bounds what training actually saw.
 
 Run from the repository root with the Debian interpreter (it has torch + torchaudio):
-    /usr/bin/python3 asr-model/training/make_fbank_reference.py
+    /usr/bin/python3 asr-model/training/tools/make_fbank_reference.py
 
 Fixture format (little-endian), asr-model/src/test/resources/fbank/<utt>[.fp64].f32:
     int32 magic 0x4642414B ("FBAK"), int32 total sample count of the file,

@@ -12,8 +12,7 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coda_gpu_bench import speed_row  # noqa: E402
+from local.bench import speed_row
 
 
 def main():

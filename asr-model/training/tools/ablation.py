@@ -8,7 +8,7 @@ is scored too, so every arm reads as a change against it. Results: OUT/ablation.
 also writes them into DIR/model-card.md (section "Data-source ablation", replaced on a rerun) and model-card.json
 ("ablation").
 
-  ablation.py --data data --init-from runs/backbone/step237.pt --out runs/ablation --steps 100 --threads 2 \\
+  python3 -m tools.ablation --data data --init-from runs/backbone/step237.pt --out runs/ablation --steps 100 --threads 2 \\
       --card ../models/conformer-ctc-small
 Extra train.py flags go after `--` (e.g. `-- --frame-skip 0.3`).
 """
@@ -20,26 +20,24 @@ import sys
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import coda as C  # noqa: E402
-import data  # noqa: E402
-import tokens  # noqa: E402
-import train  # noqa: E402
+from local import data, tokens
+from local.checkpoint import load_backbone
+from local.evaluation import evaluate
+from local.paths import DATA_DIR, RECIPE_DIR
 
 REAL = "libri-train-clean-5,libri-dev-clean,ljspeech"
 SECTION = "## Data-source ablation"
 
 
 def score(ckpt_path, dev):
-    net, state = C.load_backbone(ckpt_path)
-    wer, hyps = train.evaluate(net, dev, torch.device("cpu"), None)
+    net, state = load_backbone(ckpt_path)
+    wer, hyps = evaluate(net, dev, torch.device("cpu"), None)
     return wer, tokens.cer(dev.texts, hyps), state.get("step")
 
 
 def run_arm(a, name, sources, extra):
     run_dir = os.path.join(a.out, name)
-    cmd = [sys.executable, os.path.join(HERE, "train.py"), "--data", a.data, "--run-dir", run_dir,
+    cmd = [sys.executable, os.path.join(RECIPE_DIR, "train.py"), "--data", a.data, "--run-dir", run_dir,
            "--sources", sources, "--steps", str(a.steps), "--lr", str(a.lr), "--warmup", str(a.warmup),
            "--min-lr-ratio", str(a.min_lr_ratio), "--max-frames", str(a.max_frames), "--threads", str(a.threads),
            "--seed", str(a.seed), "--ckpt-every", str(a.steps), "--keep", "1"]
@@ -69,7 +67,7 @@ def markdown(rows, a, extra):
         hours = ", ".join(f"{k} {v:.2f} h" for k, v in r.get("hours_by_source", {}).items()) or "-"
         change = "-" if r is rows[0] else f"{r['wer'] - base:+.2f}"
         lines.append(f"| {r['arm']} | {r['sources']} | {hours} | {r['wer']:.2f} | {r['cer']:.2f} | {change} |")
-    lines += ["", "Reproduce: `asr-model/training/ablation.py --data <data> "
+    lines += ["", "Reproduce (from asr-model/training): `python3 -m tools.ablation --data <data> "
               + ("--init-from <checkpoint> " if a.init_from else "")
               + f"--out <dir> --steps {a.steps} --threads {a.threads}"
               + (f" -- {' '.join(extra)}" if extra else "") + "`", ""]
@@ -107,7 +105,7 @@ def write_outputs(a, md, result):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--out", required=True)
     ap.add_argument("--init-from", default="", help="checkpoint all arms fine-tune (default: from scratch)")
     ap.add_argument("--real", default=REAL, help="shards of real speech")

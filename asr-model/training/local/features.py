@@ -23,9 +23,9 @@ NUM_MEL_BINS = 80
 FRAME_LENGTH_MS = 25
 FRAME_SHIFT_MS = 10
 
-# Optional bundled opusdec (see make_carry.sh) for machines without opus-tools.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_BUNDLED_OPUSDEC = os.path.join(_HERE, "carry", "bin", "opusdec")
+# Optional bundled opusdec (see tools/make_carry.py) for machines without opus-tools.
+_RECIPE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_BUNDLED_OPUSDEC = os.path.join(_RECIPE, "carry", "bin", "opusdec")
 
 
 class AudioError(Exception):
