@@ -126,7 +126,7 @@ def _decode_opus(path: str):
                                       "-f", "wav", "-acodec", "pcm_s16le", "-"], path), path)
     if shutil.which("sox"):
         return _parse_wav_bytes(_run(["sox", path, "-r", "16000", "-c", "1", "-b", "16", "-t", "wav", "-"], path), path)
-    raise AudioError(f"{path}: no Opus decoder found (install opus-tools or ffmpeg, or run make_carry.sh here)")
+    raise AudioError(f"{path}: no Opus decoder found (install opus-tools or ffmpeg, or pack a carry with tools/make_carry.py)")
 
 
 def load_audio(path: str) -> torch.Tensor:

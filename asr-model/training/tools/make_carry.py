@@ -10,10 +10,10 @@ budget; the Opus files are ~2 KB per second. So the carry holds
   carry/data/shards/dev-test-other.pt, carry/data/stats_unlabelled.pt
                               cached dev features (eval only) and the unlabelled-audio CMVN statistics
   carry/bin/opusdec + carry/lib/*.so   Debian 12 opus-tools decoder (needs glibc >= 2.34 and libssl3)
-  carry/debs/                 kept as they are (fetch_synth_debs.sh, before or after this script) and counted first
+  carry/debs/                 kept as they are (tools/fetch_synth_debs.sh, before or after this script) and counted first
   carry/text/sentences.txt    with --synth-text-mb: a seeded sample of text/sentences.txt without the dev
                               transcripts, for synthesizing speech on the device (gpu_session.sh --synthetic-hours)
-On the GPU machine: run.sh --gpu (it uses carry/ automatically when ../shared/data is absent).
+On the GPU machine: gpu_session.sh or run.sh --gpu (both use carry/ when ../shared/data is absent).
 """
 import argparse
 import glob
