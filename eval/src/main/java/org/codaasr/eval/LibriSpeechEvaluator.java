@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.codaasr.ingest.AudioItem;
+import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;

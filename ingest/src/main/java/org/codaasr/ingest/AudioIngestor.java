@@ -1,5 +1,7 @@
 package org.codaasr.ingest;
 
+import org.codaasr.messages.AudioChunker;
+import org.codaasr.model.corpus.AudioItem;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Iterator;

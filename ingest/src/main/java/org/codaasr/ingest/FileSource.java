@@ -1,5 +1,6 @@
 package org.codaasr.ingest;
 
+import org.codaasr.model.corpus.AudioItem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.codaasr.ingest;
 
+import org.codaasr.messages.AudioChunker;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

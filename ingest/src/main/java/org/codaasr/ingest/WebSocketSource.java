@@ -1,5 +1,6 @@
 package org.codaasr.ingest;
 
+import org.codaasr.messages.AudioChunker;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;

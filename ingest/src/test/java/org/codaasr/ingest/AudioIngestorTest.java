@@ -1,5 +1,7 @@
 package org.codaasr.ingest;
 
+import org.codaasr.model.AsrException;
+import org.codaasr.model.corpus.AudioItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

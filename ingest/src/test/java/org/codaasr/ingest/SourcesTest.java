@@ -1,5 +1,7 @@
 package org.codaasr.ingest;
 
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.LibriSpeechSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,20 +1,11 @@
 package org.codaasr.model.lm;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.codaasr.model.AsrException;
 
 /**
@@ -26,7 +17,7 @@ import org.codaasr.model.AsrException;
  * multiplied by ln 10. Words missing from the model score as {@code <unk>}; a model without
  * {@code <unk>} gives them log10 -100, as berkeleylm and KenLM do.
  *
- * <p>The reader is hand-written (about a hundred lines) rather than taken from berkeleylm because
+ * <p>The file is parsed by {@link ArpaReader}, hand-written rather than taken from berkeleylm because
  * berkeleylm's readers have no per-hypothesis state API that fits {@link LanguageModel} and log
  * through their own global logger. N-grams are stored in context-encoded tables: the key of an
  * n-gram is (index of its first n-1 words in the (n-1)-gram table, id of its last word), so every
@@ -94,122 +85,69 @@ public final class ArpaLanguageModel implements LanguageModel {
 
     /** Reads an ARPA file, gzip-compressed or not. */
     public static ArpaLanguageModel load(Path arpa) {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(arpa));
-             BufferedReader reader = new BufferedReader(new InputStreamReader(maybeGunzip(raw), StandardCharsets.UTF_8),
-                     1 << 16)) {
-            return parse(reader, arpa);
-        } catch (IOException e) {
-            throw new AsrException("cannot read ARPA language model " + arpa, e);
-        }
+        Tables t = new Tables(arpa);
+        ArpaReader.read(arpa, t);
+        return new ArpaLanguageModel(t.order, t.wordIds, t.tables, t.probs, t.backoffs);
     }
 
-    private static InputStream maybeGunzip(InputStream in) throws IOException {
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
-    }
+    /** Fills the context-encoded tables from the reader's n-grams, in file order. */
+    private static final class Tables implements ArpaReader.Visitor {
+        private final Path file;
+        private int order;
+        private Map<String, Integer> wordIds;
+        private LongIntHashMap[] tables;
+        private float[][] probs;
+        private float[][] backoffs;
+        private int[] filled;
 
-    private static ArpaLanguageModel parse(BufferedReader reader, Path file) throws IOException {
-        List<Integer> counts = new ArrayList<>();
-        String line;
-        while ((line = reader.readLine()) != null && !line.trim().equals("\\data\\")) {
-            // text before \data\ is a comment
+        Tables(Path file) {
+            this.file = file;
         }
-        if (line == null) {
-            throw new AsrException("ARPA file " + file + " has no \\data\\ section; expected an ARPA language model");
-        }
-        while ((line = reader.readLine()) != null) {
-            String t = line.trim();
-            if (t.startsWith("ngram ")) {
-                int eq = t.indexOf('=');
-                int n = Integer.parseInt(t.substring(6, eq).trim());
-                if (n != counts.size() + 1) {
-                    throw new AsrException("ARPA file " + file + ": expected 'ngram " + (counts.size() + 1) + "=', got " + t);
-                }
-                counts.add(Integer.parseInt(t.substring(eq + 1).trim()));
-            } else if (t.startsWith("\\")) {
-                break;
+
+        @Override
+        public void counts(List<Integer> counts) {
+            order = counts.size();
+            wordIds = new HashMap<>(counts.get(0) * 2);
+            tables = new LongIntHashMap[order];
+            probs = new float[order][];
+            backoffs = new float[order][];
+            filled = new int[order];
+            for (int n = 1; n <= order; n++) {
+                int count = counts.get(n - 1);
+                tables[n - 1] = n == 1 ? null : new LongIntHashMap(count);
+                probs[n - 1] = new float[count];
+                backoffs[n - 1] = new float[count];
             }
         }
-        int order = counts.size();
-        if (order == 0) {
-            throw new AsrException("ARPA file " + file + " declares no n-gram counts in \\data\\");
-        }
-        Map<String, Integer> wordIds = new HashMap<>(counts.get(0) * 2);
-        LongIntHashMap[] tables = new LongIntHashMap[order];
-        float[][] probs = new float[order][];
-        float[][] backoffs = new float[order][];
-        for (int n = 1; n <= order; n++) {
-            int count = counts.get(n - 1);
-            tables[n - 1] = n == 1 ? null : new LongIntHashMap(count);
-            probs[n - 1] = new float[count];
-            backoffs[n - 1] = new float[count];
-        }
-        int n = 0;
-        int filled = 0;
-        int[] ids = new int[order];
-        while (line != null) {
-            String t = line.trim();
-            if (t.equals("\\end\\")) {
-                break;
-            }
-            if (t.startsWith("\\") && t.endsWith("-grams:")) {
-                checkFilled(file, n, filled, counts);
-                n = Integer.parseInt(t.substring(1, t.indexOf('-')));
-                if (n != 0 && (n < 1 || n > order)) {
-                    throw new AsrException("ARPA file " + file + ": section " + t + " beyond declared order " + order);
-                }
-                filled = 0;
-            } else if (!t.isEmpty() && n > 0) {
-                String[] fields = t.split("\\s+");
-                if (fields.length != n + 1 && fields.length != n + 2) {
-                    throw new AsrException("ARPA file " + file + ": expected " + n + " words in line '" + t + "'");
-                }
-                if (filled >= counts.get(n - 1)) {
-                    throw new AsrException("ARPA file " + file + ": more " + n + "-grams than the declared " + counts.get(n - 1));
-                }
-                float prob = parseLog(fields[0]);
-                float backoff = fields.length == n + 2 ? parseLog(fields[n + 1]) : 0f;
-                int index = filled++;
-                if (n == 1) {
-                    if (wordIds.putIfAbsent(fields[1], index) != null) {
-                        throw new AsrException("ARPA file " + file + ": duplicate unigram " + fields[1]);
-                    }
-                } else {
-                    for (int k = 0; k < n; k++) {
-                        Integer id = wordIds.get(fields[k + 1]);
-                        if (id == null) {
-                            throw new AsrException("ARPA file " + file + ": word " + fields[k + 1] + " in '" + t
-                                    + "' is not a unigram");
-                        }
-                        ids[k] = id;
-                    }
-                    int context = ngramIndex(tables, ids, 0, n - 1);
-                    if (context < 0) {
-                        throw new AsrException("ARPA file " + file + ": the prefix of '" + t + "' is not in the model");
-                    }
-                    tables[n - 1].put(key(context, ids[n - 1]), index);
-                }
-                probs[n - 1][index] = prob;
-                backoffs[n - 1][index] = backoff;
-            }
-            line = reader.readLine();
-        }
-        checkFilled(file, n, filled, counts);
-        return new ArpaLanguageModel(order, wordIds, tables, probs, backoffs);
-    }
 
-    private static void checkFilled(Path file, int n, int filled, List<Integer> counts) {
-        if (n > 0 && filled != counts.get(n - 1)) {
-            throw new AsrException("ARPA file " + file + ": " + n + "-gram section has " + filled
-                    + " entries, \\data\\ declares " + counts.get(n - 1));
+        @Override
+        public void ngram(String[] words, float log10Prob, float log10Backoff) {
+            int n = words.length;
+            int index = filled[n - 1]++;
+            if (n == 1) {
+                if (wordIds.putIfAbsent(words[0], index) != null) {
+                    throw new AsrException("ARPA file " + file + ": duplicate unigram " + words[0]);
+                }
+            } else {
+                int[] ids = new int[n];
+                for (int k = 0; k < n; k++) {
+                    Integer id = wordIds.get(words[k]);
+                    if (id == null) {
+                        throw new AsrException("ARPA file " + file + ": word " + words[k] + " in '"
+                                + String.join(" ", words) + "' is not a unigram");
+                    }
+                    ids[k] = id;
+                }
+                int context = ngramIndex(tables, ids, 0, n - 1);
+                if (context < 0) {
+                    throw new AsrException("ARPA file " + file + ": the prefix of '" + String.join(" ", words)
+                            + "' is not in the model");
+                }
+                tables[n - 1].put(key(context, ids[n - 1]), index);
+            }
+            probs[n - 1][index] = log10Prob;
+            backoffs[n - 1][index] = Float.isNaN(log10Backoff) ? 0f : log10Backoff;
         }
-    }
-
-    private static float parseLog(String field) {
-        return Float.parseFloat(field.replace(',', '.'));
     }
 
     private static long key(int contextIndex, int wordId) {
@@ -303,14 +241,14 @@ public final class ArpaLanguageModel implements LanguageModel {
         throw new IllegalStateException("unreachable");
     }
 
-    /** log10 P(word | context) for words of the model; for {@link BerkeleyArpaRepair}. */
-    double log10Prob(List<String> context, String word) {
+    /** log10 P(word | context) by the back-off rule, for words of the model. */
+    public double log10Prob(List<String> context, String word) {
         int[] ids = context.stream().mapToInt(this::wordId).toArray();
         return scoreId(ids, wordId(word)) / LN_10;
     }
 
     /** The log10 back-off weight stored with {@code ngram}, 0 when it is not in the model. */
-    double log10Backoff(List<String> ngram) {
+    public double log10Backoff(List<String> ngram) {
         if (ngram.isEmpty() || ngram.size() >= order) {
             return 0.0;
         }
@@ -325,16 +263,25 @@ public final class ArpaLanguageModel implements LanguageModel {
     }
 
     /**
-     * Replaces the back-off weight of an n-gram of the model. Only {@link BerkeleyArpaRepair} calls this,
-     * on a private instance, while it recomputes weights; models handed out are never changed.
+     * A copy of this model with the given back-off weights replaced (n-gram -> log10 weight); the n-gram tables are
+     * shared, this model is unchanged. For tools that re-normalize a model, such as the LM builder's repair pass.
      */
-    void setLog10Backoff(List<String> ngram, double log10Backoff) {
-        int[] ids = ngram.stream().mapToInt(this::wordId).toArray();
-        int index = ngramIndex(tables, ids, 0, ids.length);
-        if (index < 0) {
-            throw new IllegalArgumentException("n-gram not in the model: " + ngram);
+    public ArpaLanguageModel withLog10Backoffs(Map<List<String>, Double> replaced) {
+        float[][] copy = new float[order][];
+        for (int n = 0; n < order; n++) {
+            copy[n] = log10Backoffs[n].clone();
         }
-        log10Backoffs[ids.length - 1][index] = (float) log10Backoff;
+        for (Map.Entry<List<String>, Double> e : replaced.entrySet()) {
+            List<String> ngram = e.getKey();
+            int[] ids = ngram.stream().mapToInt(this::wordId).toArray();
+            int index = ids.length == 0 || ids.length > order || Arrays.stream(ids).anyMatch(id -> id < 0)
+                    ? -1 : ngramIndex(tables, ids, 0, ids.length);
+            if (index < 0) {
+                throw new IllegalArgumentException("n-gram not in the model: " + ngram);
+            }
+            copy[ids.length - 1][index] = e.getValue().floatValue();
+        }
+        return new ArpaLanguageModel(order, wordIds, tables, log10Probs, copy);
     }
 
     /** The last (at most order - 1) word ids of the history, most recent last. */

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import org.codaasr.eval.EvalReport;
 import org.codaasr.eval.LibriSpeechEvaluator;
 import org.codaasr.eval.UtteranceResult;
-import org.codaasr.ingest.AudioItem;
+import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
 

@@ -9,7 +9,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.codaasr.eval.EvalReport;
 import org.codaasr.eval.UtteranceResult;
-import org.codaasr.ingest.AudioItem;
+import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;

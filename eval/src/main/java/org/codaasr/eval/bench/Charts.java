@@ -15,17 +15,17 @@ import org.codaasr.model.AsrException;
  * Drawing helpers shared by the benchmark chart and the routing plot. Two fixed-layout PNGs do not justify a
  * charting library dependency, so they are drawn with java.awt directly.
  */
-final class Charts {
+public final class Charts {
 
-    static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-    static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
-    static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    public static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    public static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    public static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
 
     private Charts() {
     }
 
     /** A white RGB canvas with antialiasing on; headless mode is forced because no display is needed. */
-    static BufferedImage canvas(int width, int height) {
+    public static BufferedImage canvas(int width, int height) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
@@ -39,7 +39,7 @@ final class Charts {
         return image;
     }
 
-    static Graphics2D graphics(BufferedImage image) {
+    public static Graphics2D graphics(BufferedImage image) {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -47,7 +47,7 @@ final class Charts {
         return g;
     }
 
-    static void writePng(BufferedImage image, Path file) {
+    public static void writePng(BufferedImage image, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -62,7 +62,7 @@ final class Charts {
     }
 
     /** A 1-2-5 tick step giving about {@code ticks} intervals over {@code range}. */
-    static double niceStep(double range, int ticks) {
+    public static double niceStep(double range, int ticks) {
         if (!(range > 0)) {
             return 1;
         }
@@ -74,23 +74,23 @@ final class Charts {
     }
 
     /** Tick label without trailing zeros. */
-    static String tickLabel(double value, double step) {
+    public static String tickLabel(double value, double step) {
         int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", value);
     }
 
-    static void centered(Graphics2D g, String text, double x, double y) {
+    public static void centered(Graphics2D g, String text, double x, double y) {
         int w = g.getFontMetrics().stringWidth(text);
         g.drawString(text, (float) (x - w / 2.0), (float) y);
     }
 
-    static void rightAligned(Graphics2D g, String text, double x, double y) {
+    public static void rightAligned(Graphics2D g, String text, double x, double y) {
         int w = g.getFontMetrics().stringWidth(text);
         g.drawString(text, (float) (x - w), (float) y);
     }
 
     /** Draws {@code text} rotated 90 degrees counter-clockwise, centered on (x, y). */
-    static void vertical(Graphics2D g, String text, double x, double y) {
+    public static void vertical(Graphics2D g, String text, double x, double y) {
         Graphics2D r = (Graphics2D) g.create();
         r.translate(x, y);
         r.rotate(-Math.PI / 2);

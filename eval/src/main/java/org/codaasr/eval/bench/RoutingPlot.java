@@ -19,12 +19,12 @@ import org.codaasr.model.onnx.RoutingTrace;
 public final class RoutingPlot {
 
     public static final int WIDTH = 1200;
-    static final int LEFT = 70;
-    static final int RIGHT = WIDTH - 60;
-    static final int TOP = 40;
-    static final int SPECTROGRAM_HEIGHT = 240;
-    static final int GAP = 24;
-    static final int ROW_HEIGHT = 16;
+    public static final int LEFT = 70;
+    public static final int RIGHT = WIDTH - 60;
+    public static final int TOP = 40;
+    public static final int SPECTROGRAM_HEIGHT = 240;
+    public static final int GAP = 24;
+    public static final int ROW_HEIGHT = 16;
     static final int AXIS_HEIGHT = 48;
     static final int CAPTION_LINES = 3;
     static final int CAPTION_LINE_HEIGHT = 18;

@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Locale;
 
 /** The WER-versus-speed-up plot of a {@link CodaBenchReport}: one labelled point per variant, CoDA points joined. */
-final class TradeoffChart {
+public final class TradeoffChart {
 
-    static final int WIDTH = 900;
-    static final int HEIGHT = 560;
+    public static final int WIDTH = 900;
+    public static final int HEIGHT = 560;
     private static final int LEFT = 80;
     private static final int RIGHT = WIDTH - 40;
     private static final int TOP = 60;
@@ -32,11 +32,11 @@ final class TradeoffChart {
 
     private record Point(String label, int codaR, double speedup, double wer) {}
 
-    static void write(CodaBenchReport report, Path file) {
+    public static void write(CodaBenchReport report, Path file) {
         Charts.writePng(render(report), file);
     }
 
-    static BufferedImage render(CodaBenchReport report) {
+    public static BufferedImage render(CodaBenchReport report) {
         int threads = report.threads().get(0);
         boolean vsAdapter = report.variant(1).isPresent();
         List<Point> points = points(report, threads, vsAdapter);

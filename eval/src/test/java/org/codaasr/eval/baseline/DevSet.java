@@ -6,26 +6,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.codaasr.ingest.AudioItem;
-import org.codaasr.ingest.LibriSpeechSource;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.LibriSpeechSource;
 
 /** The shared LibriSpeech dev set and the pocketsphinx install, with assumptions that skip when either is absent. */
-final class DevSet {
+public final class DevSet {
 
-    static final Path TEST_OTHER = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    public static final Path TEST_OTHER = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
 
     /** About two seconds: "YOU DIDN'T WANT TO COME". */
-    static final String SHORT_UTTERANCE = "3005-163389-0007";
+    public static final String SHORT_UTTERANCE = "3005-163389-0007";
 
     private DevSet() {
     }
 
-    static List<AudioItem> all() {
+    public static List<AudioItem> all() {
         assumeTrue(Files.isDirectory(TEST_OTHER), "LibriSpeech dev set not present: " + TEST_OTHER);
         return LibriSpeechSource.items(TEST_OTHER);
     }
 
-    static AudioItem item(String id) {
+    public static AudioItem item(String id) {
         return all().stream().filter(i -> i.utteranceId().equals(id)).findFirst().orElseThrow();
     }
 
@@ -33,7 +33,7 @@ final class DevSet {
      * A one-utterance LibriSpeech tree under {@code dir}: a symbolic link to the dev audio (never a copy) and its
      * transcript line, so command tests can run on a short file.
      */
-    static Path treeOf(Path dir, AudioItem item) throws IOException {
+    public static Path treeOf(Path dir, AudioItem item) throws IOException {
         String[] parts = item.utteranceId().split("-");
         Path chapter = Files.createDirectories(dir.resolve(parts[0]).resolve(parts[1]));
         Files.createSymbolicLink(chapter.resolve(item.audio().getFileName()), item.audio().toAbsolutePath());
@@ -42,7 +42,7 @@ final class DevSet {
         return dir;
     }
 
-    static void assumePocketSphinx() {
+    public static void assumePocketSphinx() {
         assumeTrue(PocketSphinxConfig.defaults().isInstalled(),
                 "pocketsphinx not installed (apt-get install " + PocketSphinxConfig.DEBIAN_PACKAGES + ")");
     }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.codaasr.eval.EvalReport;
 import org.codaasr.eval.UtteranceResult;
-import org.codaasr.ingest.AudioItem;
+import org.codaasr.model.corpus.AudioItem;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

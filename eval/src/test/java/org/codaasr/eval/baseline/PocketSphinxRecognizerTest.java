@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.codaasr.ingest.AudioItem;
+import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.wer.WerCalculator;
 import org.codaasr.model.wer.WerResult;

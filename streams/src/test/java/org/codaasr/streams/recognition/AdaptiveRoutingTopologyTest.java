@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.codaasr.ingest.AudioChunker;
+import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Topics;

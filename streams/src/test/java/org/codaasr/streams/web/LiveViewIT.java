@@ -1,5 +1,6 @@
 package org.codaasr.streams.web;
 
+import org.codaasr.messages.Transcript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,0 +1,9 @@
+package org.codaasr.app;
+
+import picocli.CommandLine.Command;
+
+/** {@code asr bench}: performance benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {CodaBenchCommand.class, PipelineBenchCommand.class, BaselineCommand.class})
+public final class BenchCommand {
+}

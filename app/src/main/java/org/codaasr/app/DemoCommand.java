@@ -1,0 +1,206 @@
+package org.codaasr.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.codaasr.ingest.AudioIngestor;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.ingest.AudioLoader;
+import org.codaasr.ingest.IngestConfig;
+import org.codaasr.ingest.IngestReport;
+import org.codaasr.model.corpus.LibriSpeechSource;
+import org.codaasr.messages.Transcript;
+import org.codaasr.messages.WerAggregate;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.streams.PipelineMonitor;
+import org.codaasr.streams.StreamsApp;
+import org.codaasr.streams.StreamsAppConfig;
+import org.codaasr.streams.TopicSetup;
+import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
+import org.codaasr.streams.web.LiveView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code asr demo}: the whole pipeline with nothing installed. Starts a real KRaft broker inside the JVM (or uses
+ * {@code --bootstrap-servers}), runs the streams applications, replays the dev set as live streams, prints partial
+ * and final transcripts and the running WER, and ends with a summary.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Replay the LibriSpeech dev set as live streams through an in-JVM Kafka and print transcripts + WER.")
+public final class DemoCommand implements Callable<Integer> {
+
+    static final Path DEV_SET = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--data", description = "LibriSpeech-layout folder to replay (default: ${DEFAULT-VALUE})")
+    Path data = DEV_SET;
+
+    @Option(names = "--bootstrap-servers", description = "use this Kafka cluster instead of the embedded broker")
+    String bootstrapServers;
+
+    @Option(names = "--limit", defaultValue = "0", description = "replay only the first N utterances")
+    int limit;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "live streams at once (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--realtime", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "pace audio in real time, like live microphones; --no-realtime sends it at once (default: on)")
+    boolean realtime;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "topic partitions (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--stream-threads", defaultValue = "2", description = "Kafka Streams threads (default: ${DEFAULT-VALUE})")
+    int streamThreads;
+
+    @Option(names = "--partials", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "print partial results (default: on)")
+    boolean partials;
+
+    @Option(names = "--keep-running",
+            description = "serve the live web view and keep the pipeline up after the replay (Ctrl-C to stop)")
+    boolean keepRunning;
+
+    @Option(names = "--web-port", defaultValue = "8080", description = "live web view port with --keep-running")
+    int webPort;
+
+    @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for all results")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        List<AudioItem> items = LibriSpeechSource.items(data);
+        if (limit > 0 && limit < items.size()) {
+            items = items.subList(0, limit);
+        }
+        ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
+        EmbeddedKafkaBroker broker = null;
+        Path stateDir = Files.createTempDirectory("coda-asr-demo-state");
+        try {
+            String servers = bootstrapServers;
+            if (servers == null) {
+                System.out.println("starting an in-JVM Kafka broker (KRaft) ...");
+                broker = EmbeddedKafkaBroker.start();
+                servers = broker.bootstrapServers();
+            }
+            TopicSetup.ensure(servers, partitions, (short) 1);
+            String runId = "demo-" + System.currentTimeMillis();
+            StreamsAppConfig d = StreamsAppConfig.defaults();
+            StreamsAppConfig config = new StreamsAppConfig(runId, servers, stateDir, streamThreads,
+                    d.partialIntervalSeconds(), d.reorderWindow(), d.idleTimeoutMs(), d.maxBatch(), runId,
+                    model.toConfig().modelFile().getFileName().toString());
+            try (Recognizer recognizer = Recognizer.load(model.toConfig());
+                    StreamsApp app = StreamsApp.start(config, recognizer);
+                    PipelineMonitor monitor = PipelineMonitor.start(servers, this::print)) {
+                if (!app.awaitRunning(Duration.ofSeconds(60))) {
+                    System.err.println("error: the streams applications did not reach RUNNING within 60 s");
+                    return 1;
+                }
+                System.out.printf("kafka %s | model %s (%s, CoDA r=%d) | %d streams, %d at once, %s%n", servers,
+                        recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
+                        recognizer.modelInfo().codaR(), items.size(), concurrency,
+                        realtime ? "real-time pacing" : "as fast as possible");
+                LiveView web = keepRunning ? LiveView.start(servers, webPort) : null;
+                if (web != null) {
+                    System.out.println("live view: " + web.uri());
+                }
+                IngestConfig ingestConfig = IngestConfig.defaults().withBootstrapServers(servers)
+                        .withRealtime(realtime).withConcurrency(concurrency);
+                long start = System.nanoTime();
+                IngestReport sent;
+                try (AudioIngestor ingestor = AudioIngestor.toKafka(ingestConfig, AudioLoader.decoder())) {
+                    sent = ingestor.ingest(items);
+                }
+                boolean done = monitor.awaitCompleted(items.size(), items.size(),
+                        Duration.ofSeconds(timeoutSeconds));
+                awaitRunAggregate(monitor, runId, items.size());
+                double wall = (System.nanoTime() - start) / 1e9;
+                printSummary(monitor, sent, wall, done, runId);
+                if (web != null) {
+                    System.out.println("pipeline still running on " + servers + ", live view at " + web.uri()
+                            + "; send more audio with: ./asr ingest --bootstrap-servers " + servers
+                            + " FILE...   (Ctrl-C to stop)");
+                    try (web) {
+                        shutdown.await();
+                    }
+                }
+                return done ? 0 : 1;
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            shutdown.close();
+        }
+    }
+
+    /** The aggregate trails the per-utterance records by a commit; wait (briefly) until it covers them all. */
+    private static void awaitRunAggregate(PipelineMonitor monitor, String runId, int utterances)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            WerAggregate run = monitor.aggregates().get("run:" + runId);
+            if (run != null && run.utterances() >= utterances) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void print(PipelineMonitor.Event event) {
+        if (event instanceof PipelineMonitor.TranscriptEvent te) {
+            Transcript t = te.transcript();
+            if (t.streamComplete()) {
+                return;
+            }
+            if (t.isFinal()) {
+                System.out.printf("FINAL   %-20s [%6.2f-%6.2f s, %4d ms] %s%n", t.streamId(), t.audioStartSeconds(),
+                        t.audioEndSeconds(), t.latencyMs(), t.text());
+            } else if (partials) {
+                System.out.printf("partial %-20s [%6.2f s] %s%n", t.streamId(), t.audioEndSeconds(), t.text());
+            }
+        } else if (event instanceof PipelineMonitor.WerEvent we) {
+            System.out.printf("WER     %-20s %5.1f%% (S=%d D=%d I=%d / %d words)%n", we.record().utteranceId(),
+                    we.record().wer(), we.record().substitutions(), we.record().deletions(),
+                    we.record().insertions(), we.record().referenceWords());
+        } else if (event instanceof PipelineMonitor.AggregateEvent ae
+                && WerAggregate.RUN_SCOPE.equals(ae.aggregate().scope())) {
+            WerAggregate a = ae.aggregate();
+            System.out.printf("RUNNING WER %.2f%% over %d utterances, %d words%n", a.wer(), a.utterances(),
+                    a.referenceWords());
+        } else if (event instanceof PipelineMonitor.DeadLetterEvent de) {
+            System.out.printf("DLQ     %s: %s%n", de.deadLetter().key(), de.deadLetter().reason());
+        }
+    }
+
+    private static void printSummary(PipelineMonitor monitor, IngestReport sent, double wall, boolean done,
+            String runId) {
+        System.out.println();
+        System.out.println("=== summary ===");
+        System.out.printf("streams sent %d (%.1f s of audio, %d chunks), completed %d, scored %d%s%n",
+                sent.streams(), sent.audioSeconds(), sent.chunks(), monitor.completed().size(),
+                monitor.werRecords().size(), done ? "" : "  (TIMED OUT before all results arrived)");
+        WerAggregate run = monitor.aggregates().get("run:" + runId);
+        if (run != null) {
+            System.out.printf("corpus WER %.2f%% (%d errors / %d words)%n", run.wer(), run.errors(),
+                    run.referenceWords());
+        }
+        List<Long> finals = monitor.finalLatencies();
+        System.out.printf("final latency ms: p50 %d  p95 %d  p99 %d  (%d finals)%n",
+                PipelineMonitor.percentile(finals, 50), PipelineMonitor.percentile(finals, 95),
+                PipelineMonitor.percentile(finals, 99), finals.size());
+        List<Long> partials = monitor.partialLatencies();
+        System.out.printf("partial latency ms: p50 %d  p95 %d  p99 %d  (%d partials)%n",
+                PipelineMonitor.percentile(partials, 50), PipelineMonitor.percentile(partials, 95),
+                PipelineMonitor.percentile(partials, 99), partials.size());
+        System.out.printf("wall %.1f s, %.2f s of audio per second, dead letters %d%n", wall,
+                sent.audioSeconds() / wall, monitor.deadLetters().size());
+    }
+}

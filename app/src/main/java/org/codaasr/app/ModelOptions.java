@@ -1,0 +1,94 @@
+package org.codaasr.app;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.codaasr.model.ctc.BeamSearchConfig;
+import org.codaasr.model.onnx.ExecutionProvider;
+import org.codaasr.model.onnx.OnnxConfig;
+import org.codaasr.model.recognizer.AdaptiveRouting;
+import org.codaasr.model.recognizer.DecodingConfig;
+import org.codaasr.model.recognizer.RecognizerConfig;
+import org.codaasr.model.recognizer.StreamingConfig;
+import picocli.CommandLine.Option;
+
+/** Model and decoding options shared by every command that recognizes speech. */
+public final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "model folder with model.onnx and tokens.txt (default: the shipped model)")
+    Path modelDir;
+
+    @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0",
+            description = "model variant: 0 = dense backbone, 1 = parallel adapter, 2, 4 or 8 = CoDA reduction factor "
+                    + "(default: ${DEFAULT-VALUE})")
+    int codaR;
+
+    @Option(names = "--int8", description = "use the int8-quantized model file when present")
+    boolean int8;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--provider", paramLabel = "P", defaultValue = "AUTO",
+            description = "execution provider: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    ExecutionProvider provider;
+
+    @Option(names = "--decoder", paramLabel = "D", defaultValue = "greedy",
+            description = "greedy or beam (prefix beam search) (default: ${DEFAULT-VALUE})")
+    String decoder;
+
+    @Option(names = "--beam", paramLabel = "N", defaultValue = "10", description = "beam size (default: ${DEFAULT-VALUE})")
+    int beam;
+
+    @Option(names = "--lm", paramLabel = "ARPA", description = "word or character n-gram ARPA file (.arpa or .arpa.gz; "
+            + "`asr lm` builds ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz); implies --decoder beam")
+    Path lm;
+
+    @Option(names = "--lm-weight", defaultValue = "" + BeamSearchConfig.DEFAULT_LM_WEIGHT,
+            description = "LM weight; the default suits the character 6-gram (default: ${DEFAULT-VALUE})")
+    double lmWeight;
+
+    @Option(names = "--word-bonus", defaultValue = "" + BeamSearchConfig.DEFAULT_WORD_BONUS,
+            description = "bonus per word with a word LM, per character with a character LM (default: ${DEFAULT-VALUE})")
+    double wordBonus;
+
+    @Option(names = "--adaptive-r", split = ",", paramLabel = "R",
+            description = "load-adaptive routing: reduction factors a stream moves between from its lag, most "
+                    + "accurate first, e.g. 1,2,4,8 (default: fixed --coda-r)")
+    List<Integer> adaptiveLevels = List.of();
+
+    @Option(names = "--adaptive-raise-lag", defaultValue = "" + AdaptiveRouting.DEFAULT_RAISE_LAG_SECONDS,
+            description = "seconds of lag above which a stream moves to a cheaper level (default: ${DEFAULT-VALUE})")
+    double adaptiveRaiseLag;
+
+    @Option(names = "--adaptive-lower-lag", defaultValue = "" + AdaptiveRouting.DEFAULT_LOWER_LAG_SECONDS,
+            description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
+    double adaptiveLowerLag;
+
+    public RecognizerConfig toConfig() {
+        DecodingConfig decoding;
+        if (lm != null || "beam".equalsIgnoreCase(decoder)) {
+            decoding = DecodingConfig.beam(beam, lm, lm == null ? 0 : lmWeight, lm == null ? 0 : wordBonus);
+        } else if ("greedy".equalsIgnoreCase(decoder)) {
+            decoding = DecodingConfig.greedy();
+        } else {
+            throw new IllegalArgumentException("--decoder must be greedy or beam, got " + decoder);
+        }
+        return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, codaR, int8,
+                OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
+                StreamingConfig.defaults().withAdaptive(adaptiveLevels.isEmpty() ? AdaptiveRouting.off()
+                        : new AdaptiveRouting(adaptiveLevels, adaptiveRaiseLag, adaptiveLowerLag, 4)));
+    }
+
+    /** Human-readable decoding setup for reports. */
+    public String describeDecoding() {
+        RecognizerConfig c = toConfig();
+        DecodingConfig d = c.decoding();
+        return d.method() == DecodingConfig.Method.GREEDY
+                ? "greedy CTC"
+                : "prefix beam " + d.beamSize() + (d.languageModel() == null ? ""
+                        : " + LM " + d.languageModel().getFileName() + " (weight " + d.lmWeight() + ", bonus "
+                                + d.wordBonus() + ")");
+    }
+}

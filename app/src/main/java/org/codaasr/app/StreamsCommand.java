@@ -1,0 +1,66 @@
+package org.codaasr.app;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.streams.StreamsApp;
+import org.codaasr.streams.StreamsAppConfig;
+import org.codaasr.streams.TopicSetup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code asr streams}: the recognition + WER Kafka Streams applications against any cluster. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "Run the Kafka Streams recognition and WER applications until stopped (Ctrl-C).")
+public final class StreamsCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
+            description = "Kafka cluster (default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--application-id", defaultValue = "coda-asr", description = "Kafka Streams application id")
+    String applicationId;
+
+    @Option(names = "--state-dir", description = "local state folder (default: a folder under java.io.tmpdir)")
+    Path stateDir;
+
+    @Option(names = "--stream-threads", defaultValue = "1", description = "stream threads (default: ${DEFAULT-VALUE})")
+    int streamThreads;
+
+    @Option(names = "--partitions", defaultValue = "8",
+            description = "partitions for topics this command creates when missing (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--replication", defaultValue = "1", description = "replication factor for created topics")
+    short replication;
+
+    @Option(names = "--run-id", defaultValue = "default", description = "label of WER records")
+    String runId;
+
+    @Option(names = "--partial-interval", defaultValue = "0.5",
+            description = "seconds of audio between partial results (default: ${DEFAULT-VALUE})")
+    double partialInterval;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "10000",
+            description = "finalize a stream after this long without audio (default: ${DEFAULT-VALUE})")
+    long idleTimeoutMs;
+
+    @Override
+    public Integer call() throws Exception {
+        TopicSetup.ensure(bootstrapServers, partitions, replication);
+        StreamsAppConfig d = StreamsAppConfig.defaults();
+        StreamsAppConfig config = new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads,
+                partialInterval, d.reorderWindow(), idleTimeoutMs, d.maxBatch(), runId,
+                model.toConfig().modelFile().getFileName().toString());
+        try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
+                Recognizer recognizer = Recognizer.load(model.toConfig());
+                StreamsApp app = StreamsApp.start(config, recognizer)) {
+            shutdown.await();
+        }
+        return 0;
+    }
+}

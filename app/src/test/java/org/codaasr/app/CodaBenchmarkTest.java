@@ -1,0 +1,108 @@
+package org.codaasr.app;
+
+import org.codaasr.eval.bench.CodaBenchConfig;
+import org.codaasr.eval.bench.CodaBenchReport;
+import org.codaasr.eval.bench.CodaBenchmark;
+import org.codaasr.eval.bench.CodaVariant;
+import org.codaasr.eval.bench.TradeoffChart;
+import org.codaasr.eval.bench.VariantResult;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The benchmark end to end on the tiny random-weight CoDA models and two dev utterances. */
+class CodaBenchmarkTest {
+
+    static final Path TINY_CODA = Path.of("asr-model/src/test/resources/models/tiny-coda");
+
+    @TempDir
+    static Path out;
+
+    static CodaBenchReport report;
+
+    @BeforeAll
+    static void runBenchmarkCommand() {
+        assumeTrue(Files.isRegularFile(TINY_CODA.resolve("model.coda-r4.onnx")),
+                "tiny CoDA models not present in " + TINY_CODA);
+        int code = new CommandLine(new BenchCommand()).execute("coda", "--model", TINY_CODA.toString(),
+                "--limit", "2", "--threads", "1,2", "--repeats", "2", "--out", out.toString());
+        assertEquals(0, code);
+        report = new CodaBenchmark(CodaBenchConfig.defaults().withModelDir(TINY_CODA).withLimit(2)
+                .withThreads(List.of(1)).withRepeats(1), m -> { }).run();
+    }
+
+    @Test
+    void reportHasOneRowPerVariantFileInTheFolder() {
+        List<Integer> expected = CodaVariant.ALL.stream()
+                .filter(v -> Files.isRegularFile(v.file(TINY_CODA))).map(CodaVariant::codaR).toList();
+        assertEquals(expected, report.variants().stream().map(VariantResult::codaR).toList());
+        assertEquals(2, report.utterances());
+        for (VariantResult v : report.variants()) {
+            assertTrue(v.encoderMsPerAudioSecond().get(1) > 0, v.label());
+            assertTrue(v.words() > 0 && v.werPercent() >= 0, v.label());
+            if (v.codaR() == 0) {
+                assertEquals(null, v.selectedFraction(), v.label());
+            } else if (v.codaR() == 1 && v.selectedFraction() != null) {
+                assertEquals(1.0, v.selectedFraction(), 1e-12, "the adapter runs every frame through every layer");
+            }
+        }
+    }
+
+    @Test
+    void speedupIsAdapterTimeOverVariantTime() {
+        VariantResult adapter = report.variant(1).orElseThrow();
+        assertEquals(1.0, adapter.speedupVsAdapter().get(1), 1e-12);
+        for (VariantResult v : report.variants()) {
+            assertEquals(adapter.encoderMsPerAudioSecond().get(1) / v.encoderMsPerAudioSecond().get(1),
+                    v.speedupVsAdapter().get(1), 1e-9, v.label());
+        }
+    }
+
+    @Test
+    void codaVariantsSkipFramesButKeepAtLeastOneRth() {
+        for (VariantResult v : report.variants()) {
+            if (v.codaR() >= 2) {
+                assertTrue(v.selectedFraction() >= 1.0 / v.codaR() && v.selectedFraction() < 1.0,
+                        v.label() + " processed " + v.selectedFraction());
+            }
+        }
+        assertTrue(report.variant(2).orElseThrow().selectedFraction()
+                > report.variant(8).orElseThrow().selectedFraction());
+    }
+
+    @Test
+    void commandWritesMarkdownJsonAndChart() throws IOException {
+        String md = Files.readString(out.resolve(CodaBenchReport.MARKDOWN_FILE));
+        for (VariantResult v : report.variants()) {
+            assertTrue(md.contains("| " + v.label() + " |"), "missing row " + v.label() + " in\n" + md);
+        }
+        assertTrue(md.contains("(1 thread)") && md.contains("(2 threads)"), md);
+        assertTrue(md.contains("BAR PASS") || md.contains("BAR FAIL"), md);
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve(CodaBenchReport.JSON_FILE).toFile());
+        assertEquals(2, json.get("utterances").asInt());
+        assertEquals(report.variants().size(), json.get("variants").size());
+        for (JsonNode v : json.get("variants")) {
+            assertTrue(v.get("encoderMsPerAudioSecond").has("1") && v.get("encoderMsPerAudioSecond").has("2"));
+            assertTrue(v.get("speedupVsAdapter").has("2"));
+        }
+        assertTrue(json.get("bar").get("line").asText().startsWith("BAR "));
+
+        BufferedImage chart = ImageIO.read(out.resolve(CodaBenchReport.CHART_FILE).toFile());
+        assertEquals(TradeoffChart.WIDTH, chart.getWidth());
+        assertEquals(TradeoffChart.HEIGHT, chart.getHeight());
+    }
+}

@@ -1,0 +1,53 @@
+package org.codaasr.app;
+
+import org.codaasr.ingest.MicrophoneSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.DataLine;
+import javax.sound.sampled.TargetDataLine;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class IngestCommandTest {
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = new CommandLine(new IngestCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        return cli.execute(args);
+    }
+
+    @Test
+    void needsExactlyOneSource() {
+        assertEquals(2, run());
+        assertTrue(err.toString().contains("exactly one of"), err.toString());
+        assertEquals(2, run("--mic", "--librispeech", "x"));
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        assertEquals(2, run("--chunk-ms", "1", "some.wav"));
+        assertTrue(err.toString().contains("chunkMs"), err.toString());
+    }
+
+    @Test
+    void microphoneWithoutDeviceFailsWithAClearMessage() {
+        assumeFalse(AudioSystem.isLineSupported(new DataLine.Info(TargetDataLine.class, MicrophoneSource.FORMAT)),
+                "this machine has a microphone");
+        assertEquals(1, run("--mic", "--seconds", "1"));
+        assertTrue(err.toString().contains("no audio capture device"), err.toString());
+    }
+
+    @Test
+    void missingInputFailsBeforeConnecting() {
+        assertEquals(1, run("--bootstrap-servers", "127.0.0.1:1", "does-not-exist.wav"));
+        assertTrue(err.toString().contains("does-not-exist.wav"), err.toString());
+    }
+}
