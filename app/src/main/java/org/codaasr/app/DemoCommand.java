@@ -1,24 +1,21 @@
 package org.codaasr.app;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.codaasr.ingest.AudioIngestor;
-import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.app.pipeline.Pipeline;
+import org.codaasr.app.pipeline.PipelineConfig;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
-import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.PipelineMonitor;
-import org.codaasr.streams.StreamsApp;
 import org.codaasr.streams.StreamsAppConfig;
-import org.codaasr.streams.TopicSetup;
-import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
 import org.codaasr.streams.web.LiveView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,64 +77,42 @@ public final class DemoCommand implements Callable<Integer> {
         if (limit > 0 && limit < items.size()) {
             items = items.subList(0, limit);
         }
-        ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
-        EmbeddedKafkaBroker broker = null;
-        Path stateDir = Files.createTempDirectory("coda-asr-demo-state");
-        try {
-            String servers = bootstrapServers;
-            if (servers == null) {
-                System.out.println("starting an in-JVM Kafka broker (KRaft) ...");
-                broker = EmbeddedKafkaBroker.start();
-                servers = broker.bootstrapServers();
+        String runId = "demo-" + System.currentTimeMillis();
+        PipelineConfig pipelineConfig = PipelineConfig.embedded().withBootstrapServers(bootstrapServers)
+                .withPartitions(partitions).withStreams(StreamsAppConfig.builder().applicationId(runId)
+                        .streamThreads(streamThreads).build());
+        if (bootstrapServers == null) {
+            System.out.println("starting an in-JVM Kafka broker (KRaft) ...");
+        }
+        try (ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
+                Recognizer recognizer = Recognizer.load(model.toConfig());
+                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print)) {
+            String servers = pipeline.bootstrapServers();
+            PipelineMonitor monitor = pipeline.monitor();
+            System.out.printf("kafka %s | model %s (%s, %s) | %d streams, %d at once, %s%n", servers,
+                    recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
+                    recognizer.modelInfo().variant().label(), items.size(), concurrency,
+                    realtime ? "real-time pacing" : "as fast as possible");
+            LiveView web = keepRunning ? LiveView.start(servers, webPort) : null;
+            if (web != null) {
+                System.out.println("live view: " + web.uri());
             }
-            TopicSetup.ensure(servers, partitions, (short) 1);
-            String runId = "demo-" + System.currentTimeMillis();
-            StreamsAppConfig d = StreamsAppConfig.defaults();
-            StreamsAppConfig config = new StreamsAppConfig(runId, servers, stateDir, streamThreads,
-                    d.partialIntervalSeconds(), d.reorderWindow(), d.idleTimeoutMs(), d.maxBatch(), runId,
-                    model.toConfig().modelFile().getFileName().toString());
-            try (Recognizer recognizer = Recognizer.load(model.toConfig());
-                    StreamsApp app = StreamsApp.start(config, recognizer);
-                    PipelineMonitor monitor = PipelineMonitor.start(servers, this::print)) {
-                if (!app.awaitRunning(Duration.ofSeconds(60))) {
-                    System.err.println("error: the streams applications did not reach RUNNING within 60 s");
-                    return 1;
+            long start = System.nanoTime();
+            IngestReport sent = pipeline.ingest(items, IngestConfig.defaults().withRunId(runId).withRealtime(realtime)
+                    .withConcurrency(concurrency), AudioLoader.decoder());
+            boolean done = monitor.awaitCompleted(items.size(), items.size(), Duration.ofSeconds(timeoutSeconds));
+            awaitRunAggregate(monitor, runId, items.size());
+            double wall = (System.nanoTime() - start) / 1e9;
+            printSummary(monitor, sent, wall, done, runId);
+            if (web != null) {
+                System.out.println("pipeline still running on " + servers + ", live view at " + web.uri()
+                        + "; send more audio with: ./asr ingest --bootstrap-servers " + servers
+                        + " FILE...   (Ctrl-C to stop)");
+                try (web) {
+                    shutdown.await();
                 }
-                System.out.printf("kafka %s | model %s (%s, CoDA r=%d) | %d streams, %d at once, %s%n", servers,
-                        recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
-                        recognizer.modelInfo().codaR(), items.size(), concurrency,
-                        realtime ? "real-time pacing" : "as fast as possible");
-                LiveView web = keepRunning ? LiveView.start(servers, webPort) : null;
-                if (web != null) {
-                    System.out.println("live view: " + web.uri());
-                }
-                IngestConfig ingestConfig = IngestConfig.defaults().withBootstrapServers(servers)
-                        .withRealtime(realtime).withConcurrency(concurrency);
-                long start = System.nanoTime();
-                IngestReport sent;
-                try (AudioIngestor ingestor = AudioIngestor.toKafka(ingestConfig, AudioLoader.decoder())) {
-                    sent = ingestor.ingest(items);
-                }
-                boolean done = monitor.awaitCompleted(items.size(), items.size(),
-                        Duration.ofSeconds(timeoutSeconds));
-                awaitRunAggregate(monitor, runId, items.size());
-                double wall = (System.nanoTime() - start) / 1e9;
-                printSummary(monitor, sent, wall, done, runId);
-                if (web != null) {
-                    System.out.println("pipeline still running on " + servers + ", live view at " + web.uri()
-                            + "; send more audio with: ./asr ingest --bootstrap-servers " + servers
-                            + " FILE...   (Ctrl-C to stop)");
-                    try (web) {
-                        shutdown.await();
-                    }
-                }
-                return done ? 0 : 1;
             }
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            shutdown.close();
+            return done ? 0 : 1;
         }
     }
 

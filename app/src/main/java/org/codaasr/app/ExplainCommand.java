@@ -39,9 +39,9 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecognizerConfig config = model.toConfig();
-        if (config.codaR() < 2) {
-            throw new AsrException("explain needs a CoDA model: pass --coda-r 2, 4 or 8 (got " + config.codaR()
-                    + ", whose file " + config.modelFile().getFileName() + " has no routing)");
+        if (!config.variant().isRouted()) {
+            throw new AsrException("explain needs a CoDA model: pass --coda-r 2, 4 or 8 (got the "
+                    + config.variant().label() + ", whose file " + config.modelFile().getFileName() + " has no routing)");
         }
         Vocabulary vocabulary = Vocabulary.load(config.tokensFile());
         FbankExtractor fbank = FbankExtractor.withDefaults();
@@ -59,8 +59,8 @@ public final class ExplainCommand implements Callable<Integer> {
                     + " has no " + OnnxAcousticModel.ROUTING_OUTPUT + " output, or " + file
                     + " is too short for one output frame"));
         }
-        String title = String.format(Locale.ROOT, "CoDA r=%d routing: %s (%.1f s, %d layers, %.1f%% of layer-frames "
-                + "processed)", config.codaR(), file.getFileName(), features.length * shift, trace.layers(),
+        String title = String.format(Locale.ROOT, "%s routing: %s (%.1f s, %d layers, %.1f%% of layer-frames "
+                + "processed)", config.variant().label(), file.getFileName(), features.length * shift, trace.layers(),
                 100 * trace.meanSelectedFraction());
         Charts.writePng(RoutingPlot.render(features, trace, subsampling, shift, title, transcript), out);
         System.out.println(file.getFileName() + " " + transcript);

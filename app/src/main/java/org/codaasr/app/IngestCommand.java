@@ -1,25 +1,28 @@
 package org.codaasr.app;
 
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.codaasr.ingest.AudioIngestor;
-import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.FileSource;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
 import org.codaasr.ingest.KafkaChunkSink;
-import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.ingest.MicrophoneSource;
 import org.codaasr.ingest.WebSocketSource;
-import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.AsrException;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.LibriSpeechSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +66,10 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--compression", defaultValue = "lz4", description = "none, gzip, snappy, lz4 or zstd (default: ${DEFAULT-VALUE}).")
     private String compression;
 
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "Evaluation run the references belong to; WER is aggregated per run (default: run-<UTC time>).")
+    private String runId;
+
     @Option(names = "--mic", description = "Stream the default microphone (16 kHz mono) instead of files.")
     private boolean mic;
 
@@ -98,7 +105,7 @@ public final class IngestCommand implements Callable<Integer> {
         IngestConfig config;
         try {
             config = new IngestConfig(bootstrapServers, chunkMs, realtime, concurrency, compression, 5,
-                    "coda-asr-ingest");
+                    "coda-asr-ingest", runId == null ? defaultRunId() : runId);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -110,6 +117,10 @@ public final class IngestCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "sent %d streams, %d chunks, %d references, %.1f s of audio in %.1f s (%.1fx real time)%n",
                     report.streams(), report.chunks(), report.references(), report.audioSeconds(),
                     report.elapsedMs() / 1000.0, report.speedFactor());
+            if (report.references() > 0) {
+                out.printf("references are in run %s: its WER is aggregated under run:%s on %s%n", config.runId(),
+                        config.runId(), Topics.WER_AGGREGATES);
+            }
             out.flush();
             return 0;
         } catch (AsrException e) {
@@ -117,6 +128,12 @@ public final class IngestCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+    }
+
+    /** {@code run-20261203T091500Z}: one run per invocation unless the user names one to add to. */
+    static String defaultRunId() {
+        return "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
     }
 
     private IngestReport ingestItems(IngestConfig config) {

@@ -3,13 +3,16 @@ package org.codaasr.app;
 import java.nio.file.Path;
 import java.util.List;
 import org.codaasr.model.ctc.BeamSearchConfig;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.DecodingConfig;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Model and decoding options shared by every command that recognizes speech. */
 public final class ModelOptions {
@@ -18,10 +21,10 @@ public final class ModelOptions {
             description = "model folder with model.onnx and tokens.txt (default: the shipped model)")
     Path modelDir;
 
-    @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0",
+    @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0", converter = CodaVariantConverter.class,
             description = "model variant: 0 = dense backbone, 1 = parallel adapter, 2, 4 or 8 = CoDA reduction factor "
                     + "(default: ${DEFAULT-VALUE})")
-    int codaR;
+    CodaVariant variant;
 
     @Option(names = "--int8", description = "use the int8-quantized model file when present")
     boolean int8;
@@ -53,10 +56,10 @@ public final class ModelOptions {
             description = "bonus per word with a word LM, per character with a character LM (default: ${DEFAULT-VALUE})")
     double wordBonus;
 
-    @Option(names = "--adaptive-r", split = ",", paramLabel = "R",
+    @Option(names = "--adaptive-r", split = ",", paramLabel = "R", converter = CodaVariantConverter.class,
             description = "load-adaptive routing: reduction factors a stream moves between from its lag, most "
                     + "accurate first, e.g. 1,2,4,8 (default: fixed --coda-r)")
-    List<Integer> adaptiveLevels = List.of();
+    List<CodaVariant> adaptiveLevels = List.of();
 
     @Option(names = "--adaptive-raise-lag", defaultValue = "" + AdaptiveRouting.DEFAULT_RAISE_LAG_SECONDS,
             description = "seconds of lag above which a stream moves to a cheaper level (default: ${DEFAULT-VALUE})")
@@ -75,10 +78,22 @@ public final class ModelOptions {
         } else {
             throw new IllegalArgumentException("--decoder must be greedy or beam, got " + decoder);
         }
-        return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, codaR, int8,
+        return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, variant, int8,
                 OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
                 StreamingConfig.defaults().withAdaptive(adaptiveLevels.isEmpty() ? AdaptiveRouting.off()
                         : new AdaptiveRouting(adaptiveLevels, adaptiveRaiseLag, adaptiveLowerLag, 4)));
+    }
+
+    /** Reads {@code --coda-r} and {@code --adaptive-r} values through {@link CodaVariant#parse}. */
+    static final class CodaVariantConverter implements ITypeConverter<CodaVariant> {
+        @Override
+        public CodaVariant convert(String value) {
+            try {
+                return CodaVariant.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Human-readable decoding setup for reports. */

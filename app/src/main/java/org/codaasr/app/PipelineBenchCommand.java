@@ -64,7 +64,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (Recognizer recognizer = Recognizer.load(model.toConfig())) {
             figures = new PipelineBenchmark(recognizer, items, settings).runAll(System.err);
             figures.put("model", recognizer.config().modelFile().toString());
-            figures.put("coda_r", recognizer.modelInfo().codaR());
+            figures.put("coda_r", recognizer.modelInfo().variant().reductionFactor());
         }
         System.out.printf("direct decoding:   %.2f s of audio per s%n", (double) figures.get("direct_audio_per_second"));
         System.out.printf("Kafka pipeline:    %.2f s of audio per s%n", (double) figures.get("pipeline_audio_per_second"));

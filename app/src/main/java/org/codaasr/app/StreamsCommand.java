@@ -38,9 +38,6 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--replication", defaultValue = "1", description = "replication factor for created topics")
     short replication;
 
-    @Option(names = "--run-id", defaultValue = "default", description = "label of WER records")
-    String runId;
-
     @Option(names = "--partial-interval", defaultValue = "0.5",
             description = "seconds of audio between partial results (default: ${DEFAULT-VALUE})")
     double partialInterval;
@@ -52,10 +49,9 @@ public final class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TopicSetup.ensure(bootstrapServers, partitions, replication);
-        StreamsAppConfig d = StreamsAppConfig.defaults();
-        StreamsAppConfig config = new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads,
-                partialInterval, d.reorderWindow(), idleTimeoutMs, d.maxBatch(), runId,
-                model.toConfig().modelFile().getFileName().toString());
+        StreamsAppConfig config = StreamsAppConfig.builder().applicationId(applicationId)
+                .bootstrapServers(bootstrapServers).stateDir(stateDir).streamThreads(streamThreads)
+                .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).build();
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
                 StreamsApp app = StreamsApp.start(config, recognizer)) {

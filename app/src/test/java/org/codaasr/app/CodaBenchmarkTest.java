@@ -1,11 +1,5 @@
 package org.codaasr.app;
 
-import org.codaasr.eval.bench.CodaBenchConfig;
-import org.codaasr.eval.bench.CodaBenchReport;
-import org.codaasr.eval.bench.CodaBenchmark;
-import org.codaasr.eval.bench.CodaVariant;
-import org.codaasr.eval.bench.TradeoffChart;
-import org.codaasr.eval.bench.VariantResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,8 +10,15 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.codaasr.eval.bench.CodaBenchConfig;
+import org.codaasr.eval.bench.CodaBenchReport;
+import org.codaasr.eval.bench.CodaBenchmark;
+import org.codaasr.eval.bench.TradeoffChart;
+import org.codaasr.eval.bench.VariantResult;
+import org.codaasr.model.onnx.CodaVariant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,16 +47,16 @@ class CodaBenchmarkTest {
 
     @Test
     void reportHasOneRowPerVariantFileInTheFolder() {
-        List<Integer> expected = CodaVariant.ALL.stream()
-                .filter(v -> Files.isRegularFile(v.file(TINY_CODA))).map(CodaVariant::codaR).toList();
-        assertEquals(expected, report.variants().stream().map(VariantResult::codaR).toList());
+        List<CodaVariant> expected = Arrays.stream(CodaVariant.values())
+                .filter(v -> Files.isRegularFile(v.file(TINY_CODA))).toList();
+        assertEquals(expected, report.variants().stream().map(VariantResult::variant).toList());
         assertEquals(2, report.utterances());
         for (VariantResult v : report.variants()) {
             assertTrue(v.encoderMsPerAudioSecond().get(1) > 0, v.label());
             assertTrue(v.words() > 0 && v.werPercent() >= 0, v.label());
-            if (v.codaR() == 0) {
+            if (v.variant() == CodaVariant.DENSE) {
                 assertEquals(null, v.selectedFraction(), v.label());
-            } else if (v.codaR() == 1 && v.selectedFraction() != null) {
+            } else if (v.variant() == CodaVariant.ADAPTER && v.selectedFraction() != null) {
                 assertEquals(1.0, v.selectedFraction(), 1e-12, "the adapter runs every frame through every layer");
             }
         }
@@ -63,7 +64,7 @@ class CodaBenchmarkTest {
 
     @Test
     void speedupIsAdapterTimeOverVariantTime() {
-        VariantResult adapter = report.variant(1).orElseThrow();
+        VariantResult adapter = report.variant(CodaVariant.ADAPTER).orElseThrow();
         assertEquals(1.0, adapter.speedupVsAdapter().get(1), 1e-12);
         for (VariantResult v : report.variants()) {
             assertEquals(adapter.encoderMsPerAudioSecond().get(1) / v.encoderMsPerAudioSecond().get(1),
@@ -74,13 +75,13 @@ class CodaBenchmarkTest {
     @Test
     void codaVariantsSkipFramesButKeepAtLeastOneRth() {
         for (VariantResult v : report.variants()) {
-            if (v.codaR() >= 2) {
-                assertTrue(v.selectedFraction() >= 1.0 / v.codaR() && v.selectedFraction() < 1.0,
+            if (v.variant().isRouted()) {
+                assertTrue(v.selectedFraction() >= 1.0 / v.variant().reductionFactor() && v.selectedFraction() < 1.0,
                         v.label() + " processed " + v.selectedFraction());
             }
         }
-        assertTrue(report.variant(2).orElseThrow().selectedFraction()
-                > report.variant(8).orElseThrow().selectedFraction());
+        assertTrue(report.variant(CodaVariant.CODA_R2).orElseThrow().selectedFraction()
+                > report.variant(CodaVariant.CODA_R8).orElseThrow().selectedFraction());
     }
 
     @Test

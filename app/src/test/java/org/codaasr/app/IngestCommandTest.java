@@ -1,6 +1,5 @@
 package org.codaasr.app;
 
-import org.codaasr.ingest.MicrophoneSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -10,6 +9,7 @@ import java.io.StringWriter;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.DataLine;
 import javax.sound.sampled.TargetDataLine;
+import org.codaasr.ingest.MicrophoneSource;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -35,6 +35,13 @@ class IngestCommandTest {
     void badOptionValuesAreUsageErrors() {
         assertEquals(2, run("--chunk-ms", "1", "some.wav"));
         assertTrue(err.toString().contains("chunkMs"), err.toString());
+    }
+
+    @Test
+    void eachInvocationIsItsOwnRunUnlessOneIsNamed() {
+        assertTrue(IngestCommand.defaultRunId().matches("run-\\d{8}T\\d{6}Z"), IngestCommand.defaultRunId());
+        assertEquals(2, run("--run-id", " ", "some.wav"));
+        assertTrue(err.toString().contains("runId"), err.toString());
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class AudioIngestor implements AutoCloseable {
         float[] samples = loader.load16k(item.audio());
         String streamId = item.utteranceId();
         item.reference().ifPresent(text -> {
-            sink.send(new Reference(item.utteranceId(), streamId, text, item.speaker()));
+            sink.send(new Reference(item.utteranceId(), streamId, text, item.speaker(), config.runId()));
             counter.references++;
         });
         counter.streams++;

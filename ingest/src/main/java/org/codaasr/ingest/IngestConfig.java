@@ -1,11 +1,12 @@
 package org.codaasr.ingest;
 
-import org.codaasr.messages.AudioChunker;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.codaasr.messages.AudioChunker;
+import org.codaasr.messages.Reference;
 
 /**
  * How audio is ingested into Kafka.
@@ -17,9 +18,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param compressionType  producer compression: none, gzip, snappy, lz4 or zstd
  * @param lingerMs         producer {@code linger.ms}
  * @param clientId         producer {@code client.id}
+ * @param runId            evaluation run written into every reference, so WER is aggregated per run
  */
 public record IngestConfig(String bootstrapServers, int chunkMs, boolean realtime, int concurrency,
-                           String compressionType, int lingerMs, String clientId) {
+                           String compressionType, int lingerMs, String clientId, String runId) {
 
     private static final Set<String> COMPRESSION_TYPES = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
@@ -42,27 +44,35 @@ public record IngestConfig(String bootstrapServers, int chunkMs, boolean realtim
         if (clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("expected a non-blank clientId");
         }
+        if (runId == null || runId.isBlank()) {
+            throw new IllegalArgumentException("expected a non-blank runId");
+        }
     }
 
-    /** localhost:9092, 100 ms chunks, as fast as possible, 8 streams at once, lz4, linger 5 ms. */
+    /** localhost:9092, 100 ms chunks, as fast as possible, 8 streams at once, lz4, linger 5 ms, run "default". */
     public static IngestConfig defaults() {
-        return new IngestConfig("localhost:9092", AudioChunker.DEFAULT_CHUNK_MS, false, 8, "lz4", 5, "coda-asr-ingest");
+        return new IngestConfig("localhost:9092", AudioChunker.DEFAULT_CHUNK_MS, false, 8, "lz4", 5, "coda-asr-ingest",
+                Reference.DEFAULT_RUN);
     }
 
     public IngestConfig withBootstrapServers(String servers) {
-        return new IngestConfig(servers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId);
+        return new IngestConfig(servers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId, runId);
     }
 
     public IngestConfig withChunkMs(int ms) {
-        return new IngestConfig(bootstrapServers, ms, realtime, concurrency, compressionType, lingerMs, clientId);
+        return new IngestConfig(bootstrapServers, ms, realtime, concurrency, compressionType, lingerMs, clientId, runId);
     }
 
     public IngestConfig withRealtime(boolean paced) {
-        return new IngestConfig(bootstrapServers, chunkMs, paced, concurrency, compressionType, lingerMs, clientId);
+        return new IngestConfig(bootstrapServers, chunkMs, paced, concurrency, compressionType, lingerMs, clientId, runId);
     }
 
     public IngestConfig withConcurrency(int streams) {
-        return new IngestConfig(bootstrapServers, chunkMs, realtime, streams, compressionType, lingerMs, clientId);
+        return new IngestConfig(bootstrapServers, chunkMs, realtime, streams, compressionType, lingerMs, clientId, runId);
+    }
+
+    public IngestConfig withRunId(String id) {
+        return new IngestConfig(bootstrapServers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId, id);
     }
 
     /** Producer settings: idempotent, acks=all, compressed, short linger; serializers are passed in code. */

@@ -82,7 +82,7 @@ class AudioIngestorTest {
         assertTrue(byStream.values().stream().allMatch(chunks -> chunks.get(chunks.size() - 1).endOfStream()
                 && chunks.stream().filter(AudioChunk::endOfStream).count() == 1));
         Reference ref = (Reference) sink.sent.get(0);
-        assertEquals(new Reference("a", "a", "ALPHA", "spk1"), ref);
+        assertEquals(new Reference("a", "a", "ALPHA", "spk1", "default"), ref);
         assertEquals(new IngestReport(3, 6, 2, 2L * (4800 + 2400 + 1600), 0.55, report.elapsedMs()), report);
     }
 

@@ -38,8 +38,8 @@ class IngestConfigTest {
         assertThrows(IllegalArgumentException.class, () -> d.withChunkMs(5));
         assertThrows(IllegalArgumentException.class, () -> d.withConcurrency(0));
         assertThrows(IllegalArgumentException.class,
-                () -> new IngestConfig("b:1", 100, false, 1, "brotli", 5, "c"));
+                () -> new IngestConfig("b:1", 100, false, 1, "brotli", 5, "c", "r"));
         assertThrows(IllegalArgumentException.class,
-                () -> new IngestConfig("b:1", 100, false, 1, "lz4", -1, "c"));
+                () -> new IngestConfig("b:1", 100, false, 1, "lz4", -1, "c", "r"));
     }
 }

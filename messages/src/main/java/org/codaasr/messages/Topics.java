@@ -7,8 +7,6 @@ public final class Topics {
 
     /** {@link AudioChunk}s, key = stream id. */
     public static final String AUDIO = "asr.audio";
-    /** Feature frames computed from audio, key = stream id (format owned by the streams module). */
-    public static final String FEATURES = "asr.features";
     /** {@link Reference} transcripts, key = stream id. */
     public static final String REFERENCES = "asr.references";
     /** {@link Transcript}s, key = stream id. */
@@ -21,7 +19,7 @@ public final class Topics {
     public static final String DLQ = "asr.dlq";
 
     /** Every topic above, for creating them all at once. */
-    public static final List<String> ALL = List.of(AUDIO, FEATURES, REFERENCES, TRANSCRIPTS, WER, WER_AGGREGATES, DLQ);
+    public static final List<String> ALL = List.of(AUDIO, REFERENCES, TRANSCRIPTS, WER, WER_AGGREGATES, DLQ);
 
     private Topics() {
     }

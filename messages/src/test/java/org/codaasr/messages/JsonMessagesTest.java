@@ -28,9 +28,10 @@ class JsonMessagesTest {
 
     @Test
     void referenceRoundTrips() {
-        Reference reference = new Reference("1688-142285-0000", "1688-142285-0000", "THERE'S IRON THEY SAY", "1688");
+        Reference reference = new Reference("1688-142285-0000", "1688-142285-0000", "THERE'S IRON THEY SAY", "1688",
+                "librispeech-2026-12-03");
         assertEquals(reference, roundTrip(AsrSerdes.reference(), reference));
-        Reference noSpeaker = new Reference("u", "s", "", null);
+        Reference noSpeaker = new Reference("u", "s", "", null, null);
         assertEquals(noSpeaker, roundTrip(AsrSerdes.reference(), noSpeaker));
     }
 
@@ -81,7 +82,8 @@ class JsonMessagesTest {
     void unknownFieldsAreIgnoredForForwardCompatibility() {
         byte[] bytes = "{\"utteranceId\":\"u\",\"streamId\":\"s\",\"text\":\"T\",\"speaker\":null,\"newField\":1}"
                 .getBytes(StandardCharsets.UTF_8);
-        assertEquals(new Reference("u", "s", "T", null), AsrSerdes.reference().deserializer().deserialize("t", bytes));
+        assertEquals(new Reference("u", "s", "T", null, Reference.DEFAULT_RUN),
+                AsrSerdes.reference().deserializer().deserialize("t", bytes), "a reference without runId is in run default");
     }
 
     @Test

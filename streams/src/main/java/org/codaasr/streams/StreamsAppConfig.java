@@ -5,7 +5,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Settings of the recognition and WER topologies.
+ * Settings of the recognition and WER topologies. Build with {@link #builder()}; every field has a default.
  *
  * @param applicationId Kafka Streams application id (consumer group, state and changelog prefix)
  * @param bootstrapServers Kafka cluster
@@ -15,12 +15,16 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param reorderWindow out-of-order chunks buffered per stream before a gap is declared lost
  * @param idleTimeoutMs a stream without new audio for this long (wall clock) is finalized
  * @param maxBatch most streams decoded in one batched encoder call
- * @param runId label of this run in WER records
- * @param modelLabel model name written into transcripts
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, Path stateDir, int streamThreads,
-        double partialIntervalSeconds, int reorderWindow, long idleTimeoutMs, int maxBatch, String runId,
-        String modelLabel) {
+        double partialIntervalSeconds, int reorderWindow, long idleTimeoutMs, int maxBatch) {
+
+    public static final String DEFAULT_APPLICATION_ID = "coda-asr";
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+    public static final double DEFAULT_PARTIAL_INTERVAL_SECONDS = 0.5;
+    public static final int DEFAULT_REORDER_WINDOW = 64;
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_MAX_BATCH = 16;
 
     public StreamsAppConfig {
         if (applicationId == null || applicationId.isBlank()) {
@@ -30,55 +34,51 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
             throw new IllegalArgumentException("bootstrapServers must not be blank, e.g. localhost:9092");
         }
         if (streamThreads < 1 || maxBatch < 1 || reorderWindow < 0) {
-            throw new IllegalArgumentException("streamThreads and maxBatch must be >= 1, reorderWindow >= 0");
+            throw new IllegalArgumentException("streamThreads and maxBatch must be >= 1, reorderWindow >= 0, got "
+                    + streamThreads + ", " + maxBatch + ", " + reorderWindow);
         }
         if (partialIntervalSeconds < 0 || idleTimeoutMs < 100) {
-            throw new IllegalArgumentException("partialIntervalSeconds must be >= 0 and idleTimeoutMs >= 100");
+            throw new IllegalArgumentException("partialIntervalSeconds must be >= 0 and idleTimeoutMs >= 100, got "
+                    + partialIntervalSeconds + " and " + idleTimeoutMs);
         }
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "coda-asr-streams");
         }
-        runId = runId == null || runId.isBlank() ? "default" : runId;
-        modelLabel = modelLabel == null ? "" : modelLabel;
     }
 
     public static StreamsAppConfig defaults() {
-        return new StreamsAppConfig("coda-asr", "localhost:9092", null, 1, 0.5, 64, 10_000, 16, "default", "");
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().applicationId(applicationId).bootstrapServers(bootstrapServers).stateDir(stateDir)
+                .streamThreads(streamThreads).partialIntervalSeconds(partialIntervalSeconds)
+                .reorderWindow(reorderWindow).idleTimeoutMs(idleTimeoutMs).maxBatch(maxBatch);
     }
 
     public StreamsAppConfig withBootstrapServers(String servers) {
-        return new StreamsAppConfig(applicationId, servers, stateDir, streamThreads, partialIntervalSeconds,
-                reorderWindow, idleTimeoutMs, maxBatch, runId, modelLabel);
+        return toBuilder().bootstrapServers(servers).build();
     }
 
     public StreamsAppConfig withStateDir(Path dir) {
-        return new StreamsAppConfig(applicationId, bootstrapServers, dir, streamThreads, partialIntervalSeconds,
-                reorderWindow, idleTimeoutMs, maxBatch, runId, modelLabel);
+        return toBuilder().stateDir(dir).build();
     }
 
     public StreamsAppConfig withApplicationId(String id) {
-        return new StreamsAppConfig(id, bootstrapServers, stateDir, streamThreads, partialIntervalSeconds,
-                reorderWindow, idleTimeoutMs, maxBatch, runId, modelLabel);
+        return toBuilder().applicationId(id).build();
     }
 
     public StreamsAppConfig withStreamThreads(int threads) {
-        return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, threads, partialIntervalSeconds,
-                reorderWindow, idleTimeoutMs, maxBatch, runId, modelLabel);
-    }
-
-    public StreamsAppConfig withRunId(String id) {
-        return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads, partialIntervalSeconds,
-                reorderWindow, idleTimeoutMs, maxBatch, id, modelLabel);
-    }
-
-    public StreamsAppConfig withModelLabel(String label) {
-        return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads, partialIntervalSeconds,
-                reorderWindow, idleTimeoutMs, maxBatch, runId, label);
+        return toBuilder().streamThreads(threads).build();
     }
 
     public StreamsAppConfig withIdleTimeoutMs(long ms) {
-        return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads, partialIntervalSeconds,
-                reorderWindow, ms, maxBatch, runId, modelLabel);
+        return toBuilder().idleTimeoutMs(ms).build();
     }
 
     /** Kafka Streams properties: exactly-once v2, byte-array default serdes (every node names its serde). */
@@ -93,5 +93,65 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 200);
         return p;
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String applicationId = DEFAULT_APPLICATION_ID;
+        private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
+        private Path stateDir;
+        private int streamThreads = 1;
+        private double partialIntervalSeconds = DEFAULT_PARTIAL_INTERVAL_SECONDS;
+        private int reorderWindow = DEFAULT_REORDER_WINDOW;
+        private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+        private int maxBatch = DEFAULT_MAX_BATCH;
+
+        private Builder() {}
+
+        public Builder applicationId(String id) {
+            this.applicationId = id;
+            return this;
+        }
+
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** Null means a {@code coda-asr-streams} folder under {@code java.io.tmpdir}. */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        public Builder streamThreads(int threads) {
+            this.streamThreads = threads;
+            return this;
+        }
+
+        public Builder partialIntervalSeconds(double seconds) {
+            this.partialIntervalSeconds = seconds;
+            return this;
+        }
+
+        public Builder reorderWindow(int chunks) {
+            this.reorderWindow = chunks;
+            return this;
+        }
+
+        public Builder idleTimeoutMs(long ms) {
+            this.idleTimeoutMs = ms;
+            return this;
+        }
+
+        public Builder maxBatch(int streams) {
+            this.maxBatch = streams;
+            return this;
+        }
+
+        public StreamsAppConfig build() {
+            return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads,
+                    partialIntervalSeconds, reorderWindow, idleTimeoutMs, maxBatch);
+        }
     }
 }

@@ -8,20 +8,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.codaasr.messages.AudioChunker;
-import org.codaasr.ingest.AudioIngestor;
-import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.app.pipeline.Pipeline;
+import org.codaasr.app.pipeline.PipelineConfig;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
+import org.codaasr.messages.AudioChunker;
+import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.recognizer.EncoderWork;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
 import org.codaasr.streams.PipelineMonitor;
-import org.codaasr.streams.StreamsApp;
 import org.codaasr.streams.StreamsAppConfig;
-import org.codaasr.streams.TopicSetup;
-import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
 
 /**
  * Measures the streaming pipeline in one run, against decoding the same audio directly with the same recognizer:
@@ -126,13 +124,13 @@ public final class PipelineBenchmark {
     }
 
     /** Sends every item as fast as possible through the pipeline and waits for all completions. */
-    public Throughput pipeline(String servers, String runId) throws InterruptedException {
+    public Throughput pipeline(String runId) throws InterruptedException {
         // one stream thread: the same compute as the single-threaded direct path, so the ratio is the pipeline's cost
-        return runPipeline(servers, runId, items, settings.throughputStreams(), false, 1).throughput();
+        return runPipeline(runId, items, settings.throughputStreams(), false, 1).throughput();
     }
 
     /** Runs {@code streams} concurrent real-time streams for about {@code realtimeSeconds}. */
-    public RealtimeLevel realtime(String servers, String runId, int streams) throws InterruptedException {
+    public RealtimeLevel realtime(String runId, int streams) throws InterruptedException {
         double perStream = totalSeconds / items.size();
         int total = Math.max(streams, (int) Math.ceil(streams * settings.realtimeSeconds() / perStream));
         List<AudioItem> load = new ArrayList<>(total);
@@ -141,7 +139,7 @@ public final class PipelineBenchmark {
             load.add(new AudioItem(base.utteranceId() + "~" + runId + "~" + i, base.speaker(), base.audio(),
                     base.referenceText()));
         }
-        Run run = runPipeline(servers, runId, load, streams, true, settings.streamThreads());
+        Run run = runPipeline(runId, load, streams, true, settings.streamThreads());
         List<Long> finals = run.finalLatencies();
         List<Long> partials = run.partialLatencies();
         int half = finals.size() / 2;
@@ -160,23 +158,16 @@ public final class PipelineBenchmark {
     private record Run(Throughput throughput, int completed, List<Long> finalLatencies,
             List<Long> partialLatencies, Map<Integer, Long> finalsByCodaR) {}
 
-    private Run runPipeline(String servers, String runId, List<AudioItem> load, int concurrency, boolean realtime,
+    /** One load through a pipeline of its own (fresh in-JVM broker, topics and state). */
+    private Run runPipeline(String runId, List<AudioItem> load, int concurrency, boolean realtime,
             int streamThreads) throws InterruptedException {
-        Path state;
-        try {
-            state = Files.createTempDirectory("coda-asr-bench");
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create a temp state folder", e);
-        }
-        StreamsAppConfig d = StreamsAppConfig.defaults();
-        StreamsAppConfig config = new StreamsAppConfig("bench-" + runId, servers, state, streamThreads,
-                d.partialIntervalSeconds(), d.reorderWindow(), 60_000, d.maxBatch(), runId, "bench");
-        try (StreamsApp app = StreamsApp.start(config, recognizer);
-                PipelineMonitor monitor = PipelineMonitor.start(servers, e -> {})) {
-            if (!app.awaitRunning(Duration.ofSeconds(60))) {
-                throw new IllegalStateException("streams application did not start");
-            }
-            warmUp(servers, runId, monitor);
+        PipelineConfig pipelineConfig = PipelineConfig.embedded().withPartitions(settings.partitions())
+                .withStreams(StreamsAppConfig.builder().applicationId("bench-" + runId).streamThreads(streamThreads)
+                        .idleTimeoutMs(60_000).build());
+        try (Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, e -> {})) {
+            PipelineMonitor monitor = pipeline.monitor();
+            StreamsAppConfig config = pipeline.streamsConfig();
+            warmUp(pipeline, runId);
             // only this run's streams count: the topics may hold earlier runs
             java.util.Set<String> ids = new java.util.HashSet<>();
             load.forEach(i -> ids.add(i.utteranceId()));
@@ -187,10 +178,8 @@ public final class PipelineBenchmark {
             // audio decoded once up front, as for the direct path: both sides pay for recognition only
             AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
                     : AudioLoader.decoder().load16k(path);
-            try (AudioIngestor ingestor = AudioIngestor.toKafka(IngestConfig.defaults().withBootstrapServers(servers)
-                    .withConcurrency(concurrency).withRealtime(realtime), predecoded)) {
-                sent = ingestor.ingest(load);
-            }
+            sent = pipeline.ingest(load, IngestConfig.defaults().withRunId(runId).withConcurrency(concurrency)
+                    .withRealtime(realtime), predecoded);
             long deadline = System.nanoTime() + Duration.ofSeconds(600).toNanos();
             while (System.nanoTime() < deadline && countCompleted(monitor, ids) < load.size()) {
                 Thread.sleep(20);
@@ -211,7 +200,8 @@ public final class PipelineBenchmark {
      * Sends two short streams and waits for them, so that task assignment, state store opening and the first ONNX
      * runs (graph optimization, allocations) are not counted as latency of the measured load.
      */
-    private void warmUp(String servers, String runId, PipelineMonitor monitor) throws InterruptedException {
+    private void warmUp(Pipeline pipeline, String runId) throws InterruptedException {
+        PipelineMonitor monitor = pipeline.monitor();
         java.util.Set<String> ids = new java.util.HashSet<>();
         List<AudioItem> warm = new ArrayList<>();
         for (int i = 0; i < Math.min(2, items.size()); i++) {
@@ -221,10 +211,8 @@ public final class PipelineBenchmark {
             warm.add(w);
             ids.add(w.utteranceId());
         }
-        try (AudioIngestor ingestor = AudioIngestor.toKafka(IngestConfig.defaults().withBootstrapServers(servers)
-                .withConcurrency(2), AudioLoader.decoder())) {
-            ingestor.ingest(warm);
-        }
+        pipeline.ingest(warm, IngestConfig.defaults().withRunId("warmup-" + runId).withConcurrency(2),
+                AudioLoader.decoder());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && countCompleted(monitor, ids) < warm.size()) {
             Thread.sleep(20);
@@ -272,32 +260,28 @@ public final class PipelineBenchmark {
         log.println("direct decoding ...");
         direct(settings.throughputStreams()); // warm-up pass: JIT and ONNX Runtime allocations, not measured
         Throughput direct = direct(settings.throughputStreams());
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            String servers = broker.bootstrapServers();
-            TopicSetup.ensure(servers, settings.partitions(), (short) 1);
-            log.println("pipeline throughput ...");
-            Throughput pipe = pipeline(servers, "tp");
-            out.put("direct_encoder", encoderFigures(direct.encoder()));
-            out.put("pipeline_encoder", encoderFigures(pipe.encoder()));
-            out.put("direct_audio_per_second", direct.audioPerWallSecond());
-            out.put("pipeline_audio_per_second", pipe.audioPerWallSecond());
-            out.put("pipeline_overhead_percent", 100.0 * (direct.audioPerWallSecond() / pipe.audioPerWallSecond() - 1));
-            out.put("direct_cpu_ms_per_audio_second", 1000 * direct.cpuSeconds() / direct.audioSeconds());
-            out.put("stream_thread_cpu_ms_per_audio_second", 1000 * pipe.cpuSeconds() / pipe.audioSeconds());
-            out.put("stream_thread_cpu_overhead_percent",
-                    100.0 * (pipe.cpuSeconds() / pipe.audioSeconds() / (direct.cpuSeconds() / direct.audioSeconds()) - 1));
-            List<RealtimeLevel> levels = new ArrayList<>();
-            for (int n : settings.realtimeStreams()) {
-                log.printf("real-time load: %d streams for ~%.0f s ...%n", n, settings.realtimeSeconds());
-                RealtimeLevel level = realtime(servers, "rt" + n, n);
-                levels.add(level);
-                log.printf("  %d streams: final p95 %d ms, lag growth %.0f ms -> %s%n", n, level.finalP95(),
-                        level.lagGrowthMs(), level.held() ? "held" : "NOT held");
-            }
-            out.put("realtime", levels);
-            out.put("max_realtime_streams_held",
-                    levels.stream().filter(RealtimeLevel::held).mapToInt(RealtimeLevel::streams).max().orElse(0));
+        log.println("pipeline throughput ...");
+        Throughput pipe = pipeline("tp");
+        out.put("direct_encoder", encoderFigures(direct.encoder()));
+        out.put("pipeline_encoder", encoderFigures(pipe.encoder()));
+        out.put("direct_audio_per_second", direct.audioPerWallSecond());
+        out.put("pipeline_audio_per_second", pipe.audioPerWallSecond());
+        out.put("pipeline_overhead_percent", 100.0 * (direct.audioPerWallSecond() / pipe.audioPerWallSecond() - 1));
+        out.put("direct_cpu_ms_per_audio_second", 1000 * direct.cpuSeconds() / direct.audioSeconds());
+        out.put("stream_thread_cpu_ms_per_audio_second", 1000 * pipe.cpuSeconds() / pipe.audioSeconds());
+        out.put("stream_thread_cpu_overhead_percent",
+                100.0 * (pipe.cpuSeconds() / pipe.audioSeconds() / (direct.cpuSeconds() / direct.audioSeconds()) - 1));
+        List<RealtimeLevel> levels = new ArrayList<>();
+        for (int n : settings.realtimeStreams()) {
+            log.printf("real-time load: %d streams for ~%.0f s ...%n", n, settings.realtimeSeconds());
+            RealtimeLevel level = realtime("rt" + n, n);
+            levels.add(level);
+            log.printf("  %d streams: final p95 %d ms, lag growth %.0f ms -> %s%n", n, level.finalP95(),
+                    level.lagGrowthMs(), level.held() ? "held" : "NOT held");
         }
+        out.put("realtime", levels);
+        out.put("max_realtime_streams_held",
+                levels.stream().filter(RealtimeLevel::held).mapToInt(RealtimeLevel::streams).max().orElse(0));
         return out;
     }
 }

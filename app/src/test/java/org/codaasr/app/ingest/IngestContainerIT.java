@@ -28,6 +28,6 @@ class IngestContainerIT {
         try (AudioIngestor ingestor = AudioIngestor.toKafka(config, AudioLoader.decoder())) {
             ingestor.ingest(items);
         }
-        IngestedStreams.assertIngested(KAFKA.getBootstrapServers(), items, config.chunkMs());
+        IngestedStreams.assertIngested(KAFKA.getBootstrapServers(), items, config.chunkMs(), config.runId());
     }
 }

@@ -29,10 +29,12 @@ class IngestIT {
             cli.setErr(new PrintWriter(err));
             int exit = cli.execute("--bootstrap-servers", broker.bootstrapServers(),
                     "--librispeech", IngestedStreams.TEST_OTHER.toString(), "--limit", "3",
-                    "--concurrency", "3", "--chunk-ms", "100");
+                    "--concurrency", "3", "--chunk-ms", "100", "--run-id", "it-run");
             assertEquals(0, exit, err.toString());
             assertTrue(out.toString().startsWith("sent 3 streams"), out.toString());
-            IngestedStreams.assertIngested(broker.bootstrapServers(), IngestedStreams.firstUtterances(3), 100);
+            assertTrue(out.toString().contains("run:it-run"), out.toString());
+            IngestedStreams.assertIngested(broker.bootstrapServers(), IngestedStreams.firstUtterances(3), 100,
+                    "it-run");
         }
     }
 }

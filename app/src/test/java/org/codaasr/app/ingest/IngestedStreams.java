@@ -36,7 +36,7 @@ final class IngestedStreams {
     }
 
     /** Checks chunk counts, sequence order, end-of-stream flags and references for every item. */
-    static void assertIngested(String bootstrapServers, List<AudioItem> items, int chunkMs) {
+    static void assertIngested(String bootstrapServers, List<AudioItem> items, int chunkMs, String runId) {
         Map<String, List<AudioChunk>> chunks = new HashMap<>();
         Map<String, Reference> references = new HashMap<>();
         AudioLoader loader = AudioLoader.decoder();
@@ -84,7 +84,10 @@ final class IngestedStreams {
                 assertEquals(id, chunk.utteranceId());
                 assertEquals(AudioLoader.SAMPLE_RATE, chunk.sampleRate());
             }
-            assertEquals(new Reference(id, id, item.referenceText(), item.speaker()), references.get(id));
+            assertEquals(item.speaker(), references.get(id).speaker());
+            assertEquals(item.referenceText(), references.get(id).text());
+            assertEquals(id, references.get(id).streamId());
+            assertEquals(runId, references.get(id).runId(), "run of " + id);
             assertTrue(item.referenceText().length() > 10);
         }
     }

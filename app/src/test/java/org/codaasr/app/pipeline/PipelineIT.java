@@ -66,42 +66,34 @@ class PipelineIT {
     }
 
     private StreamsAppConfig config(String servers, String appId, Path dir) {
-        StreamsAppConfig d = StreamsAppConfig.defaults();
-        return new StreamsAppConfig(appId, servers, dir, 1, d.partialIntervalSeconds(), d.reorderWindow(),
-                60_000, d.maxBatch(), "it", "tiny");
+        return StreamsAppConfig.builder().applicationId(appId).bootstrapServers(servers).stateDir(dir)
+                .idleTimeoutMs(60_000).build();
     }
 
     @Test
     void everyIngestedUtteranceGivesExactlyOneCompletionAndOneWerRecord() throws Exception {
         List<AudioItem> items = firstUtterances(4);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            String servers = broker.bootstrapServers();
-            TopicSetup.ensure(servers, 4, (short) 1);
-            Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
-            try (StreamsApp app = StreamsApp.start(config(servers, "it-one", stateDir), recognizer);
-                    PipelineMonitor monitor = PipelineMonitor.start(servers, e -> {
-                        if (e instanceof PipelineMonitor.TranscriptEvent te && te.transcript().streamComplete()) {
-                            completions.computeIfAbsent(te.transcript().streamId(), k -> new AtomicInteger())
-                                    .incrementAndGet();
-                        }
-                    })) {
-                assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
-                try (AudioIngestor ingestor = AudioIngestor.toKafka(
-                        IngestConfig.defaults().withBootstrapServers(servers).withConcurrency(4),
-                        AudioLoader.decoder())) {
-                    ingestor.ingest(items);
-                }
-                assertTrue(monitor.awaitCompleted(items.size(), items.size(), Duration.ofSeconds(120)),
-                        "completed " + monitor.completed().size() + ", scored " + monitor.werRecords().size());
-                Thread.sleep(1500); // anything duplicated would show up by now
-                assertEquals(items.size(), completions.size());
-                completions.forEach((id, n) -> assertEquals(1, n.get(), "completions of " + id));
-                assertEquals(items.stream().map(AudioItem::utteranceId).collect(java.util.stream.Collectors.toSet()),
-                        monitor.werRecords().keySet());
-                assertEquals(items.size(), monitor.aggregates().get("run:it").utterances());
-                assertTrue(monitor.deadLetters().isEmpty(), monitor.deadLetters().toString());
+        Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
+        PipelineConfig config = PipelineConfig.embedded().withStateDir(stateDir)
+                .withStreams(StreamsAppConfig.builder().applicationId("it-one").idleTimeoutMs(60_000).build());
+        try (Pipeline pipeline = Pipeline.start(config, recognizer, e -> {
+            if (e instanceof PipelineMonitor.TranscriptEvent te && te.transcript().streamComplete()) {
+                completions.computeIfAbsent(te.transcript().streamId(), k -> new AtomicInteger()).incrementAndGet();
             }
+        })) {
+            PipelineMonitor monitor = pipeline.monitor();
+            pipeline.ingest(items, IngestConfig.defaults().withRunId("it").withConcurrency(4), AudioLoader.decoder());
+            assertTrue(monitor.awaitCompleted(items.size(), items.size(), Duration.ofSeconds(120)),
+                    "completed " + monitor.completed().size() + ", scored " + monitor.werRecords().size());
+            Thread.sleep(1500); // anything duplicated would show up by now
+            assertEquals(items.size(), completions.size());
+            completions.forEach((id, n) -> assertEquals(1, n.get(), "completions of " + id));
+            assertEquals(items.stream().map(AudioItem::utteranceId).collect(java.util.stream.Collectors.toSet()),
+                    monitor.werRecords().keySet());
+            assertEquals(items.size(), monitor.aggregates().get("run:it").utterances(), "WER aggregated per run");
+            assertTrue(monitor.deadLetters().isEmpty(), monitor.deadLetters().toString());
         }
+        assertTrue(Files.isDirectory(stateDir), "a state folder the caller gave is left in place");
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.codaasr.ingest.AudioIngestor;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
@@ -23,10 +22,7 @@ import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.wer.WerCalculator;
 import org.codaasr.model.wer.WerResult;
 import org.codaasr.streams.PipelineMonitor;
-import org.codaasr.streams.StreamsApp;
 import org.codaasr.streams.StreamsAppConfig;
-import org.codaasr.streams.TopicSetup;
-import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,8 +50,7 @@ class StreamingAccuracyIT {
                 .filter(i -> i.utteranceId().endsWith("0") || i.utteranceId().endsWith("5")
                         || i.utteranceId().endsWith("7"))
                 .limit(UTTERANCES).toList();
-        try (Recognizer recognizer = Recognizer.load(rc);
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        try (Recognizer recognizer = Recognizer.load(rc)) {
             WerResult offline = WerResult.empty();
             WerResult direct = WerResult.empty();
             for (AudioItem item : items) {
@@ -66,19 +61,12 @@ class StreamingAccuracyIT {
                         .collect(Collectors.joining(" "));
                 direct = direct.plus(WerCalculator.compare(item.referenceText(), streamed));
             }
-            String servers = broker.bootstrapServers();
-            TopicSetup.ensure(servers, 4, (short) 1);
-            StreamsAppConfig d = StreamsAppConfig.defaults();
-            StreamsAppConfig config = new StreamsAppConfig("accuracy", servers, stateDir, 2,
-                    d.partialIntervalSeconds(), d.reorderWindow(), 60_000, d.maxBatch(), "accuracy", "shipped");
-            try (StreamsApp app = StreamsApp.start(config, recognizer);
-                    PipelineMonitor monitor = PipelineMonitor.start(servers, e -> {})) {
-                assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
-                try (AudioIngestor ingestor = AudioIngestor.toKafka(
-                        IngestConfig.defaults().withBootstrapServers(servers).withConcurrency(6),
-                        AudioLoader.decoder())) {
-                    ingestor.ingest(items);
-                }
+            PipelineConfig config = PipelineConfig.embedded().withStateDir(stateDir).withStreams(
+                    StreamsAppConfig.builder().applicationId("accuracy").streamThreads(2).idleTimeoutMs(60_000).build());
+            try (Pipeline pipeline = Pipeline.start(config, recognizer, e -> {})) {
+                PipelineMonitor monitor = pipeline.monitor();
+                pipeline.ingest(items, IngestConfig.defaults().withRunId("accuracy").withConcurrency(6),
+                        AudioLoader.decoder());
                 assertTrue(monitor.awaitCompleted(items.size(), items.size(), Duration.ofSeconds(300)));
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 WerAggregate run = null;

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param featureDim log-mel bins expected per frame
  * @param subsamplingFactor feature frames per output frame
  * @param vocabSize number of output tokens (including blank)
- * @param codaR CoDA reduction factor, 0 for the dense backbone
+ * @param variant which CoDA variant the graph is (metadata {@code coda_r}; dense when absent)
  * @param chunkFrames recommended streaming chunk in output frames
  * @param leftContextFrames recommended streaming left context in output frames
  * @param featuresInput name of the float [batch, frames, featureDim] input
@@ -24,7 +24,7 @@ public record ModelInfo(
         int featureDim,
         int subsamplingFactor,
         int vocabSize,
-        int codaR,
+        CodaVariant variant,
         int chunkFrames,
         int leftContextFrames,
         String featuresInput,
@@ -34,6 +34,9 @@ public record ModelInfo(
         Map<String, String> metadata) {
 
     public ModelInfo {
+        if (variant == null) {
+            throw new IllegalArgumentException("variant must not be null");
+        }
         if (featureDim <= 0 || subsamplingFactor <= 0 || vocabSize <= 1) {
             throw new IllegalArgumentException("model metadata must give featureDim > 0, subsamplingFactor > 0 "
                     + "and vocabSize > 1, got " + featureDim + ", " + subsamplingFactor + ", " + vocabSize);

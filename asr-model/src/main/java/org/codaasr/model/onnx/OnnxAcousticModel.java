@@ -13,8 +13,8 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -83,9 +83,15 @@ public final class OnnxAcousticModel implements AcousticModel {
             }
             String provider = chooseProvider(options, config);
             OrtSession session = env.createSession(modelFile.toString(), options);
-            OnnxAcousticModel model = new OnnxAcousticModel(modelFile, env, session, provider);
-            LOG.info("loaded {} ({}, r={}, vocab {}) on {} with {} intra-op thread(s)", modelFile,
-                    model.info.modelType(), model.info.codaR(), model.info.vocabSize(), provider,
+            OnnxAcousticModel model;
+            try {
+                model = new OnnxAcousticModel(modelFile, env, session, provider);
+            } catch (OrtException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            LOG.info("loaded {} ({}, {}, vocab {}) on {} with {} intra-op thread(s)", modelFile,
+                    model.info.modelType(), model.info.variant().label(), model.info.vocabSize(), provider,
                     config.intraOpThreads() == 0 ? "default" : config.intraOpThreads());
             return model;
         } catch (OrtException e) {
@@ -172,7 +178,7 @@ public final class OnnxAcousticModel implements AcousticModel {
                 featureDim,
                 subsampling,
                 vocab,
-                intMeta(meta, "coda_r", 0),
+                variantMeta(path, meta),
                 chunk,
                 left,
                 featuresInput,
@@ -180,6 +186,16 @@ public final class OnnxAcousticModel implements AcousticModel {
                 logProbsOutput,
                 lengthsOutput,
                 meta);
+    }
+
+    private static CodaVariant variantMeta(Path path, Map<String, String> meta) {
+        int r = intMeta(meta, "coda_r", 0);
+        try {
+            return CodaVariant.of(r);
+        } catch (IllegalArgumentException e) {
+            throw new AsrException("ONNX model " + path + ": metadata coda_r=" + r + " names no known variant: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static int intMeta(Map<String, String> meta, String key, int fallback) {

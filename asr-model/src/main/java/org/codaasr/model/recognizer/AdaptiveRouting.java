@@ -1,23 +1,24 @@
 package org.codaasr.model.recognizer;
 
 import java.util.List;
+import org.codaasr.model.onnx.CodaVariant;
 
 /**
  * Load-adaptive CoDA routing: each stream moves between reduction factors from its measured lag, so an overloaded
  * instance spends less encoder work per frame and keeps real time instead of falling behind, then returns to the more
  * accurate setting once it has caught up.
  *
- * @param levels reduction factors to move between, most accurate first (e.g. 1, 2, 4, 8 or 0, 2, 4, 8); empty = off
+ * @param levels variants to move between, most accurate first (e.g. adapter, r=2, r=4, r=8); empty = off
  * @param raiseLagSeconds a stream whose lag exceeds this moves one level up (cheaper)
  * @param lowerLagSeconds a stream whose lag falls below this moves one level down (more accurate)
  * @param holdWindows encoder windows a stream stays at a level before it may move again (hysteresis)
  */
-public record AdaptiveRouting(List<Integer> levels, double raiseLagSeconds, double lowerLagSeconds, int holdWindows) {
+public record AdaptiveRouting(List<CodaVariant> levels, double raiseLagSeconds, double lowerLagSeconds, int holdWindows) {
 
     public AdaptiveRouting {
         levels = List.copyOf(levels);
         for (int i = 1; i < levels.size(); i++) {
-            if (levels.get(i) <= levels.get(i - 1)) {
+            if (levels.get(i).reductionFactor() <= levels.get(i - 1).reductionFactor()) {
                 throw new IllegalArgumentException("levels must rise from the most accurate to the cheapest, got "
                         + levels);
             }
@@ -39,13 +40,13 @@ public record AdaptiveRouting(List<Integer> levels, double raiseLagSeconds, doub
     public static final double DEFAULT_RAISE_LAG_SECONDS = 0.4;
     public static final double DEFAULT_LOWER_LAG_SECONDS = 0.1;
 
-    /** Fixed routing: every stream keeps the configured reduction factor. */
+    /** Fixed routing: every stream keeps the configured variant. */
     public static AdaptiveRouting off() {
         return new AdaptiveRouting(List.of(), DEFAULT_RAISE_LAG_SECONDS, DEFAULT_LOWER_LAG_SECONDS, 4);
     }
 
     /** Adaptive over {@code levels} with the default thresholds. */
-    public static AdaptiveRouting over(List<Integer> levels) {
+    public static AdaptiveRouting over(List<CodaVariant> levels) {
         return new AdaptiveRouting(levels, DEFAULT_RAISE_LAG_SECONDS, DEFAULT_LOWER_LAG_SECONDS, 4);
     }
 
@@ -57,7 +58,7 @@ public record AdaptiveRouting(List<Integer> levels, double raiseLagSeconds, doub
      * The level a stream at {@code current} should use given its lag: one step up when the lag is above the raise
      * threshold, one step down when below the lower threshold, unchanged otherwise. A pure function.
      */
-    public int next(int current, double lagSeconds) {
+    public CodaVariant next(CodaVariant current, double lagSeconds) {
         int i = levels.indexOf(current);
         if (i < 0) {
             return levels.isEmpty() ? current : levels.get(0);

@@ -1,6 +1,7 @@
 package org.codaasr.model.recognizer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.codaasr.model.features.FbankExtractor;
 import org.codaasr.model.lm.ArpaLanguageModel;
 import org.codaasr.model.lm.LanguageModel;
 import org.codaasr.model.onnx.AcousticModel;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.onnx.ModelInfo;
 import org.codaasr.model.onnx.OnnxAcousticModel;
 
@@ -32,8 +34,8 @@ import org.codaasr.model.onnx.OnnxAcousticModel;
 public final class Recognizer implements AutoCloseable {
 
     private final AcousticModel model;
-    private final Map<Integer, AcousticModel> modelsByR;
-    private final int defaultR;
+    private final Map<CodaVariant, AcousticModel> models;
+    private final CodaVariant defaultVariant;
     private final Vocabulary vocabulary;
     private final FbankExtractor fbank;
     private final RecognizerConfig config;
@@ -47,31 +49,38 @@ public final class Recognizer implements AutoCloseable {
     private final LongAdder encoderInputFrames = new LongAdder();
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
-        this(Map.of(config.codaR(), model), config.codaR(), vocabulary, config, lm);
+        this(Map.of(config.variant(), model), config.variant(), vocabulary, config, lm);
     }
 
     /**
-     * A recognizer over several CoDA variants of one backbone (for load-adaptive routing): {@code modelsByR} maps a
-     * reduction factor to its model, {@code defaultR} is the one offline transcription and new streams use.
+     * A recognizer over several CoDA variants of one backbone (for load-adaptive routing): {@code models} maps a
+     * variant to its model, {@code defaultVariant} is the one offline transcription and new streams use. Each model
+     * must say (ONNX metadata {@code coda_r}) that it is the variant it is registered as, so a transcript's label is
+     * always the variant that actually ran.
      */
-    public Recognizer(Map<Integer, AcousticModel> modelsByR, int defaultR, Vocabulary vocabulary,
+    public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
             RecognizerConfig config, LanguageModel lm) {
-        AcousticModel model = modelsByR.get(defaultR);
+        AcousticModel model = models.get(defaultVariant);
         if (model == null) {
-            throw new IllegalArgumentException("no model for the default reduction factor " + defaultR + " among "
-                    + modelsByR.keySet());
+            throw new IllegalArgumentException("no model for the default variant " + defaultVariant.label()
+                    + " among " + models.keySet());
         }
         ModelInfo info = model.info();
-        for (Map.Entry<Integer, AcousticModel> e : modelsByR.entrySet()) {
+        for (Map.Entry<CodaVariant, AcousticModel> e : models.entrySet()) {
             ModelInfo other = e.getValue().info();
+            if (other.variant() != e.getKey()) {
+                throw new AsrException("model loaded as the " + e.getKey().label() + " says it is the "
+                        + other.variant().label() + " (metadata coda_r=" + other.variant().reductionFactor()
+                        + "): expected " + e.getKey().fileStem() + ".onnx from the same export");
+            }
             if (other.vocabSize() != info.vocabSize() || other.subsamplingFactor() != info.subsamplingFactor()) {
-                throw new AsrException("CoDA variant r=" + e.getKey() + " does not share the backbone's vocabulary and "
+                throw new AsrException(e.getKey().label() + " does not share the backbone's vocabulary and "
                         + "subsampling (" + other.vocabSize() + "/" + other.subsamplingFactor() + " vs "
                         + info.vocabSize() + "/" + info.subsamplingFactor() + ")");
             }
         }
-        this.modelsByR = Map.copyOf(modelsByR);
-        this.defaultR = defaultR;
+        this.models = Map.copyOf(models);
+        this.defaultVariant = defaultVariant;
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
                     + vocabulary.size() + ": tokens.txt does not belong to this model");
@@ -108,14 +117,14 @@ public final class Recognizer implements AutoCloseable {
             lm = ArpaLanguageModel.load(config.decoding().languageModel());
         }
         AdaptiveRouting adaptive = config.streaming().adaptive();
-        List<Integer> levels = adaptive.enabled() ? adaptive.levels() : List.of(config.codaR());
-        int defaultR = levels.contains(config.codaR()) ? config.codaR() : levels.get(0);
-        Map<Integer, AcousticModel> models = new LinkedHashMap<>();
+        List<CodaVariant> levels = adaptive.enabled() ? adaptive.levels() : List.of(config.variant());
+        CodaVariant first = levels.contains(config.variant()) ? config.variant() : levels.get(0);
+        Map<CodaVariant, AcousticModel> models = new LinkedHashMap<>();
         try {
-            for (int r : levels) {
-                models.put(r, OnnxAcousticModel.load(config.withCodaR(r).modelFile(), config.onnx()));
+            for (CodaVariant v : levels) {
+                models.put(v, OnnxAcousticModel.load(config.withVariant(v).modelFile(), config.onnx()));
             }
-            return new Recognizer(models, defaultR, vocabulary, config, lm);
+            return new Recognizer(models, first, vocabulary, config, lm);
         } catch (RuntimeException e) {
             models.values().forEach(AcousticModel::close);
             throw e;
@@ -126,19 +135,33 @@ public final class Recognizer implements AutoCloseable {
         return model.info();
     }
 
-    /** The reduction factor offline transcription and new streams use. */
-    public int defaultCodaR() {
-        return defaultR;
+    /** The variant offline transcription and new streams use. */
+    public CodaVariant defaultVariant() {
+        return defaultVariant;
     }
 
-    /** Reduction factors this recognizer can switch a stream between (one entry when routing is fixed). */
-    public Set<Integer> routingLevels() {
-        return modelsByR.keySet();
+    /** Variants this recognizer can switch a stream between (one entry when routing is fixed). */
+    public Set<CodaVariant> variants() {
+        return models.keySet();
+    }
+
+    /**
+     * Names the graph that runs {@code variant} as {@code <model folder>/<file>}, e.g.
+     * {@code conformer-ctc-small/model.coda-r4.onnx}: the label a transcript carries for the variant that made it.
+     */
+    public String modelLabel(CodaVariant variant) {
+        if (!models.containsKey(variant)) {
+            throw new IllegalArgumentException("no model for the " + variant.label() + "; available: "
+                    + models.keySet());
+        }
+        Path dir = config.modelDir().toAbsolutePath().normalize();
+        Path file = variant.file(config.modelDir(), config.int8()).getFileName();
+        return dir.getFileName() == null ? file.toString() : dir.getFileName() + "/" + file;
     }
 
     /** True when streams adapt their reduction factor to their lag. */
     public boolean isAdaptive() {
-        return modelsByR.size() > 1;
+        return models.size() > 1;
     }
 
     AdaptiveRouting adaptiveRouting() {
@@ -218,21 +241,21 @@ public final class Recognizer implements AutoCloseable {
      */
     public void decode(List<RecognizerStream> streams) {
         while (true) {
-            Map<Integer, List<RecognizerStream>> readyByR = new LinkedHashMap<>();
-            Map<Integer, List<RecognizerStream.Window>> windowsByR = new LinkedHashMap<>();
+            Map<CodaVariant, List<RecognizerStream>> readyByR = new LinkedHashMap<>();
+            Map<CodaVariant, List<RecognizerStream.Window>> windowsByR = new LinkedHashMap<>();
             for (RecognizerStream s : streams) {
                 RecognizerStream.Window w = s.nextWindow();
                 if (w != null) {
-                    readyByR.computeIfAbsent(s.codaR(), k -> new ArrayList<>()).add(s);
-                    windowsByR.computeIfAbsent(s.codaR(), k -> new ArrayList<>()).add(w);
+                    readyByR.computeIfAbsent(s.variant(), k -> new ArrayList<>()).add(s);
+                    windowsByR.computeIfAbsent(s.variant(), k -> new ArrayList<>()).add(w);
                 }
             }
             if (readyByR.isEmpty()) {
                 return;
             }
-            for (Map.Entry<Integer, List<RecognizerStream>> e : readyByR.entrySet()) {
+            for (Map.Entry<CodaVariant, List<RecognizerStream>> e : readyByR.entrySet()) {
                 List<RecognizerStream.Window> windows = windowsByR.get(e.getKey());
-                runBatch(modelsByR.get(e.getKey()), e.getValue(), windows);
+                runBatch(models.get(e.getKey()), e.getValue(), windows);
                 encoderCalls.increment();
                 encoderWindows.add(windows.size());
                 windows.forEach(w -> encoderInputFrames.add(w.features().length));
@@ -289,6 +312,6 @@ public final class Recognizer implements AutoCloseable {
 
     @Override
     public void close() {
-        modelsByR.values().forEach(AcousticModel::close);
+        models.values().forEach(AcousticModel::close);
     }
 }

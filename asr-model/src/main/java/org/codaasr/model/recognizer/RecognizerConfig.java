@@ -1,7 +1,7 @@
 package org.codaasr.model.recognizer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.onnx.OnnxConfig;
 
 /**
@@ -9,14 +9,14 @@ import org.codaasr.model.onnx.OnnxConfig;
  *
  * @param modelDir folder with {@code model.onnx} (dense), {@code model.adapter.onnx} (parallel adapter),
  *     {@code model.coda-r<R>.onnx} (CoDA) and {@code tokens.txt}
- * @param codaR which variant runs: 0 the dense backbone, 1 the parallel adapter (every frame through every layer),
- *     2, 4 or 8 CoDA with that reduction factor
+ * @param variant which graph of the folder runs: the dense backbone, the parallel adapter (every frame through
+ *     every layer) or CoDA with reduction factor 2, 4 or 8
  * @param int8 prefer the int8-quantized file {@code *.int8.onnx} when it exists
  * @param onnx ONNX Runtime session settings
  * @param decoding how finals are decoded (partials are always greedy)
  * @param streaming chunking and endpointing for streams
  */
-public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfig onnx, DecodingConfig decoding,
+public record RecognizerConfig(Path modelDir, CodaVariant variant, boolean int8, OnnxConfig onnx, DecodingConfig decoding,
         StreamingConfig streaming) {
 
     /** Where the shipped model lives, relative to the repository root. */
@@ -26,9 +26,8 @@ public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfi
         if (modelDir == null) {
             throw new IllegalArgumentException("modelDir must not be null");
         }
-        if (codaR != 0 && codaR != 1 && codaR != 2 && codaR != 4 && codaR != 8) {
-            throw new IllegalArgumentException(
-                    "codaR must be 0 (dense), 1 (parallel adapter), 2, 4 or 8 (CoDA), got " + codaR);
+        if (variant == null) {
+            throw new IllegalArgumentException("variant must not be null");
         }
         if (onnx == null || decoding == null || streaming == null) {
             throw new IllegalArgumentException("onnx, decoding and streaming configs must not be null");
@@ -37,7 +36,7 @@ public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfi
 
     /** The shipped model, dense, greedy decoding, one ONNX thread. */
     public static RecognizerConfig defaults() {
-        return new RecognizerConfig(defaultModelDir(), 0, false, OnnxConfig.defaults(), DecodingConfig.greedy(),
+        return new RecognizerConfig(defaultModelDir(), CodaVariant.DENSE, false, OnnxConfig.defaults(), DecodingConfig.greedy(),
                 StreamingConfig.defaults());
     }
 
@@ -60,21 +59,7 @@ public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfi
 
     /** The ONNX file this configuration selects. */
     public Path modelFile() {
-        String stem = modelStem(codaR);
-        Path quantized = modelDir.resolve(stem + ".int8.onnx");
-        if (int8 && Files.isRegularFile(quantized)) {
-            return quantized;
-        }
-        return modelDir.resolve(stem + ".onnx");
-    }
-
-    /** File name without {@code .onnx} of the variant {@code codaR} selects: model, model.adapter, model.coda-r4. */
-    public static String modelStem(int codaR) {
-        return switch (codaR) {
-            case 0 -> "model";
-            case 1 -> "model.adapter";
-            default -> "model.coda-r" + codaR;
-        };
+        return variant.file(modelDir, int8);
     }
 
     public Path tokensFile() {
@@ -82,26 +67,26 @@ public record RecognizerConfig(Path modelDir, int codaR, boolean int8, OnnxConfi
     }
 
     public RecognizerConfig withModelDir(Path dir) {
-        return new RecognizerConfig(dir, codaR, int8, onnx, decoding, streaming);
+        return new RecognizerConfig(dir, variant, int8, onnx, decoding, streaming);
     }
 
-    public RecognizerConfig withCodaR(int r) {
-        return new RecognizerConfig(modelDir, r, int8, onnx, decoding, streaming);
+    public RecognizerConfig withVariant(CodaVariant v) {
+        return new RecognizerConfig(modelDir, v, int8, onnx, decoding, streaming);
     }
 
     public RecognizerConfig withOnnx(OnnxConfig o) {
-        return new RecognizerConfig(modelDir, codaR, int8, o, decoding, streaming);
+        return new RecognizerConfig(modelDir, variant, int8, o, decoding, streaming);
     }
 
     public RecognizerConfig withDecoding(DecodingConfig d) {
-        return new RecognizerConfig(modelDir, codaR, int8, onnx, d, streaming);
+        return new RecognizerConfig(modelDir, variant, int8, onnx, d, streaming);
     }
 
     public RecognizerConfig withStreaming(StreamingConfig s) {
-        return new RecognizerConfig(modelDir, codaR, int8, onnx, decoding, s);
+        return new RecognizerConfig(modelDir, variant, int8, onnx, decoding, s);
     }
 
     public RecognizerConfig withInt8(boolean quantized) {
-        return new RecognizerConfig(modelDir, codaR, quantized, onnx, decoding, streaming);
+        return new RecognizerConfig(modelDir, variant, quantized, onnx, decoding, streaming);
     }
 }

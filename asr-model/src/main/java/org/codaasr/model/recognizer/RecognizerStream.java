@@ -17,6 +17,7 @@ import org.codaasr.model.audio.Resampler;
 import org.codaasr.model.ctc.CtcHypothesis;
 import org.codaasr.model.ctc.WordInfo;
 import org.codaasr.model.features.StreamingFbank;
+import org.codaasr.model.onnx.CodaVariant;
 
 /**
  * Per-stream recognition state: the feature extractor's unconsumed samples, the feature frames still needed as
@@ -44,7 +45,7 @@ public final class RecognizerStream {
     private int segmentStartFrame;
     private long segmentIndex;
     private final Deque<RecognitionResult> finals = new ArrayDeque<>();
-    private int codaR;
+    private CodaVariant variant;
     private int windowsAtLevel;
     /** Greedy hypothesis of the open segment as of the last change to it; null when it must be recomputed. */
     private CtcHypothesis segmentGreedy;
@@ -52,26 +53,26 @@ public final class RecognizerStream {
     RecognizerStream(Recognizer recognizer) {
         this.recognizer = recognizer;
         this.fbank = new StreamingFbank(recognizer.fbank());
-        this.codaR = recognizer.defaultCodaR();
+        this.variant = recognizer.defaultVariant();
     }
 
-    /** The CoDA reduction factor the next encoder windows of this stream use. */
-    public int codaR() {
-        return codaR;
+    /** The CoDA variant the next encoder windows of this stream use. */
+    public CodaVariant variant() {
+        return variant;
     }
 
     /**
-     * Pins the reduction factor (one of {@link Recognizer#routingLevels()}).
+     * Pins the variant (one of {@link Recognizer#variants()}).
      *
-     * @throws IllegalArgumentException for a factor the recognizer has no model for
+     * @throws IllegalArgumentException for a variant the recognizer has no model for
      */
-    public void setCodaR(int r) {
-        if (!recognizer.routingLevels().contains(r)) {
-            throw new IllegalArgumentException("no model for CoDA r=" + r + "; available: "
-                    + recognizer.routingLevels());
+    public void setVariant(CodaVariant v) {
+        if (!recognizer.variants().contains(v)) {
+            throw new IllegalArgumentException("no model for the " + v.label() + "; available: "
+                    + recognizer.variants());
         }
-        if (r != codaR) {
-            codaR = r;
+        if (v != variant) {
+            variant = v;
             windowsAtLevel = 0;
         }
     }
@@ -81,18 +82,18 @@ public final class RecognizerStream {
      * configured threshold, one level more accurate when it has caught up, at most once per hold period.
      *
      * @param lagSeconds how far the newest accepted audio is behind the wall clock
-     * @return the reduction factor now in force
+     * @return the variant now in force
      */
-    public int adaptToLag(double lagSeconds) {
+    public CodaVariant adaptToLag(double lagSeconds) {
         AdaptiveRouting routing = recognizer.adaptiveRouting();
         if (!recognizer.isAdaptive() || windowsAtLevel < routing.holdWindows()) {
-            return codaR;
+            return variant;
         }
-        int next = routing.next(codaR, lagSeconds);
-        if (recognizer.routingLevels().contains(next)) {
-            setCodaR(next);
+        CodaVariant next = routing.next(variant, lagSeconds);
+        if (recognizer.variants().contains(next)) {
+            setVariant(next);
         }
-        return codaR;
+        return variant;
     }
 
     /**
@@ -319,7 +320,7 @@ public final class RecognizerStream {
             out.writeInt(segmentStartFrame);
             out.writeLong(segmentIndex);
             writeFrames(out, segmentLogProbs);
-            out.writeInt(codaR);
+            out.writeInt(variant.reductionFactor());
             out.writeInt(windowsAtLevel);
             out.flush();
             return bytes.toByteArray();
@@ -347,7 +348,13 @@ public final class RecognizerStream {
         s.segmentIndex = in.readLong();
         readFrames(in, s.segmentLogProbs);
         int r = in.readInt();
-        s.codaR = recognizer.routingLevels().contains(r) ? r : recognizer.defaultCodaR();
+        CodaVariant saved;
+        try {
+            saved = CodaVariant.of(r);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("snapshot names no CoDA variant: " + e.getMessage(), e);
+        }
+        s.variant = recognizer.variants().contains(saved) ? saved : recognizer.defaultVariant();
         s.windowsAtLevel = in.readInt();
         return s;
     }

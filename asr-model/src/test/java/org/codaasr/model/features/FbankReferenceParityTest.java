@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Parity with torchaudio.compliance.kaldi.fbank as the training recipe calls it. Fixtures are written by
- * asr-model/training/make_fbank_reference.py (first 300 frames of each utterance): {@code <utt>.f32} is the
+ * asr-model/training/tools/make_fbank_reference.py (first 300 frames of each utterance): {@code <utt>.f32} is the
  * recipe on float32 tensors as in training, {@code <utt>.fp64.f32} the same recipe on float64 tensors.
  *
  * <p>The Java extractor computes in double, so it must match the float64 evaluation tightly. Against the
@@ -78,7 +78,7 @@ class FbankReferenceParityTest {
     private record Reference(int totalSamples, float[][] frames) {
         static Reference load(String fixture) throws IOException {
             try (InputStream stream = FbankReferenceParityTest.class.getResourceAsStream("/fbank/" + fixture)) {
-                assertNotNull(stream, "fixture fbank/" + fixture + " (run make_fbank_reference.py)");
+                assertNotNull(stream, "fixture fbank/" + fixture + " (run asr-model/training/tools/make_fbank_reference.py)");
                 ByteBuffer buf = ByteBuffer.wrap(stream.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
                 assertEquals(MAGIC, buf.getInt(), "magic of fixture " + fixture);
                 int total = buf.getInt();

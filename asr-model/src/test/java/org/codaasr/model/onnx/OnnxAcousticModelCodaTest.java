@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.features.FbankExtractor;
-import org.codaasr.model.recognizer.RecognizerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +35,7 @@ class OnnxAcousticModelCodaTest {
     }
 
     private static OnnxAcousticModel load(int codaR) {
-        Path file = RecognizerConfig.defaults().withModelDir(TINY_CODA).withCodaR(codaR).modelFile();
+        Path file = CodaVariant.of(codaR).file(TINY_CODA);
         assumeTrue(Files.isRegularFile(file), file + " missing");
         return OnnxAcousticModel.load(file, OnnxConfig.defaults().withProvider(ExecutionProvider.CPU));
     }
@@ -44,7 +43,7 @@ class OnnxAcousticModelCodaTest {
     @Test
     void denseModelHasNoRouting() {
         try (OnnxAcousticModel model = load(0)) {
-            assertEquals(0, model.info().codaR());
+            assertEquals(CodaVariant.DENSE, model.info().variant());
             assertTrue(model.routingOutput().isEmpty());
             assertTrue(model.routing(features).isEmpty());
             assertTrue(model.logProbs(features).length > 0);
@@ -54,7 +53,7 @@ class OnnxAcousticModelCodaTest {
     @Test
     void parallelAdapterRunsEveryFrameThroughEveryLayer() {
         try (OnnxAcousticModel model = load(1)) {
-            assertEquals(1, model.info().codaR());
+            assertEquals(CodaVariant.ADAPTER, model.info().variant());
             float[][] logProbs = model.logProbs(features);
             assertTrue(logProbs.length > 0);
             // the adapter graph may report coda_selected; if it does, nothing is skipped
@@ -71,7 +70,7 @@ class OnnxAcousticModelCodaTest {
     @ValueSource(ints = {2, 4, 8})
     void codaModelDecodesAndReportsRoutingPerOutputFrame(int r) {
         try (OnnxAcousticModel model = load(r)) {
-            assertEquals(r, model.info().codaR());
+            assertEquals(r, model.info().variant().reductionFactor());
             assertEquals(Optional.of(OnnxAcousticModel.ROUTING_OUTPUT), model.routingOutput());
             float[][] logProbs = model.logProbs(features);
             assertTrue(logProbs.length > 0);

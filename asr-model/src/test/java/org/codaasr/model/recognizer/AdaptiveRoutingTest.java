@@ -1,5 +1,10 @@
 package org.codaasr.model.recognizer;
 
+import static org.codaasr.model.onnx.CodaVariant.ADAPTER;
+import static org.codaasr.model.onnx.CodaVariant.CODA_R2;
+import static org.codaasr.model.onnx.CodaVariant.CODA_R4;
+import static org.codaasr.model.onnx.CodaVariant.CODA_R8;
+import static org.codaasr.model.onnx.CodaVariant.DENSE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.onnx.CodaVariant;
 import org.junit.jupiter.api.Test;
 
 class AdaptiveRoutingTest {
@@ -20,40 +26,40 @@ class AdaptiveRoutingTest {
     static final Path DEV_FLAC = Path.of(
             "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
 
-    private final AdaptiveRouting routing = new AdaptiveRouting(List.of(1, 2, 4, 8), 1.0, 0.25, 2);
+    private final AdaptiveRouting routing = new AdaptiveRouting(List.of(ADAPTER, CODA_R2, CODA_R4, CODA_R8), 1.0, 0.25, 2);
 
     @Test
     void policyStepsOneLevelAtATimeWithHysteresisBand() {
-        assertEquals(2, routing.next(1, 1.5));
-        assertEquals(8, routing.next(8, 9.0), "already the cheapest");
-        assertEquals(4, routing.next(4, 0.5), "inside the band: stay");
-        assertEquals(2, routing.next(4, 0.1));
-        assertEquals(1, routing.next(1, 0.0), "already the most accurate");
-        assertEquals(1, routing.next(16, 0.0), "unknown level: back to the first");
+        assertEquals(CODA_R2, routing.next(ADAPTER, 1.5));
+        assertEquals(CODA_R8, routing.next(CODA_R8, 9.0), "already the cheapest");
+        assertEquals(CODA_R4, routing.next(CODA_R4, 0.5), "inside the band: stay");
+        assertEquals(CODA_R2, routing.next(CODA_R4, 0.1));
+        assertEquals(ADAPTER, routing.next(ADAPTER, 0.0), "already the most accurate");
+        assertEquals(ADAPTER, routing.next(DENSE, 0.0), "not among the levels: back to the first");
         assertFalse(AdaptiveRouting.off().enabled());
     }
 
     @Test
     void invalidSettingsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveRouting(List.of(4, 2), 1, 0.2, 1));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveRouting(List.of(2, 4), 0.2, 0.5, 1));
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveRouting(List.of(2, 4), 1, 0.2, -1));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveRouting(List.of(CODA_R4, CODA_R2), 1, 0.2, 1));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveRouting(List.of(CODA_R2, CODA_R4), 0.2, 0.5, 1));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveRouting(List.of(CODA_R2, CODA_R4), 1, 0.2, -1));
     }
 
     @Test
     void aLaggingStreamMovesToCheaperVariantsAndBackWithoutLosingFrames() {
         assumeTrue(Files.isDirectory(TINY_CODA), "tiny CoDA models missing");
-        RecognizerConfig config = RecognizerConfig.defaults().withModelDir(TINY_CODA).withCodaR(1)
+        RecognizerConfig config = RecognizerConfig.defaults().withModelDir(TINY_CODA).withVariant(ADAPTER)
                 .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0, routing));
         AudioData audio = AudioDecoder.load(DEV_FLAC, 16000);
         try (Recognizer recognizer = Recognizer.load(config)) {
             assertTrue(recognizer.isAdaptive());
-            assertEquals(List.of(1, 2, 4, 8), recognizer.routingLevels().stream().sorted().toList());
+            assertEquals(List.of(ADAPTER, CODA_R2, CODA_R4, CODA_R8), recognizer.variants().stream().sorted().toList());
             RecognizerStream stream = recognizer.createStream();
-            assertEquals(1, stream.codaR());
+            assertEquals(ADAPTER, stream.variant());
             float[] s = audio.samples();
             int step = 1600;
-            List<Integer> seen = new java.util.ArrayList<>();
+            List<CodaVariant> seen = new java.util.ArrayList<>();
             for (int i = 0; i < s.length; i += step) {
                 stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + step)), 16000);
                 double lag = i < s.length / 2 ? 5.0 : 0.0; // overloaded first, caught up later
@@ -62,8 +68,8 @@ class AdaptiveRoutingTest {
             }
             stream.inputFinished();
             recognizer.decode(stream);
-            assertTrue(seen.contains(8), "reached the cheapest level under lag: " + seen);
-            assertEquals(1, (int) seen.get(seen.size() - 1), "back to the most accurate once caught up: " + seen);
+            assertTrue(seen.contains(CODA_R8), "reached the cheapest level under lag: " + seen);
+            assertEquals(ADAPTER, seen.get(seen.size() - 1), "back to the most accurate once caught up: " + seen);
             int frames = 1 + (s.length - 400) / 160;
             int out = (frames - 7) / 4 + 1;
             assertEquals(out * recognizer.frameSeconds(), stream.decodedSeconds(), 1e-9);
@@ -72,7 +78,7 @@ class AdaptiveRoutingTest {
                 // finals are emitted before a snapshot is taken
             }
             byte[] snap = stream.snapshot();
-            assertEquals(stream.codaR(), recognizer.restoreStream(snap).codaR());
+            assertEquals(stream.variant(), recognizer.restoreStream(snap).variant());
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -117,7 +118,7 @@ class TrainingSmokeTest {
 
         AudioData audio = AudioDecoder.load(DEV_FLAC, 16000);
         RecognizerConfig base = RecognizerConfig.defaults().withModelDir(shipped);
-        for (RecognizerConfig config : new RecognizerConfig[] {base, base.withInt8(true), base.withCodaR(4)}) {
+        for (RecognizerConfig config : new RecognizerConfig[] {base, base.withInt8(true), base.withVariant(CodaVariant.CODA_R4)}) {
             try (Recognizer recognizer = Recognizer.load(config)) {
                 float[][] lp = recognizer.logProbs(audio);
                 assertTrue(lp.length > 0 && lp[0].length == recognizer.modelInfo().vocabSize(),

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.codaasr.model.AsrException;
+import org.codaasr.model.onnx.CodaVariant;
 
 /**
  * Result of a {@link CodaBenchmark} run: the setup and one {@link VariantResult} per model variant found.
@@ -24,7 +25,7 @@ import org.codaasr.model.AsrException;
  * @param threads intra-op thread counts timed, in column order
  * @param provider execution provider actually used
  * @param cpus processors available to the JVM
- * @param variants figures per variant, in {@link CodaVariant#ALL} order
+ * @param variants figures per variant, in {@link CodaVariant} order
  */
 public record CodaBenchReport(String modelDir, String dataDir, int utterances, double audioSeconds, int repeats,
         List<Integer> threads, String provider, int cpus, List<VariantResult> variants) {
@@ -38,14 +39,14 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
         variants = List.copyOf(variants);
     }
 
-    /** The variant run from the file {@code codaR} selects, if the folder had it. */
-    public Optional<VariantResult> variant(int codaR) {
-        return variants.stream().filter(v -> v.codaR() == codaR).findFirst();
+    /** The figures of {@code variant}, if the folder had its file. */
+    public Optional<VariantResult> variant(CodaVariant variant) {
+        return variants.stream().filter(v -> v.variant() == variant).findFirst();
     }
 
     /** The CoDA bar, judged on the first thread count. */
     public BenchVerdict verdict() {
-        return BenchVerdict.judge(variant(4).orElse(null), variant(1).orElse(null), threads.get(0));
+        return BenchVerdict.judge(variant(CodaVariant.CODA_R4).orElse(null), variant(CodaVariant.ADAPTER).orElse(null), threads.get(0));
     }
 
     /** The paper-style table plus setup and the bar line, as Markdown. */
@@ -90,7 +91,7 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
 
     private static String params(VariantResult v) {
         if (v.newParams() == null) {
-            return v.codaR() == 0 ? "0 (0%)" : "n/a";
+            return v.variant() == CodaVariant.DENSE ? "0 (0%)" : "n/a";
         }
         Double pct = v.newParamsPercent();
         return String.format(Locale.ROOT, "%,d", v.newParams())

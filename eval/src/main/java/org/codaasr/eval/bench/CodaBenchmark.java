@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.codaasr.model.corpus.AudioItem;
-import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.ctc.GreedyCtcDecoder;
 import org.codaasr.model.ctc.Vocabulary;
 import org.codaasr.model.features.FbankExtractor;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.onnx.OnnxAcousticModel;
 import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.onnx.RoutingTrace;
@@ -45,7 +46,7 @@ public final class CodaBenchmark {
 
     /** Runs every variant found in the model folder. */
     public CodaBenchReport run() {
-        List<CodaVariant> variants = CodaVariant.ALL.stream()
+        List<CodaVariant> variants = Arrays.stream(CodaVariant.values())
                 .filter(v -> Files.isRegularFile(v.file(config.modelDir()))).toList();
         if (variants.isEmpty()) {
             throw new AsrException("no model variant in " + config.modelDir() + ": expected model.onnx, "
@@ -89,7 +90,7 @@ public final class CodaBenchmark {
         List<VariantResult> results = new ArrayList<>();
         for (CodaVariant variant : variants) {
             VariantResult r = scored.get(variant);
-            results.add(new VariantResult(r.label(), r.file(), r.codaR(), r.newParams(), r.backboneParams(),
+            results.add(new VariantResult(r.variant(), r.file(), r.newParams(), r.backboneParams(),
                     r.words(), r.errors(), r.werPercent(), msPerSecond.get(variant), Map.of(),
                     r.selectedFraction()));
         }
@@ -100,7 +101,7 @@ public final class CodaBenchmark {
 
     /** Speed-up of each variant = parallel-adapter encoder time / its own, per thread count. */
     static List<VariantResult> withSpeedups(List<VariantResult> results) {
-        VariantResult adapter = results.stream().filter(r -> r.codaR() == 1).findFirst().orElse(null);
+        VariantResult adapter = results.stream().filter(r -> r.variant() == CodaVariant.ADAPTER).findFirst().orElse(null);
         if (adapter == null) {
             return results;
         }
@@ -136,7 +137,7 @@ public final class CodaBenchmark {
         }
         Double selected = processedShare(model, dev);
         Map<String, String> meta = model.info().metadata();
-        return new VariantResult(variant.label(), model.path().getFileName().toString(), variant.codaR(),
+        return new VariantResult(variant, model.path().getFileName().toString(),
                 longMeta(meta, "new_params"), longMeta(meta, "backbone_params"), total.referenceWords(),
                 total.errors(), 100 * total.wer(), Map.of(), Map.of(), selected);
     }

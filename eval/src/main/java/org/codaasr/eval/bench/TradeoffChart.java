@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.codaasr.model.onnx.CodaVariant;
 
 /** The WER-versus-speed-up plot of a {@link CodaBenchReport}: one labelled point per variant, CoDA points joined. */
 public final class TradeoffChart {
@@ -30,7 +31,7 @@ public final class TradeoffChart {
     private TradeoffChart() {
     }
 
-    private record Point(String label, int codaR, double speedup, double wer) {}
+    private record Point(String label, CodaVariant variant, double speedup, double wer) {}
 
     public static void write(CodaBenchReport report, Path file) {
         Charts.writePng(render(report), file);
@@ -38,7 +39,7 @@ public final class TradeoffChart {
 
     public static BufferedImage render(CodaBenchReport report) {
         int threads = report.threads().get(0);
-        boolean vsAdapter = report.variant(1).isPresent();
+        boolean vsAdapter = report.variant(CodaVariant.ADAPTER).isPresent();
         List<Point> points = points(report, threads, vsAdapter);
         BufferedImage image = Charts.canvas(WIDTH, HEIGHT);
         Graphics2D g = Charts.graphics(image);
@@ -80,7 +81,7 @@ public final class TradeoffChart {
         Path2D curve = new Path2D.Double();
         boolean started = false;
         for (Point p : points) {
-            if (p.codaR() >= 2) {
+            if (p.variant().isRouted()) {
                 if (started) {
                     curve.lineTo(axes.px(p.speedup()), axes.py(p.wer()));
                 } else {
@@ -94,7 +95,7 @@ public final class TradeoffChart {
         g.draw(curve);
         g.setFont(Charts.FONT);
         for (Point p : points) {
-            Color c = p.codaR() >= 2 ? CODA : p.codaR() == 1 ? ADAPTER : DENSE;
+            Color c = p.variant().isRouted() ? CODA : p.variant() == CodaVariant.ADAPTER ? ADAPTER : DENSE;
             g.setColor(c);
             g.fill(new Ellipse2D.Double(axes.px(p.speedup()) - 5, axes.py(p.wer()) - 5, 10, 10));
         }
@@ -150,7 +151,7 @@ public final class TradeoffChart {
                     ? v.speedupVsAdapter().getOrDefault(threads, Double.NaN)
                     : slowest / v.encoderMsPerAudioSecond().get(threads);
             if (Double.isFinite(speedup)) {
-                points.add(new Point(v.label(), v.codaR(), speedup, v.werPercent()));
+                points.add(new Point(v.label(), v.variant(), speedup, v.werPercent()));
             }
         }
         return points;

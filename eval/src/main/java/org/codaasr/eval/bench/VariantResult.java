@@ -1,14 +1,15 @@
 package org.codaasr.eval.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 import java.util.TreeMap;
+import org.codaasr.model.onnx.CodaVariant;
 
 /**
  * Figures of one model variant in a {@link CodaBenchReport}.
  *
- * @param label e.g. {@code CoDA r=4}
+ * @param variant which graph of the folder: dense, parallel adapter or CoDA r
  * @param file the ONNX file name
- * @param codaR 0 dense, 1 parallel adapter, else the CoDA reduction factor
  * @param newParams parameters added to the backbone (metadata {@code new_params}), null when not stated
  * @param backboneParams parameters of the backbone (metadata {@code backbone_params}), null when not stated
  * @param words reference words scored
@@ -19,13 +20,22 @@ import java.util.TreeMap;
  * @param selectedFraction share of (layer, output frame) pairs that ran through a layer over all utterances, from
  *     the graph's {@code coda_selected} output; null when the graph has none
  */
-public record VariantResult(String label, String file, int codaR, Long newParams, Long backboneParams, int words,
+public record VariantResult(CodaVariant variant, String file, Long newParams, Long backboneParams, int words,
         int errors, double werPercent, Map<Integer, Double> encoderMsPerAudioSecond,
         Map<Integer, Double> speedupVsAdapter, Double selectedFraction) {
 
     public VariantResult {
+        if (variant == null) {
+            throw new IllegalArgumentException("variant must not be null");
+        }
         encoderMsPerAudioSecond = new TreeMap<>(encoderMsPerAudioSecond);
         speedupVsAdapter = new TreeMap<>(speedupVsAdapter);
+    }
+
+    /** Name in reports, e.g. {@code CoDA r=4}. */
+    @JsonProperty("label")
+    public String label() {
+        return variant.label();
     }
 
     /** New parameters as a percentage of the backbone, null when either count is unknown. */
@@ -36,7 +46,7 @@ public record VariantResult(String label, String file, int codaR, Long newParams
 
     /** The same figures with the speed-ups filled in. */
     public VariantResult withSpeedups(Map<Integer, Double> speedups) {
-        return new VariantResult(label, file, codaR, newParams, backboneParams, words, errors, werPercent,
+        return new VariantResult(variant, file, newParams, backboneParams, words, errors, werPercent,
                 encoderMsPerAudioSecond, speedups, selectedFraction);
     }
 }

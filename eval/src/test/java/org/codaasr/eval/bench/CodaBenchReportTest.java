@@ -6,30 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.FontMetrics;
 import java.util.List;
 import java.util.Map;
+import org.codaasr.model.onnx.CodaVariant;
 import org.junit.jupiter.api.Test;
 
 /** Report arithmetic, the bar and text layout, on hand-made figures (no model needed). */
 class CodaBenchReportTest {
 
-    private static VariantResult variant(String label, int codaR, double wer, double ms1, double ms2) {
-        return new VariantResult(label, "f.onnx", codaR, codaR == 0 ? null : 1000L, 50_000L, 100,
+    private static VariantResult variant(int codaR, double wer, double ms1, double ms2) {
+        return new VariantResult(CodaVariant.of(codaR), "f.onnx", codaR == 0 ? null : 1000L, 50_000L, 100,
                 (int) Math.round(wer), wer, Map.of(1, ms1, 2, ms2), Map.of(), codaR >= 2 ? 1.0 / codaR : null);
     }
 
     private static CodaBenchReport report(double r4Wer, double r4Ms) {
-        List<VariantResult> rows = CodaBenchmark.withSpeedups(List.of(variant("dense backbone", 0, 9.0, 8.0, 5.0),
-                variant("parallel adapter", 1, 10.0, 9.0, 6.0), variant("CoDA r=4", 4, r4Wer, r4Ms, 2.0)));
+        List<VariantResult> rows = CodaBenchmark.withSpeedups(List.of(variant(0, 9.0, 8.0, 5.0),
+                variant(1, 10.0, 9.0, 6.0), variant(4, r4Wer, r4Ms, 2.0)));
         return new CodaBenchReport("m", "d", 2, 20.0, 3, List.of(1, 2), "CPU", 2, rows);
     }
 
     @Test
     void speedupsAreAdapterTimeOverOwnTimePerThreadCount() {
         CodaBenchReport r = report(10.5, 3.0);
-        VariantResult coda = r.variant(4).orElseThrow();
+        VariantResult coda = r.variant(CodaVariant.of(4)).orElseThrow();
         assertEquals(9.0 / 3.0, coda.speedupVsAdapter().get(1), 1e-12);
         assertEquals(6.0 / 2.0, coda.speedupVsAdapter().get(2), 1e-12);
-        assertEquals(9.0 / 8.0, r.variant(0).orElseThrow().speedupVsAdapter().get(1), 1e-12);
-        assertEquals(2.0, r.variant(4).orElseThrow().newParamsPercent(), 1e-12);
+        assertEquals(9.0 / 8.0, r.variant(CodaVariant.of(0)).orElseThrow().speedupVsAdapter().get(1), 1e-12);
+        assertEquals(2.0, r.variant(CodaVariant.of(4)).orElseThrow().newParamsPercent(), 1e-12);
     }
 
     @Test
@@ -38,7 +39,7 @@ class CodaBenchReportTest {
         assertEquals(BenchVerdict.Status.FAIL, report(11.1, 4.5).verdict().status());
         assertEquals(BenchVerdict.Status.FAIL, report(10.0, 4.6).verdict().status());
         CodaBenchReport noCoda = new CodaBenchReport("m", "d", 1, 1, 1, List.of(1), "CPU", 1,
-                List.of(variant("parallel adapter", 1, 10, 1, 1)));
+                List.of(variant(1, 10, 1, 1)));
         assertEquals(BenchVerdict.Status.SKIP, noCoda.verdict().status());
         assertTrue(report(10.9, 4.5).verdict().line().startsWith("BAR PASS"));
     }

@@ -24,6 +24,7 @@ import org.codaasr.messages.AudioChunkValidator;
 import org.codaasr.messages.DeadLetter;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
@@ -276,12 +277,12 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             if (fin.segment() < state.finalsEmitted()) {
                 continue; // emitted before a restart; the replay recomputed it
             }
-            forwardTranscript(id, state, fin, false, now, stream.codaR());
+            forwardTranscript(id, state, fin, false, now, stream.variant());
             state = state.withFinal(fin.text());
         }
         if (stream.isDone()) {
             forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
-                    true, 0, stream.audioSeconds()), true, now, stream.codaR());
+                    true, 0, stream.audioSeconds()), true, now, stream.variant());
             state = state.asEnded(now);
             deleteJournal(id, 0, state.nextSequence());
             snapshots.delete(id);
@@ -293,7 +294,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         RecognitionResult partial = stream.partial();
         if (!partial.isEmpty() && !partial.text().equals(state.lastPartialText())
                 && partial.endSeconds() - state.lastPartialAudioSeconds() >= config.partialIntervalSeconds()) {
-            forwardTranscript(id, state, partial, false, now, stream.codaR());
+            forwardTranscript(id, state, partial, false, now, stream.variant());
             state = state.withPartial(partial.endSeconds(), partial.text());
         }
         double sinceCheckpoint = stream.audioSeconds() - checkpointAudio.getOrDefault(id, 0.0);
@@ -307,13 +308,13 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     }
 
     private void forwardTranscript(String id, StreamState state, RecognitionResult r, boolean streamComplete,
-            long now, int codaR) {
+            long now, CodaVariant variant) {
         List<Transcript.Word> words = r.words().stream()
                 .map(w -> new Transcript.Word(w.word(), w.startSeconds(), w.endSeconds(), w.confidence()))
                 .toList();
         long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
         Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal(), r.text(), words,
-                config.modelLabel(), codaR, r.startSeconds(), r.endSeconds(), latency, now,
+                recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(), r.endSeconds(), latency, now,
                 streamComplete);
         context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
     }

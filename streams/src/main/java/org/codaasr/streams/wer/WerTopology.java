@@ -2,6 +2,7 @@ package org.codaasr.streams.wer;
 
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -12,6 +13,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.Reference;
 import org.codaasr.messages.Topics;
@@ -38,28 +40,28 @@ public final class WerTopology {
     }
 
     public static void addTo(StreamsBuilder builder, StreamsAppConfig config) {
-        String runId = config.runId();
         KTable<String, Reference> references = builder.table(Topics.REFERENCES,
                 Consumed.with(Serdes.String(), AsrSerdes.reference()), Materialized.as("asr-references"));
         KStream<String, WerRecord> perUtterance = builder
                 .stream(Topics.TRANSCRIPTS, Consumed.with(Serdes.String(), AsrSerdes.transcript()))
                 .filter((k, t) -> t != null && t.streamComplete())
-                .join(references, (t, ref) -> score(runId, t, ref),
+                .join(references, WerTopology::score,
                         Joined.with(Serdes.String(), AsrSerdes.transcript(), AsrSerdes.reference()));
         perUtterance.to(Topics.WER, Produced.with(Serdes.String(), AsrSerdes.werRecord()));
         perUtterance
                 .flatMap((k, w) -> List.of(KeyValue.pair("run:" + w.runId(), w),
                         KeyValue.pair("speaker:" + w.runId() + ":" + w.speaker(), w)))
-                .groupByKey(Grouped.with(Serdes.String(), AsrSerdes.werRecord()))
+                .groupByKey(Grouped.with("asr-wer-by-scope", Serdes.String(), AsrSerdes.werRecord()))
                 .aggregate(() -> null, WerTopology::accumulate,
-                        Materialized.with(Serdes.String(), AsrSerdes.werAggregate()))
+                        Materialized.<String, WerAggregate, KeyValueStore<Bytes, byte[]>>as("asr-wer-aggregates")
+                                .withKeySerde(Serdes.String()).withValueSerde(AsrSerdes.werAggregate()))
                 .toStream()
                 .to(Topics.WER_AGGREGATES, Produced.with(Serdes.String(), AsrSerdes.werAggregate()));
     }
 
-    static WerRecord score(String runId, Transcript t, Reference ref) {
+    static WerRecord score(Transcript t, Reference ref) {
         WerResult w = WerCalculator.compare(ref.text(), t.text());
-        return new WerRecord(runId, ref.utteranceId(), ref.speaker(), w.referenceWords(), w.substitutions(),
+        return new WerRecord(ref.runId(), ref.utteranceId(), ref.speaker(), w.referenceWords(), w.substitutions(),
                 w.deletions(), w.insertions(), 100.0 * w.wer(), ref.text(), t.text());
     }
 

@@ -11,12 +11,13 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
+import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -40,9 +41,10 @@ class AdaptiveRoutingTopologyTest {
     @Test
     void lagRaisesTheReductionFactorPerStream() {
         assumeTrue(Files.isDirectory(TINY_CODA), "tiny CoDA models missing");
-        RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(TINY_CODA).withCodaR(1)
+        RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(TINY_CODA).withVariant(CodaVariant.ADAPTER)
                 .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0,
-                        new AdaptiveRouting(List.of(1, 2, 4, 8), 1.0, 0.25, 1)));
+                        new AdaptiveRouting(List.of(CodaVariant.ADAPTER, CodaVariant.CODA_R2,
+                                CodaVariant.CODA_R4, CodaVariant.CODA_R8), 1.0, 0.25, 1)));
         float[] head = java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4);
         StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir);
         try (Recognizer recognizer = Recognizer.load(rc);
@@ -66,7 +68,9 @@ class AdaptiveRoutingTopologyTest {
             List<Transcript> complete = out.readValuesToList().stream().filter(Transcript::streamComplete).toList();
             assertEquals(2, complete.size());
             for (Transcript t : complete) {
-                assertEquals(t.streamId().equals("late") ? 8 : 1, t.codaR(), t.streamId());
+                CodaVariant expected = t.streamId().equals("late") ? CodaVariant.CODA_R8 : CodaVariant.ADAPTER;
+                assertEquals(expected.reductionFactor(), t.codaR(), t.streamId());
+                assertEquals("tiny-coda/" + expected.fileStem() + ".onnx", t.model(), "the variant that ran");
             }
         }
     }

@@ -182,8 +182,8 @@ class RecognitionTopologyTest {
     @Test
     void aGapLongerThanTheReorderWindowIsReportedAndSkipped() {
         closeDriver();
-        StreamsAppConfig narrow = new StreamsAppConfig("coda-asr", "dummy:9092", stateDir, 1, 0.5, 3, 10_000, 16,
-                "default", "");
+        StreamsAppConfig narrow = StreamsAppConfig.builder().bootstrapServers("dummy:9092").stateDir(stateDir)
+                .reorderWindow(3).build();
         driver = new TopologyTestDriver(RecognitionTopology.build(narrow, recognizer), narrow.toProperties());
         wireTopics();
         for (int i = 0; i < chunks.size(); i++) {

@@ -35,7 +35,7 @@ class WerTopologyTest {
 
     @BeforeEach
     void start() {
-        StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir).withRunId("run-7");
+        StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir);
         driver = new TopologyTestDriver(WerTopology.build(config), config.toProperties());
         references = driver.createInputTopic(Topics.REFERENCES, Serdes.String().serializer(),
                 AsrSerdes.reference().serializer());
@@ -58,8 +58,8 @@ class WerTopologyTest {
 
     @Test
     void completedStreamsAreScoredAgainstTheirReferenceAndAggregated() {
-        references.pipeInput("a", new Reference("a", "a", "THE CAT SAT ON THE MAT", "11"));
-        references.pipeInput("b", new Reference("b", "b", "HELLO WORLD", "22"));
+        references.pipeInput("a", new Reference("a", "a", "THE CAT SAT ON THE MAT", "11", "run-7"));
+        references.pipeInput("b", new Reference("b", "b", "HELLO WORLD", "22", "run-7"));
         transcripts.pipeInput("a", transcript("a", "THE CAT", false, false));
         transcripts.pipeInput("a", transcript("a", "THE CAT SAT", true, false));
         transcripts.pipeInput("a", transcript("a", "THE BAT SAT ON MAT", true, true));
