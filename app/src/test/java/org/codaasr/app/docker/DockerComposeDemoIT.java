@@ -1,9 +1,10 @@
-package org.codaasr.streams.web;
+package org.codaasr.app.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.codaasr.streams.web.LiveState;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.ComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -21,7 +23,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
  * Brings up {@code docker/docker-compose.yml} (building the image) and waits for the live view to answer.
- * Skipped where no Docker engine runs; {@link LiveViewIT} is the test of the view itself.
+ * Skipped where no Docker engine runs; {@code streams}' {@code LiveViewIT} is the test of the view itself.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class DockerComposeDemoIT {
@@ -48,7 +50,7 @@ class DockerComposeDemoIT {
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        JsonNode state = LiveView.JSON.readTree(response.body());
+        JsonNode state = new ObjectMapper().readTree(response.body());
         assertEquals(LiveState.DEFAULT_MAX_STREAMS, state.get("maxStreams").asInt());
         assertTrue(state.get("streams").isArray(), response.body());
     }
