@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "asr", mixinStandardHelpOptions = true, version = "coda-asr 0.1.0",
         description = "Streaming speech recognition on Kafka with a CoDA-routed conformer.",
         subcommands = {TranscribeCommand.class, EvalCommand.class, IngestCommand.class, StreamsCommand.class,
+            BrokerCommand.class,
             DemoCommand.class, LiveViewCommand.class, BenchCommand.class, ExplainCommand.class, TrainCommand.class, LmCommand.class,
             CommandLine.HelpCommand.class})
 public final class AsrCli {

@@ -1,6 +1,7 @@
 package org.codaasr.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.StreamsApp;
@@ -55,6 +56,14 @@ public final class StreamsCommand implements Callable<Integer> {
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
                 StreamsApp app = StreamsApp.start(config, recognizer)) {
+            if (app.awaitRunning(Duration.ofSeconds(120))) {
+                System.out.println("streams running: application " + config.applicationId() + " (recognition + WER) on "
+                        + bootstrapServers + ", model " + recognizer.modelLabel(recognizer.defaultVariant()));
+            } else {
+                System.out.println("streams started on " + bootstrapServers + " but not RUNNING after 120 s; still "
+                        + "trying (is the cluster reachable?)");
+            }
+            System.out.flush();
             shutdown.await();
         }
         return 0;

@@ -1,15 +1,20 @@
 package org.codaasr.messages;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A partial or final hypothesis for one stream, on {@link Topics#TRANSCRIPTS} keyed by {@code streamId}.
+ * A partial or final hypothesis for one stream, or the record that closes the stream, on {@link Topics#TRANSCRIPTS}
+ * keyed by {@code streamId}. Which of the three a record is, is {@link #kind()}: exactly one {@link Kind#FINAL} per
+ * segment, exactly one {@link Kind#STREAM_COMPLETE} per stream. The topic is written in Kafka transactions, so
+ * consumers read it with {@code isolation.level=read_committed}.
  *
  * @param streamId          audio stream the hypothesis is for
  * @param utteranceId       utterance id when known; may be null
  * @param segment           0-based index of the segment (utterance) within the stream
- * @param isFinal           true once the segment's audio has ended and the text will not change
+ * @param isFinal           true on the final of a segment: its audio has ended and the text will not change (false on
+ *                          partials and on the stream-complete record)
  * @param text              hypothesis text
  * @param words             word-level timing and confidence; empty when not computed
  * @param model             name of the acoustic model that produced it
@@ -30,6 +35,25 @@ public record Transcript(String streamId, String utteranceId, long segment, bool
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(text, "text");
         words = words == null ? List.of() : List.copyOf(words);
+        if (streamComplete) {
+            isFinal = false; // records written before Kind existed set both
+        }
+    }
+
+    /** The three kinds of transcript record. */
+    public enum Kind {
+        /** The current hypothesis of a segment still being spoken; later records replace it. */
+        PARTIAL,
+        /** The segment's final text, sent once. */
+        FINAL,
+        /** The stream has ended: the text is every final of the stream joined; the WER topology scores it. */
+        STREAM_COMPLETE
+    }
+
+    /** What this record is; written to JSON as {@code kind} for consumers that do not want to combine two flags. */
+    @JsonProperty("kind")
+    public Kind kind() {
+        return streamComplete ? Kind.STREAM_COMPLETE : isFinal ? Kind.FINAL : Kind.PARTIAL;
     }
 
     /**

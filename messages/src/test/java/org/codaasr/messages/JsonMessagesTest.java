@@ -1,6 +1,7 @@
 package org.codaasr.messages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,12 +40,30 @@ class JsonMessagesTest {
     void transcriptRoundTripsWithWordsAndKeepsIsFinalName() throws Exception {
         Transcript transcript = new Transcript("s1", "u1", 2, true, "hello world",
                 List.of(new Transcript.Word("hello", 0.12, 0.5, 0.9), new Transcript.Word("world", 0.6, 1.04, 0.75)),
-                "conformer-ctc-small", 4, 0.0, 1.2, 183, 1_700_000_000_000L, true);
+                "conformer-ctc-small/model.coda-r4.onnx", 4, 0.0, 1.2, 183, 1_700_000_000_000L, false);
         assertEquals(transcript, roundTrip(AsrSerdes.transcript(), transcript));
         JsonNode node = json(AsrSerdes.transcript().serializer().serialize("t", transcript));
         assertTrue(node.get("isFinal").asBoolean(), node.toString());
-        assertTrue(node.get("streamComplete").asBoolean(), node.toString());
+        assertEquals("FINAL", node.get("kind").asText(), node.toString());
         assertEquals("world", node.get("words").get(1).get("word").asText());
+    }
+
+    @Test
+    void theStreamCompleteRecordIsNotAlsoAFinal() throws Exception {
+        Transcript complete = new Transcript("s1", "u1", 3, false, "hello world", List.of(), "m", 0, 0.0, 9.5, 10,
+                1L, true);
+        JsonNode node = json(AsrSerdes.transcript().serializer().serialize("t", complete));
+        assertEquals("STREAM_COMPLETE", node.get("kind").asText(), node.toString());
+        assertFalse(node.get("isFinal").asBoolean(), node.toString());
+        assertEquals(complete, roundTrip(AsrSerdes.transcript(), complete));
+        // records written before the kind existed flagged both; they read back as the stream's end only
+        byte[] legacy = ("{\"streamId\":\"s1\",\"segment\":3,\"isFinal\":true,\"text\":\"x\","
+                + "\"streamComplete\":true}").getBytes(StandardCharsets.UTF_8);
+        Transcript back = AsrSerdes.transcript().deserializer().deserialize("t", legacy);
+        assertEquals(Transcript.Kind.STREAM_COMPLETE, back.kind());
+        assertFalse(back.isFinal());
+        assertEquals(Transcript.Kind.PARTIAL, new Transcript("s", null, 0, false, "", null, "m", 0, 0, 0, 0, 0, false)
+                .kind());
     }
 
     @Test

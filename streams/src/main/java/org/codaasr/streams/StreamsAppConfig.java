@@ -25,6 +25,8 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
     public static final int DEFAULT_REORDER_WINDOW = 64;
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_MAX_BATCH = 16;
+    /** Consumer session timeout of the stream threads: how long a crashed member's partitions wait. */
+    public static final int SESSION_TIMEOUT_MS = 10_000;
 
     public StreamsAppConfig {
         if (applicationId == null || applicationId.isBlank()) {
@@ -92,6 +94,10 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 200);
+        // a crashed member's streams move to another after 10 s, not the client default of 45 s: live streams wait
+        // for their audio that long (heartbeats run on their own thread, so long decodes do not expire a member)
+        p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), SESSION_TIMEOUT_MS);
+        p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), SESSION_TIMEOUT_MS / 4);
         return p;
     }
 

@@ -287,6 +287,23 @@ public final class RecognizerStream {
         return finals.poll();
     }
 
+    /**
+     * Numbers this stream's segments from {@code first} on, e.g. for a stream that continues one closed earlier
+     * (its segments 0 .. first-1 were already emitted). Only before any audio was accepted.
+     *
+     * @throws IllegalStateException once audio has been accepted
+     */
+    public void continueSegmentsFrom(long first) {
+        if (samplesAccepted > 0 || segmentIndex != 0) {
+            throw new IllegalStateException("segments can be renumbered only before any audio, at segment "
+                    + segmentIndex + " after " + samplesAccepted + " samples");
+        }
+        if (first < 0) {
+            throw new IllegalArgumentException("first segment must be >= 0, got " + first);
+        }
+        segmentIndex = first;
+    }
+
     /** Index of the segment now open (finals emitted so far). */
     public long segmentIndex() {
         return segmentIndex;

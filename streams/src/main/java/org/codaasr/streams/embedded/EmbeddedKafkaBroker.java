@@ -56,12 +56,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final Path logDir;
+    private final boolean temporary;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path logDir, boolean temporary, KafkaRaftServer server, String bootstrapServers) {
         this.logDir = logDir;
+        this.temporary = temporary;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -94,24 +96,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 + START_ATTEMPTS + " attempts", last);
     }
 
+    /**
+     * Starts a broker that keeps its topics and data in {@code dataDir}: formatted on first use, reused as it is on
+     * every later start, never deleted. Clients find it again after a restart because the ports are fixed.
+     *
+     * @param brokerPort client listener on 127.0.0.1
+     * @param controllerPort KRaft controller listener on 127.0.0.1
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path dataDir, int brokerPort, int controllerPort) {
+        if (brokerPort < 1 || brokerPort > 65535 || controllerPort < 1 || controllerPort > 65535
+                || brokerPort == controllerPort) {
+            throw new IllegalArgumentException("expected two different ports in 1..65535, got " + brokerPort + " and "
+                    + controllerPort);
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new AsrException("cannot create the Kafka data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        return startIn(dataDir.toAbsolutePath(), false, brokerPort, controllerPort, Map.of());
+    }
+
     private static EmbeddedKafkaBroker startOnce(int brokerPort, Map<String, String> overrides) {
-        Path logDir = createTempDir();
+        int[] ports = freePorts(2);
+        if (brokerPort != 0) {
+            ports[0] = brokerPort;
+        }
+        return startIn(createTempDir(), true, ports[0], ports[1], overrides);
+    }
+
+    private static EmbeddedKafkaBroker startIn(Path logDir, boolean temporary, int brokerPort, int controllerPort,
+            Map<String, String> overrides) {
         KafkaRaftServer server = null;
         try {
-            int[] ports = freePorts(2);
-            if (brokerPort != 0) {
-                ports[0] = brokerPort;
-            }
-            String bootstrap = "127.0.0.1:" + ports[0];
-            Map<String, String> props = brokerProperties(logDir, ports[0], ports[1]);
+            String bootstrap = "127.0.0.1:" + brokerPort;
+            Map<String, String> props = brokerProperties(logDir, brokerPort, controllerPort);
             props.putAll(overrides);
             KafkaConfig config = new KafkaConfig(props, false);
-            format(config, logDir);
+            if (!Files.isRegularFile(logDir.resolve("meta.properties"))) {
+                format(config, logDir);
+            }
             long started = System.nanoTime();
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             LOG.debug("KafkaRaftServer.startup returned after {} ms", (System.nanoTime() - started) / 1_000_000);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, server, bootstrap);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, temporary, server, bootstrap);
             broker.awaitReady();
             LOG.info("embedded Kafka ready at {} in {} ms (log dir {})", bootstrap,
                     (System.nanoTime() - started) / 1_000_000, logDir);
@@ -120,7 +149,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (server != null) {
                 stopQuietly(server);
             }
-            deleteRecursively(logDir);
+            if (temporary) {
+                deleteRecursively(logDir);
+            }
             throw e instanceof RuntimeException re ? re : new AsrException("embedded Kafka failed to start", e);
         }
     }
@@ -221,7 +252,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Stops the server and deletes its log directory. Idempotent. */
+    /** The folder holding the broker's logs and metadata. */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Stops the server; deletes its log directory unless it was started on a data directory. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -229,7 +265,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         closed = true;
         stopQuietly(server);
-        deleteRecursively(logDir);
+        if (temporary) {
+            deleteRecursively(logDir);
+        }
     }
 
     private static void stopQuietly(KafkaRaftServer server) {

@@ -3,6 +3,7 @@ package org.codaasr.streams.recognition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +72,12 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private final Map<String, RecognizerStream> live = new HashMap<>();
     private final Map<String, Double> checkpointAudio = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
+    /** Streams the idle sweep has finished and whose end has not been emitted yet. */
+    private final Set<String> closingIdle = new HashSet<>();
 
     private ProcessorContext<String, Object> context;
+    /** Wall-clock time this task last received a record, or started: a partition quiet this long has no producer. */
+    private long lastInputWallMs;
     private KeyValueStore<String, StreamState> states;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, byte[]> journal;
@@ -88,12 +93,14 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         this.states = context.getStateStore(STATE_STORE);
         this.snapshots = context.getStateStore(SNAPSHOT_STORE);
         this.journal = context.getStateStore(JOURNAL_STORE);
+        this.lastInputWallMs = context.currentSystemTimeMs();
         context.schedule(Duration.ofMillis(BATCH_LINGER_MS), PunctuationType.WALL_CLOCK_TIME, t -> flush());
         context.schedule(Duration.ofMillis(SWEEP_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        lastInputWallMs = context.currentSystemTimeMs();
         AudioChunk chunk;
         try {
             chunk = chunkDeserializer.deserialize(Topics.AUDIO, record.value());
@@ -119,7 +126,12 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         long now = context.currentSystemTimeMs();
         StreamState state = states.get(id);
         if (state == null) {
-            state = StreamState.start(chunk.utteranceId(), chunk.sampleRate(), now);
+            state = StreamState.start(chunk.utteranceId(), chunk.sampleRate(), record.timestamp());
+        }
+        if (state.ended() && state.closedIdle() && chunk.sequence() >= state.nextSequence()) {
+            LOG.info("stream {}: chunk {} arrived after the stream was closed as idle: reopening it", id,
+                    chunk.sequence());
+            state = state.reopened();
         }
         if (state.ended()) {
             deadLetter(record, "chunk " + chunk.sequence() + " of stream '" + id + "' arrived after its end-of-stream",
@@ -174,7 +186,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         if (stream.isReady()) {
             batcher().add(recognizer, stream);
         }
-        return state.accepted(chunk.sequence() + 1, now, chunk.captureTimeMs());
+        return state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
     }
 
     private StreamState drainInOrder(Record<String, byte[]> record, String id, StreamState state, long now) {
@@ -216,7 +228,12 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             return s;
         }
         byte[] snap = snapshots.get(id);
-        s = snap == null ? recognizer.createStream() : recognizer.restoreStream(snap);
+        if (snap == null) {
+            s = recognizer.createStream();
+            s.continueSegmentsFrom(state.segmentBase());
+        } else {
+            s = recognizer.restoreStream(snap);
+        }
         // replay the journal: accepted chunks that the snapshot does not hold yet
         if (state.nextSequence() > state.snapshotSequence()) {
             replay(id, state, s);
@@ -283,7 +300,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         if (stream.isDone()) {
             forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
                     true, 0, stream.audioSeconds()), true, now, stream.variant());
-            state = state.asEnded(now);
+            state = state.asEnded(streamTimeMs(), closingIdle.remove(id));
             deleteJournal(id, 0, state.nextSequence());
             snapshots.delete(id);
             live.remove(id);
@@ -313,22 +330,38 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 .map(w -> new Transcript.Word(w.word(), w.startSeconds(), w.endSeconds(), w.confidence()))
                 .toList();
         long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
-        Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal(), r.text(), words,
-                recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(), r.endSeconds(), latency, now,
-                streamComplete);
+        Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal() && !streamComplete,
+                r.text(), words, recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(),
+                r.endSeconds(), latency, now, streamComplete);
         context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
     }
 
+    /** The partition's stream time: the newest record timestamp this task has seen (0 before any). */
+    private long streamTimeMs() {
+        return Math.max(0, context.currentStreamTimeMs());
+    }
+
+    /**
+     * Finalizes streams that sent no end-of-stream. A stream is idle when the partition's stream time has moved
+     * {@code idleTimeoutMs} past its newest record: the data says its producer went quiet while others went on. The
+     * wall clock of this member never decides that alone, because a member that has just been handed a backlog (a
+     * restart, a rebalance) reads the streams' remaining audio only after its punctuations have started. Only when
+     * the whole partition has received nothing for {@code idleTimeoutMs} of wall-clock time since this task started
+     * or last received a record are all its open streams finalized: then no producer is left to send more.
+     */
     private void sweep(long now) {
+        long streamTime = streamTimeMs();
+        boolean partitionQuiet = now - lastInputWallMs > config.idleTimeoutMs();
         List<String> idle = new ArrayList<>();
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, StreamState> it = states.all()) {
             while (it.hasNext()) {
                 KeyValue<String, StreamState> kv = it.next();
                 StreamState s = kv.value;
-                if (s.ended() && now - s.lastActivityMs() > ENDED_RETENTION_MS) {
+                long quietInData = streamTime - s.lastRecordTimeMs();
+                if (s.ended() && quietInData > ENDED_RETENTION_MS) {
                     expired.add(kv.key);
-                } else if (!s.ended() && now - s.lastActivityMs() > config.idleTimeoutMs()) {
+                } else if (!s.ended() && (quietInData > config.idleTimeoutMs() || partitionQuiet)) {
                     idle.add(kv.key);
                 }
             }
@@ -338,9 +371,16 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         }
         for (String id : idle) {
             StreamState s = states.get(id);
-            LOG.info("stream {} idle for {} ms without end-of-stream: finalizing", id, now - s.lastActivityMs());
+            if (partitionQuiet) {
+                LOG.info("stream {}: no record in its partition for {} ms and no end-of-stream: finalizing", id,
+                        now - lastInputWallMs);
+            } else {
+                LOG.info("stream {}: {} ms of stream time without audio or end-of-stream: finalizing", id,
+                        streamTime - s.lastRecordTimeMs());
+            }
             RecognizerStream stream = stream(id, s);
             stream.inputFinished();
+            closingIdle.add(id);
             dirty.add(id);
         }
         flush();
@@ -392,5 +432,6 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         batcher().remove(recognizer, live.values());
         live.clear();
         dirty.clear();
+        closingIdle.clear();
     }
 }

@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param sampleRate the stream's sample rate, fixed by its first chunk
  * @param nextSequence the sequence number expected next
  * @param ended end-of-stream was processed (late chunks are rejected)
- * @param lastActivityMs wall-clock time of the last accepted chunk
+ * @param lastRecordTimeMs timestamp of the newest record accepted for the stream (data time, not the wall clock of
+ *     the member that processed it): idle streams are found by comparing it with the partition's stream time
  * @param lastCaptureMs capture time of the newest accepted chunk
  * @param lastPartialAudioSeconds audio time of the last partial sent
  * @param lastPartialText text of the last partial sent
@@ -28,12 +29,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param finalsEmitted number of final segments emitted (a replay after a restart never emits them again)
  * @param snapshotSequence chunks below this sequence are inside the stored recognizer snapshot; accepted chunks
  *     from here to {@code nextSequence} are in the chunk journal and are replayed on restore
+ * @param closedIdle the stream was ended by the idle repair, not by an end-of-stream chunk: more audio reopens it
+ * @param segmentBase first segment number of the recognizer stream now open (non-zero after a reopen, so the
+ *     reopened stream continues the segment numbers instead of repeating them)
  */
-public record StreamState(String utteranceId, int sampleRate, long nextSequence, boolean ended, long lastActivityMs,
+public record StreamState(String utteranceId, int sampleRate, long nextSequence, boolean ended, long lastRecordTimeMs,
         long lastCaptureMs, double lastPartialAudioSeconds, String lastPartialText, String finalText,
-        long finalsEmitted, long snapshotSequence) {
+        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase) {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     public StreamState {
         lastPartialText = lastPartialText == null ? "" : lastPartialText;
@@ -41,39 +45,54 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
     }
 
     /** The state of a stream whose first chunk has just arrived. */
-    public static StreamState start(String utteranceId, int sampleRate, long nowMs) {
-        return new StreamState(utteranceId, sampleRate, 0, false, nowMs, 0, 0, "", "", 0, 0);
+    public static StreamState start(String utteranceId, int sampleRate, long recordTimeMs) {
+        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0);
     }
 
     public StreamState withNextSequence(long next) {
-        return new StreamState(utteranceId, sampleRate, next, ended, lastActivityMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence);
+        return new StreamState(utteranceId, sampleRate, next, ended, lastRecordTimeMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
     }
 
-    public StreamState accepted(long next, long nowMs, long captureMs) {
-        return new StreamState(utteranceId, sampleRate, next, ended, nowMs, Math.max(lastCaptureMs, captureMs),
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence);
+    public StreamState accepted(long next, long recordTimeMs, long captureMs) {
+        return new StreamState(utteranceId, sampleRate, next, ended, Math.max(lastRecordTimeMs, recordTimeMs), Math.max(lastCaptureMs, captureMs),
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
     }
 
     public StreamState withPartial(double audioSeconds, String text) {
-        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastActivityMs, lastCaptureMs,
-                audioSeconds, text, finalText, finalsEmitted, snapshotSequence);
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
+                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
     }
 
     public StreamState withFinal(String text) {
         String joined = text.isBlank() ? finalText : (finalText.isEmpty() ? text : finalText + " " + text);
-        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastActivityMs, lastCaptureMs,
-                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence);
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
+                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase);
     }
 
     public StreamState withSnapshotAt(long sequence) {
-        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastActivityMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence);
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase);
     }
 
-    public StreamState asEnded(long nowMs) {
-        return new StreamState(utteranceId, sampleRate, nextSequence, true, nowMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, nextSequence);
+    /**
+     * The stream has ended; chunks below {@code nextSequence} are all decoded.
+     *
+     * @param idle true when the idle repair ended it (more audio then reopens it), false for an end-of-stream chunk
+     */
+    public StreamState asEnded(long streamTimeMs, boolean idle) {
+        return new StreamState(utteranceId, sampleRate, nextSequence, true, Math.max(lastRecordTimeMs, streamTimeMs),
+                lastCaptureMs, lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, nextSequence, idle,
+                segmentBase);
+    }
+
+    /** A stream closed as idle that has received more audio: open again, its segment numbers continued. */
+    public StreamState reopened() {
+        if (!ended || !closedIdle) {
+            throw new IllegalStateException("only a stream closed as idle can be reopened");
+        }
+        return new StreamState(utteranceId, sampleRate, nextSequence, false, lastRecordTimeMs, lastCaptureMs, 0, "",
+                finalText, finalsEmitted, nextSequence, false, finalsEmitted);
     }
 
     public static Serde<StreamState> serde() {
@@ -97,13 +116,15 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 out.writeInt(s.sampleRate());
                 out.writeLong(s.nextSequence());
                 out.writeBoolean(s.ended());
-                out.writeLong(s.lastActivityMs());
+                out.writeLong(s.lastRecordTimeMs());
                 out.writeLong(s.lastCaptureMs());
                 out.writeDouble(s.lastPartialAudioSeconds());
                 out.writeUTF(s.lastPartialText());
                 writeLongString(out, s.finalText());
                 out.writeLong(s.finalsEmitted());
                 out.writeLong(s.snapshotSequence());
+                out.writeBoolean(s.closedIdle());
+                out.writeLong(s.segmentBase());
                 out.flush();
                 return bytes.toByteArray();
             } catch (IOException e) {
@@ -124,8 +145,8 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
                 byte version = in.readByte();
-                if (version != VERSION) {
-                    throw new IOException("stream state version " + version + ", expected " + VERSION);
+                if (version != VERSION && version != 1) {
+                    throw new IOException("stream state version " + version + ", expected 1 or " + VERSION);
                 }
                 String utt = readNullable(in);
                 int rate = in.readInt();
@@ -138,8 +159,10 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 String finals = readLongString(in);
                 long finalsEmitted = in.readLong();
                 long snapshotSeq = in.readLong();
+                boolean closedIdle = version >= 2 && in.readBoolean();
+                long segmentBase = version >= 2 ? in.readLong() : 0;
                 return new StreamState(utt, rate, next, ended, activity, capture, partialAt, partial, finals,
-                        finalsEmitted, snapshotSeq);
+                        finalsEmitted, snapshotSeq, closedIdle, segmentBase);
             } catch (IOException e) {
                 throw new SerializationException("corrupt stream state (" + data.length + " bytes)", e);
             }

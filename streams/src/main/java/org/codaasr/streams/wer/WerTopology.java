@@ -1,6 +1,6 @@
 package org.codaasr.streams.wer;
 
-import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -12,6 +12,7 @@ import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.codaasr.messages.AsrSerdes;
@@ -48,15 +49,27 @@ public final class WerTopology {
                 .join(references, WerTopology::score,
                         Joined.with(Serdes.String(), AsrSerdes.transcript(), AsrSerdes.reference()));
         perUtterance.to(Topics.WER, Produced.with(Serdes.String(), AsrSerdes.werRecord()));
-        perUtterance
-                .flatMap((k, w) -> List.of(KeyValue.pair("run:" + w.runId(), w),
-                        KeyValue.pair("speaker:" + w.runId() + ":" + w.speaker(), w)))
-                .groupByKey(Grouped.with("asr-wer-by-scope", Serdes.String(), AsrSerdes.werRecord()))
-                .aggregate(() -> null, WerTopology::accumulate,
-                        Materialized.<String, WerAggregate, KeyValueStore<Bytes, byte[]>>as("asr-wer-aggregates")
+        // the latest score per stream: a stream reopened after an idle close is scored again, and its new score
+        // replaces the old one in the aggregates instead of counting the utterance twice
+        KTable<String, WerRecord> latest = perUtterance.toTable(Named.as("asr-wer-latest"),
+                Materialized.<String, WerRecord, KeyValueStore<Bytes, byte[]>>as("asr-wer-latest")
+                        .withKeySerde(Serdes.String()).withValueSerde(AsrSerdes.werRecord()));
+        KStream<String, WerAggregate> byRun = aggregate(latest, "run", w -> "run:" + w.runId());
+        KStream<String, WerAggregate> bySpeaker = aggregate(latest, "speaker",
+                w -> "speaker:" + w.runId() + ":" + w.speaker());
+        byRun.merge(bySpeaker).to(Topics.WER_AGGREGATES, Produced.with(Serdes.String(), AsrSerdes.werAggregate()));
+    }
+
+    private static KStream<String, WerAggregate> aggregate(KTable<String, WerRecord> latest, String name,
+            Function<WerRecord, String> scopeKey) {
+        return latest
+                .groupBy((k, w) -> KeyValue.pair(scopeKey.apply(w), w),
+                        Grouped.with("asr-wer-by-" + name, Serdes.String(), AsrSerdes.werRecord()))
+                .aggregate(() -> null, WerTopology::accumulate, WerTopology::remove,
+                        Materialized.<String, WerAggregate, KeyValueStore<Bytes, byte[]>>as("asr-wer-" + name)
                                 .withKeySerde(Serdes.String()).withValueSerde(AsrSerdes.werAggregate()))
                 .toStream()
-                .to(Topics.WER_AGGREGATES, Produced.with(Serdes.String(), AsrSerdes.werAggregate()));
+                .filter((k, agg) -> agg != null);
     }
 
     static WerRecord score(Transcript t, Reference ref) {
@@ -66,10 +79,20 @@ public final class WerTopology {
     }
 
     static WerAggregate accumulate(String key, WerRecord w, WerAggregate agg) {
+        return add(key, w, agg, 1);
+    }
+
+    /** Takes back a score that a newer one of the same stream replaces. */
+    static WerAggregate remove(String key, WerRecord w, WerAggregate agg) {
+        return add(key, w, agg, -1);
+    }
+
+    private static WerAggregate add(String key, WerRecord w, WerAggregate agg, int sign) {
         String scope = key.startsWith("run:") ? WerAggregate.RUN_SCOPE : WerAggregate.speakerScope(w.speaker());
-        long utts = (agg == null ? 0 : agg.utterances()) + 1;
-        long words = (agg == null ? 0 : agg.referenceWords()) + w.referenceWords();
-        long errors = (agg == null ? 0 : agg.errors()) + w.substitutions() + w.deletions() + w.insertions();
+        long utts = (agg == null ? 0 : agg.utterances()) + sign;
+        long words = (agg == null ? 0 : agg.referenceWords()) + sign * (long) w.referenceWords();
+        long errors = (agg == null ? 0 : agg.errors())
+                + sign * (long) (w.substitutions() + w.deletions() + w.insertions());
         return new WerAggregate(w.runId(), scope, utts, words, errors, words == 0 ? 0 : 100.0 * errors / words);
     }
 }

@@ -27,6 +27,7 @@ import org.codaasr.messages.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerIT {
 
@@ -118,5 +119,42 @@ class EmbeddedKafkaBrokerIT {
         second.close();
         second.close();
         assertFalse(Files.exists(logDir));
+    }
+
+    @Test
+    void aBrokerOnADataDirectoryRestartsWithItsTopicsAndRecords(@TempDir Path dataDir) throws Exception {
+        int[] ports = new int[2];
+        for (int i = 0; i < 2; i++) {
+            try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = socket.getLocalPort();
+            }
+        }
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.startPersistent(dataDir, ports[0], ports[1])) {
+            first.createTopics(Map.of("kept", 2));
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("kept", "k", "before the restart")).get();
+            }
+        }
+        assertTrue(Files.isRegularFile(dataDir.resolve("meta.properties")), "the data directory is kept");
+        try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.startPersistent(dataDir, ports[0], ports[1]);
+                KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, again.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "restart-check",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                        new StringDeserializer(), new StringDeserializer())) {
+            try (Admin admin = again.admin()) {
+                assertEquals(2, admin.describeTopics(List.of("kept")).allTopicNames().get().get("kept")
+                        .partitions().size());
+            }
+            consumer.subscribe(List.of("kept"));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> values.add(r.value()));
+            }
+            assertEquals(List.of("before the restart"), values);
+        }
     }
 }

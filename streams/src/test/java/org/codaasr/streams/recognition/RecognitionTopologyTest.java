@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -92,10 +93,16 @@ class RecognitionTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(25));
     }
 
+    /** Sends with an explicit record timestamp (the data time the idle sweep follows). */
+    private void send(AudioChunk c, long recordTimeMs) {
+        audio.pipeInput(c.streamId(), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, c), recordTimeMs);
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+    }
+
     private List<Transcript> finalsAndCompletion() {
         List<Transcript> out = new ArrayList<>();
         for (Transcript t : transcripts.readValuesToList()) {
-            if (t.isFinal()) {
+            if (t.kind() != Transcript.Kind.PARTIAL) {
                 out.add(t);
             }
         }
@@ -177,6 +184,89 @@ class RecognitionTopologyTest {
         assertFalse(transcripts.readValuesToList().stream().anyMatch(Transcript::streamComplete));
         driver.advanceWallClockTime(Duration.ofSeconds(7));
         assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
+    }
+
+    @Test
+    void aBacklogReadSlowerThanRealTimeIsNotCutShortByTheWallClock() {
+        List<Transcript> uninterrupted = runInOrder();
+        closeDriver();
+        startDriverFresh();
+        long t0 = 1_800_000_000_000L;
+        int half = chunks.size() / 2;
+        for (int i = 0; i < half; i++) {
+            send(chunks.get(i), t0 + i * 250L);
+        }
+        // another stream's backlog is read while the wall clock runs 12 s ahead of 1.2 s of data: s1 sent nothing
+        // in those 1.2 s of data time, far less than the 5 s idle timeout, so it must stay open
+        List<AudioChunk> other = new AudioChunker(100).split("s2", "utt-2", new float[1600 * 12], 16000, t0);
+        for (int k = 0; k < 12; k++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+            send(other.get(k), t0 + half * 250L + k * 100L);
+        }
+        for (int i = half; i < chunks.size(); i++) {
+            send(chunks.get(i), t0 + half * 250L + 1_200L + (i - half) * 250L);
+        }
+        List<Transcript> out = finalsAndCompletion().stream().filter(t -> t.streamId().equals("s1")).toList();
+        assertEquals(List.of(), dlq.readValuesToList(), "no chunk of s1 may arrive after an early finalization");
+        assertEquals(texts(uninterrupted), texts(out), "the same finals as without the backlog");
+    }
+
+    @Test
+    void aStreamWhoseProducerStopsIsFinalizedOnceStreamTimeMovesOnWithoutIt() {
+        long t0 = 1_800_000_000_000L;
+        for (int i = 0; i < chunks.size() - 1; i++) {
+            send(chunks.get(i), t0 + i * 250L); // no end-of-stream: the producer went away
+        }
+        List<AudioChunk> other = new AudioChunker(100).split("s2", "utt-2", new float[1600 * 80], 16000, t0);
+        for (int k = 0; k < other.size() - 1; k++) {
+            send(other.get(k), t0 + 4_000L + k * 100L); // s2 runs 8 s of data time on in the same partition
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(1_000)); // one sweep; the partition was never quiet
+        List<Transcript> complete = finalsAndCompletion().stream().filter(Transcript::streamComplete).toList();
+        assertEquals(List.of("s1"), complete.stream().map(Transcript::streamId).toList(),
+                "s1 closed by stream time, s2 still open");
+    }
+
+    @Test
+    void audioAfterAnIdleCloseReopensTheStreamInsteadOfBeingLost() {
+        int half = chunks.size() / 2;
+        chunks.subList(0, half).forEach(this::send);
+        driver.advanceWallClockTime(Duration.ofSeconds(7)); // producer silent: the partition is quiet, s1 is closed
+        List<Transcript> first = finalsAndCompletion();
+        Transcript firstEnd = first.get(first.size() - 1);
+        assertTrue(firstEnd.streamComplete());
+        chunks.subList(half, chunks.size()).forEach(this::send); // ... and then it goes on
+        List<Transcript> second = finalsAndCompletion();
+        assertEquals(List.of(), dlq.readValuesToList(), "the late audio is decoded, not dead-lettered");
+        Transcript secondEnd = second.get(second.size() - 1);
+        assertTrue(secondEnd.streamComplete(), texts(second).toString());
+        List<Long> segments = new ArrayList<>();
+        first.stream().filter(t -> t.kind() == Transcript.Kind.FINAL).forEach(t -> segments.add(t.segment()));
+        second.stream().filter(t -> t.kind() == Transcript.Kind.FINAL).forEach(t -> segments.add(t.segment()));
+        assertEquals(segments.stream().distinct().sorted().toList(), segments, "segment numbers continue");
+        String allFinals = String.join(" ", java.util.stream.Stream.concat(first.stream(), second.stream())
+                .filter(t -> t.kind() == Transcript.Kind.FINAL).map(Transcript::text).filter(x -> !x.isBlank())
+                .toList());
+        assertEquals(allFinals, secondEnd.text(), "the new stream-complete record holds every final");
+    }
+
+    @Test
+    void recordKindsAreUnambiguous() {
+        List<Transcript> all = new ArrayList<>();
+        chunks.forEach(c -> {
+            send(c);
+            all.addAll(transcripts.readValuesToList());
+        });
+        Map<Long, Long> finalsPerSegment = new java.util.TreeMap<>();
+        for (Transcript t : all) {
+            if (t.kind() == Transcript.Kind.FINAL) {
+                finalsPerSegment.merge(t.segment(), 1L, Long::sum);
+            }
+            assertFalse(t.isFinal() && t.streamComplete(), "a record is a final or the stream's end, not both");
+        }
+        assertEquals(1, all.stream().filter(t -> t.kind() == Transcript.Kind.STREAM_COMPLETE).count());
+        assertTrue(!finalsPerSegment.isEmpty() && finalsPerSegment.values().stream().allMatch(n -> n == 1),
+                "one final per segment: " + finalsPerSegment);
     }
 
     @Test

@@ -88,4 +88,24 @@ class WerTopologyTest {
         assertEquals(0.0, speaker.wer(), 1e-9);
         assertTrue(latest.containsKey("speaker:run-7:11"));
     }
+
+    @Test
+    void aStreamScoredAgainCountsOnceWithItsLatestScore() {
+        references.pipeInput("a", new Reference("a", "a", "THE CAT SAT ON THE MAT", "11", "run-8"));
+        references.pipeInput("b", new Reference("b", "b", "HELLO WORLD", "11", "run-8"));
+        transcripts.pipeInput("b", transcript("b", "HELLO WORLD", true, true));
+        // closed as idle after two words, reopened by more audio, closed again with the whole text
+        transcripts.pipeInput("a", transcript("a", "THE CAT", false, true));
+        transcripts.pipeInput("a", transcript("a", "THE CAT SAT ON THE MAT", false, true));
+
+        assertEquals(3, wer.readValuesToList().size(), "every stream-complete record is scored");
+        Map<String, WerAggregate> latest = aggregates.readKeyValuesToMap();
+        WerAggregate run = latest.get("run:run-8");
+        assertEquals(2, run.utterances(), "stream a counts once");
+        assertEquals(8, run.referenceWords());
+        assertEquals(0, run.errors(), "with its latest score");
+        WerAggregate speaker = latest.get("speaker:run-8:11");
+        assertEquals(2, speaker.utterances());
+        assertEquals(0.0, speaker.wer(), 1e-9);
+    }
 }
