@@ -38,7 +38,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecognizerConfig config = model.toConfig();
+        RecognizerConfig config = model.toAcousticConfig();
         if (!config.variant().isRouted()) {
             throw new AsrException("explain needs a CoDA model: pass --coda-r 2, 4 or 8 (got the "
                     + config.variant().label() + ", whose file " + config.modelFile().getFileName() + " has no routing)");

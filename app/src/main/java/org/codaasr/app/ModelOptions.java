@@ -2,6 +2,8 @@ package org.codaasr.app;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import org.codaasr.app.lm.DefaultLanguageModel;
 import org.codaasr.model.ctc.BeamSearchConfig;
 import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.onnx.ExecutionProvider;
@@ -37,16 +39,19 @@ public final class ModelOptions {
             description = "execution provider: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     ExecutionProvider provider;
 
-    @Option(names = "--decoder", paramLabel = "D", defaultValue = "greedy",
-            description = "greedy or beam (prefix beam search) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--decoder", paramLabel = "D", defaultValue = "beam",
+            description = "beam (prefix beam search with the language model) or greedy (default: ${DEFAULT-VALUE})")
     String decoder;
 
-    @Option(names = "--beam", paramLabel = "N", defaultValue = "10", description = "beam size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--beam", paramLabel = "N", defaultValue = "32", description = "beam size (default: ${DEFAULT-VALUE})")
     int beam;
 
-    @Option(names = "--lm", paramLabel = "ARPA", description = "word or character n-gram ARPA file (.arpa or .arpa.gz; "
-            + "`asr lm` builds ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz); implies --decoder beam")
+    @Option(names = "--lm", paramLabel = "ARPA", description = "word or character n-gram ARPA file (.arpa or .arpa.gz) "
+            + "(default: ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz, built on first use from the book text)")
     Path lm;
+
+    @Option(names = "--no-lm", description = "beam search without a language model")
+    boolean noLm;
 
     @Option(names = "--lm-weight", defaultValue = "" + BeamSearchConfig.DEFAULT_LM_WEIGHT,
             description = "LM weight; the default suits the character 6-gram (default: ${DEFAULT-VALUE})")
@@ -69,15 +74,44 @@ public final class ModelOptions {
             description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
     double adaptiveLowerLag;
 
+    /** The LM decided once per command: given, default (built if needed), or none. */
+    private Optional<Path> languageModel;
+
+    /** The configuration these options give; the default language model is resolved (and built) on first call. */
     public RecognizerConfig toConfig() {
         DecodingConfig decoding;
-        if (lm != null || "beam".equalsIgnoreCase(decoder)) {
-            decoding = DecodingConfig.beam(beam, lm, lm == null ? 0 : lmWeight, lm == null ? 0 : wordBonus);
-        } else if ("greedy".equalsIgnoreCase(decoder)) {
+        if ("greedy".equalsIgnoreCase(decoder)) {
+            if (lm != null) {
+                throw new IllegalArgumentException("--lm needs --decoder beam, got --decoder greedy");
+            }
             decoding = DecodingConfig.greedy();
+        } else if ("beam".equalsIgnoreCase(decoder)) {
+            Path model = languageModel().orElse(null);
+            decoding = DecodingConfig.beam(beam, model, model == null ? 0 : lmWeight, model == null ? 0 : wordBonus);
         } else {
-            throw new IllegalArgumentException("--decoder must be greedy or beam, got " + decoder);
+            throw new IllegalArgumentException("--decoder must be beam or greedy, got " + decoder);
         }
+        return acoustic(decoding);
+    }
+
+    /** The model options alone, decoding greedy: for commands that read the acoustic model's output directly. */
+    public RecognizerConfig toAcousticConfig() {
+        return acoustic(DecodingConfig.greedy());
+    }
+
+    private Optional<Path> languageModel() {
+        if (languageModel == null) {
+            if (noLm && lm != null) {
+                throw new IllegalArgumentException("give --lm ARPA or --no-lm, not both");
+            }
+            languageModel = noLm ? Optional.empty()
+                    : lm != null ? Optional.of(lm)
+                    : DefaultLanguageModel.resolve(DefaultLanguageModel.defaultText(), System.err);
+        }
+        return languageModel;
+    }
+
+    private RecognizerConfig acoustic(DecodingConfig decoding) {
         return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, variant, int8,
                 OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
                 StreamingConfig.defaults().withAdaptive(adaptiveLevels.isEmpty() ? AdaptiveRouting.off()

@@ -37,7 +37,7 @@ class BaselineCommandTest {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             code = new CommandLine(new BaselineCommand()).execute(tree.toString(), "--limit", "1",
                     "--json", "--markdown", md.toString(), "--model", dir.resolve("no-model").toString(),
-                    "--ps-processes", "1");
+                    "--ps-processes", "1", "--decoder", "greedy");
         } finally {
             System.setOut(stdout);
         }

@@ -171,7 +171,7 @@ class StreamsCrashIT {
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "org.codaasr.app.AsrCli", "streams", "--bootstrap-servers", servers, "--model", MODEL.toString(),
                 "--state-dir", dir.resolve("state-" + generation).toString(), "--application-id", "crash",
-                "--partitions", "2")
+                "--partitions", "2", "--decoder", "greedy")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
