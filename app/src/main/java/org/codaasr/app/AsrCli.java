@@ -12,7 +12,23 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class})
 public final class AsrCli {
 
+    /** Where library and diagnostic logging goes unless {@code --verbose} is given. */
+    public static String logFile() {
+        return System.getProperty("asr.log.file",
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coda-asr.log").toString());
+    }
+
+    @picocli.CommandLine.Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "also show the log (Kafka, ONNX Runtime, progress of the parts) on stderr; it always goes "
+                    + "to ${sys:java.io.tmpdir}/coda-asr.log")
+    boolean verbose;
+
     public static void main(String[] args) {
+        // read before anything logs: logging is configured on first use
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("asr.console.level", "INFO");
+            System.setProperty("asr.own.console.level", "OFF");
+        }
         int code = new CommandLine(new AsrCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -52,7 +52,7 @@ public final class BaselineCommand implements Callable<Integer> {
             description = "largest disagreements to show (default: ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = {"-v", "--verbose"}, description = "print each scored utterance to stderr")
+    @Option(names = {"-v", "--per-utterance"}, description = "print each scored utterance to stderr")
     boolean verbose;
 
     @Override

@@ -177,5 +177,6 @@ public final class DemoCommand implements Callable<Integer> {
                 PipelineMonitor.percentile(partials, 99), partials.size());
         System.out.printf("wall %.1f s, %.2f s of audio per second, dead letters %d%n", wall,
                 sent.audioSeconds() / wall, monitor.deadLetters().size());
+        System.out.println("log: " + AsrCli.logFile() + " (or run with --verbose)");
     }
 }

@@ -48,7 +48,7 @@ public final class EvalCommand {
                 description = "decode as live streams (chunked encoder, endpointing), as the Kafka pipeline does")
         boolean streaming;
 
-        @Option(names = {"-v", "--verbose"}, description = "print each utterance's REF/HYP as it is scored")
+        @Option(names = {"-v", "--per-utterance"}, description = "print each utterance's REF/HYP as it is scored")
         boolean verbose;
 
         @Override

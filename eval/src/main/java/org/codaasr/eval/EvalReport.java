@@ -15,7 +15,8 @@ public record EvalReport(String model, String decoding, int utterances, int word
         Map<String, SpeakerFigures> speakers, List<UtteranceResult> details) {
 
     /** Per-speaker subtotal. */
-    public record SpeakerFigures(int utterances, int words, int errors, double wer) {}
+    public record SpeakerFigures(int utterances, int words, int correct, int substitutions, int deletions,
+            int insertions, int errors, double wer, double rtf) {}
 
     public static EvalReport of(String model, String decoding, List<UtteranceResult> results) {
         int words = 0;
@@ -26,6 +27,7 @@ public record EvalReport(String model, String decoding, int utterances, int word
         double audio = 0;
         double processing = 0;
         Map<String, int[]> perSpeaker = new TreeMap<>();
+        Map<String, double[]> timeBySpeaker = new TreeMap<>();
         for (UtteranceResult r : results) {
             WerResult w = r.wer();
             words += w.referenceWords();
@@ -35,13 +37,24 @@ public record EvalReport(String model, String decoding, int utterances, int word
             ins += w.insertions();
             audio += r.audioSeconds();
             processing += r.processingSeconds();
-            int[] s = perSpeaker.computeIfAbsent(r.speaker(), k -> new int[3]);
+            int[] s = perSpeaker.computeIfAbsent(r.speaker(), k -> new int[6]);
             s[0]++;
             s[1] += w.referenceWords();
-            s[2] += w.errors();
+            s[2] += w.correct();
+            s[3] += w.substitutions();
+            s[4] += w.deletions();
+            s[5] += w.insertions();
+            double[] t = timeBySpeaker.computeIfAbsent(r.speaker(), k -> new double[2]);
+            t[0] += r.audioSeconds();
+            t[1] += r.processingSeconds();
         }
         Map<String, SpeakerFigures> speakers = new LinkedHashMap<>();
-        perSpeaker.forEach((k, v) -> speakers.put(k, new SpeakerFigures(v[0], v[1], v[2], percent(v[2], v[1]))));
+        perSpeaker.forEach((k, v) -> {
+            int errors = v[3] + v[4] + v[5];
+            double[] t = timeBySpeaker.get(k);
+            speakers.put(k, new SpeakerFigures(v[0], v[1], v[2], v[3], v[4], v[5], errors, percent(errors, v[1]),
+                    t[0] == 0 ? 0 : t[1] / t[0]));
+        });
         return new EvalReport(model, decoding, results.size(), words, correct, subs, dels, ins,
                 percent(subs + dels + ins, words), audio, processing, audio == 0 ? 0 : processing / audio, speakers,
                 List.copyOf(results));
@@ -62,8 +75,9 @@ public record EvalReport(String model, String decoding, int utterances, int word
         sb.append(String.format("decoding  %s%n", decoding));
         sb.append(String.format("%-10s %6s %7s %7s %7s %7s %7s %8s %7s%n", "SPEAKER", "#Utt", "#Wrd", "Corr", "Sub",
                 "Del", "Ins", "WER%", "RTF"));
-        speakers.forEach((speaker, f) -> sb.append(String.format("%-10s %6d %7d %7s %7s %7s %7s %8.2f %7s%n",
-                speaker, f.utterances(), f.words(), "", "", "", "", f.wer(), "")));
+        speakers.forEach((speaker, f) -> sb.append(String.format("%-10s %6d %7d %7d %7d %7d %7d %8.2f %7.4f%n",
+                speaker, f.utterances(), f.words(), f.correct(), f.substitutions(), f.deletions(), f.insertions(),
+                f.wer(), f.rtf())));
         sb.append(String.format("%-10s %6d %7d %7d %7d %7d %7d %8.2f %7.4f%n", "TOTAL", utterances, words, correct,
                 substitutions, deletions, insertions, wer, rtf));
         sb.append(String.format("audio %.1f s, processing %.1f s%n", audioSeconds, processingSeconds));
