@@ -48,6 +48,8 @@ class StreamsCrashIT {
     static final Path MODEL = Path.of("asr-model/models/conformer-ctc-small");
     static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
     static final int UTTERANCES = 4;
+    /** The streams processes' output and log (the test class path's logback-test.xml logs to the console). */
+    static final Path LOGS = Path.of("app", "target", "crash-it");
 
     @TempDir
     Path dir;
@@ -166,7 +168,8 @@ class StreamsCrashIT {
 
     /** {@code asr streams} in a JVM of its own, with a fresh state folder; returns once it says it runs. */
     private Process startStreams(String servers, int generation) throws IOException, InterruptedException {
-        Path log = dir.resolve("streams-" + generation + ".log");
+        Files.createDirectories(LOGS);
+        Path log = LOGS.resolve("streams-" + generation + ".out");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "org.codaasr.app.AsrCli", "streams", "--bootstrap-servers", servers, "--model", MODEL.toString(),

@@ -27,16 +27,54 @@ final class FlacDecoder {
         return bytes.length >= 4 && bytes[0] == 'f' && bytes[1] == 'L' && bytes[2] == 'a' && bytes[3] == 'C';
     }
 
+    /**
+     * The file with every metadata block but STREAMINFO dropped. jflac parses the others (Vorbis comments, pictures,
+     * cue sheets) trusting their inner length fields, so a forged one makes it allocate gigabytes or fail with a
+     * runtime exception; recognition needs none of them.
+     */
+    static byte[] onlyStreamInfo(byte[] bytes, String source) {
+        int pos = 4;
+        byte[] streamInfo = null;
+        boolean last = false;
+        while (!last) {
+            if (pos + 4 > bytes.length) {
+                throw new AudioDecodingException(source + ": FLAC metadata ends after " + pos + " bytes; expected a "
+                        + "4-byte block header");
+            }
+            last = (bytes[pos] & 0x80) != 0;
+            int type = bytes[pos] & 0x7F;
+            int length = ((bytes[pos + 1] & 0xFF) << 16) | ((bytes[pos + 2] & 0xFF) << 8) | (bytes[pos + 3] & 0xFF);
+            if (pos + 4L + length > bytes.length) {
+                throw new AudioDecodingException(source + ": FLAC metadata block of type " + type + " declares "
+                        + length + " bytes, only " + (bytes.length - pos - 4) + " are left");
+            }
+            if (type == 0 && streamInfo == null) {
+                streamInfo = java.util.Arrays.copyOfRange(bytes, pos, pos + 4 + length);
+            }
+            pos += 4 + length;
+        }
+        if (streamInfo == null) {
+            throw new AudioDecodingException(source + ": FLAC file has no STREAMINFO block; expected one right "
+                    + "after 'fLaC'");
+        }
+        streamInfo[0] = (byte) 0x80; // STREAMINFO, last metadata block
+        byte[] out = new byte[4 + streamInfo.length + bytes.length - pos];
+        System.arraycopy(bytes, 0, out, 0, 4);
+        System.arraycopy(streamInfo, 0, out, 4, streamInfo.length);
+        System.arraycopy(bytes, pos, out, 4 + streamInfo.length, bytes.length - pos);
+        return out;
+    }
+
     static InterleavedPcm decode(byte[] bytes, String source) {
-        FLACDecoder flac = new FLACDecoder(new ByteArrayInputStream(bytes));
+        FLACDecoder flac = new FLACDecoder(new ByteArrayInputStream(onlyStreamInfo(bytes, source)));
         ErrorLog errors = new ErrorLog();
         flac.addFrameListener(errors);
         StreamInfo info;
         try {
             flac.readMetadata();
             info = flac.getStreamInfo();
-        } catch (IOException e) {
-            throw new AudioDecodingException(source + ": cannot read the FLAC header (" + e.getMessage()
+        } catch (IOException | RuntimeException e) {
+            throw new AudioDecodingException(source + ": cannot read the FLAC header (" + e
                     + "); expected a STREAMINFO block after 'fLaC'", e);
         }
         if (info == null) {

@@ -64,6 +64,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private static final long SWEEP_INTERVAL_MS = 1_000;
     private static final double CHECKPOINT_AUDIO_SECONDS = 3.0;
     private static final long ENDED_RETENTION_MS = 10 * 60_000;
+    private static final long UNSET = Long.MIN_VALUE;
 
     private final Recognizer recognizer;
     private final StreamsAppConfig config;
@@ -76,8 +77,11 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private final Set<String> closingIdle = new HashSet<>();
 
     private ProcessorContext<String, Object> context;
-    /** Wall-clock time this task last received a record, or started: a partition quiet this long has no producer. */
-    private long lastInputWallMs;
+    /**
+     * Wall-clock time this task last received a record, or first swept: a partition quiet this long has no producer.
+     * Unset until then, because the context's cached system time is 0 while a task initializes.
+     */
+    private long lastInputWallMs = UNSET;
     private KeyValueStore<String, StreamState> states;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, byte[]> journal;
@@ -93,7 +97,6 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         this.states = context.getStateStore(STATE_STORE);
         this.snapshots = context.getStateStore(SNAPSHOT_STORE);
         this.journal = context.getStateStore(JOURNAL_STORE);
-        this.lastInputWallMs = context.currentSystemTimeMs();
         context.schedule(Duration.ofMillis(BATCH_LINGER_MS), PunctuationType.WALL_CLOCK_TIME, t -> flush());
         context.schedule(Duration.ofMillis(SWEEP_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
@@ -350,6 +353,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
      * or last received a record are all its open streams finalized: then no producer is left to send more.
      */
     private void sweep(long now) {
+        if (lastInputWallMs == UNSET) {
+            lastInputWallMs = now;
+        }
         long streamTime = streamTimeMs();
         boolean partitionQuiet = now - lastInputWallMs > config.idleTimeoutMs();
         List<String> idle = new ArrayList<>();
