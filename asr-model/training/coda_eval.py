@@ -35,8 +35,9 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
     bb, bstate = load_backbone(a.backbone)
+    dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1,
+                          vocab=bb.vocab)
     net, cstate = C.load_coda(bb, a.coda)
     adapter_net = C.load_coda(bb, a.adapter_coda)[0] if a.adapter_coda else net
     ref_bb = load_backbone(a.reference)[0] if a.reference else bb

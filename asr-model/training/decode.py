@@ -38,7 +38,7 @@ def main():
     net.load_state_dict(state["model"])
     device = pick_device(a.device)
     net.to(device)
-    dev = data.load_dev(a.data, a.dev_dir, limit=a.dev_limit)
+    dev = data.load_dev(a.data, a.dev_dir, limit=a.dev_limit, vocab=tokens.vocabulary_of(state))
     wer, hyps = evaluate(net, dev, device, None, chunk=a.chunk, left_chunks=a.left_chunks)
     _, errs, words = tokens.wer(dev.texts, hyps)
     c = tokens.cer(dev.texts, hyps)

@@ -205,7 +205,6 @@ def main():
     if any(r not in FILES for r in rs):
         sys.exit(f"--r values must be among {sorted(FILES)}")
     dev_shard = os.path.join(a.data, "shards", "dev-test-other.pt")
-    dev = data.FeatureSet([dev_shard], limit=a.dev_limit, subsampling=1) if os.path.exists(dev_shard) else None
     bstate, cstate = {}, {}
     adapter_net = None  # the net whose adapters make model.adapter.onnx when it is not `net` (--adapter-coda)
     if a.tiny_random:
@@ -227,6 +226,8 @@ def main():
             source += f", r=1 adapters from {os.path.relpath(os.path.abspath(a.adapter_coda), REPO)} " \
                       f"(step {astate.get('step')}, r values {astate.get('args', {}).get('r_values')})"
     net.eval()
+    dev = data.FeatureSet([dev_shard], limit=a.dev_limit, subsampling=1, vocab=getattr(net.backbone, "vocab", tokens.CHARS)) \
+        if os.path.exists(dev_shard) else None
 
     def net_for(r):
         return adapter_net if r == 1 and adapter_net is not None else net

@@ -31,6 +31,10 @@ from local.paths import DATA_DIR, DEV_DIR, REPO
 
 RECOMMENDED_CHUNK_OUT = M.RECOMMENDED_CHUNK_OUT
 RECOMMENDED_LEFT_CHUNKS = M.RECOMMENDED_LEFT_CHUNKS
+TOKENS_NOTE = {
+    "char": "`<blk>`, `\u2581` (word boundary), `'`, `A`..`Z`",
+    "bpe": "`<blk>`, `<unk>`, then SentencePiece word pieces (train_bpe.py; `\u2581` starts a word: `\u2581THE`, `ING`)",
+}
 
 
 def padded_batch_check(net, dev):
@@ -192,6 +196,7 @@ def main():
     torch.manual_seed(0)
     os.makedirs(a.out, exist_ok=True)
     state = {}
+    vocab = tokens.CHARS
     if a.tiny_random:
         cfg = M.ConformerConfig(d_model=32, heads=2, ff=64, layers=1, kernel=15, subsampling=4,
                                 subsampling_channels=4, vocab=tokens.VOCAB_SIZE, dropout=0.0)
@@ -209,10 +214,11 @@ def main():
         cfg = M.ConformerConfig(**state["config"])
         net = M.ConformerCTC(cfg)
         net.load_state_dict(state["model"])
+        vocab = tokens.vocabulary_of(state)
         src = os.path.relpath(os.path.abspath(ck), REPO)
         print(f"checkpoint {ck}: step {state['step']}, dev WER at save {state.get('dev_wer')}")
     net.eval()
-    dev = data.load_dev(a.data, a.dev_dir, limit=a.dev_limit or (4 if a.tiny_random else 0))
+    dev = data.load_dev(a.data, a.dev_dir, limit=a.dev_limit or (4 if a.tiny_random else 0), vocab=vocab)
     padded_diff = padded_batch_check(net, dev)
     dev_wer = dev_wer_int8 = dev_wer_chunk = dev_cer = None
     if not a.skip_eval and not a.tiny_random:
@@ -262,7 +268,7 @@ def main():
         n = quantize_dynamic_int8(onnx_path, os.path.join(a.out, "model.int8.onnx"))
         int8_note = (f"model.int8.onnx: {n} MatMuls dynamically quantized (u8 activations; u8 weights symmetric around "
                      f"zero point 128, per tensor); numerics NOT verified in Python (no onnxruntime here): verify in Java")
-    tokens.write_tokens(os.path.join(a.out, "tokens.txt"))
+    vocab.write(os.path.join(a.out, "tokens.txt"))
     write_reference_io(net, dev, os.path.join(a.out, "reference-io.json"))
 
     train_args = state.get("args", {})
@@ -274,6 +280,7 @@ def main():
         "version": version,
         "architecture": "Conformer-CTC: Conv2d subsampling, rotary-position MHSA, macaron FFN, causal depthwise conv",
         "config": cfg.to_dict(),
+        "vocabulary": {"kind": vocab.kind, "size": vocab.size},
         "parameters": net.num_params(),
         "training": {"steps": state.get("step", 0), "epochs": round(epochs, 2),
                      "hours_by_source": state.get("hours_by_source", {}),
@@ -357,7 +364,7 @@ Global CMVN is the first op of the graph: feed raw fbank.
   `left_context_frames` = {c['onnx']['metadata']['left_context_frames']} history + `chunk_frames` = {c['onnx']['metadata']['chunk_frames']} new
   + {rf - stride} lookahead input frames and keep the outputs of the new chunk (values in input frames, 10 ms).
 * metadata_props: {', '.join(f'`{k}`={v}' for k, v in c['onnx']['metadata'].items())}.
-* Tokens: `tokens.txt`, line index = id: `<blk>`, `\u2581` (word boundary), `'`, `A`..`Z`.
+* Tokens: `tokens.txt`, line index = id: {TOKENS_NOTE[c['vocabulary']['kind']]}.
 * int8: {c['onnx']['int8']}.
 """
 

@@ -2,7 +2,8 @@
 # End-to-end smoke test of the recipe on a handful of files (CI), through run.sh --smoke: stages 0-2 (synthetic
 # speech where espeak-ng and sox are installed, data, 3 training steps), then stages 0-7 again (stage 2 resumes to
 # step 5; the joint stage, CoDA, export, evaluation, ship), then what sits around the stages: fine-tuning with
-# --init-from / --frame-skip / --route-r, the data-source ablation tool, frame skipping, and the backbone rebuilt from
+# --init-from / --frame-skip / --route-r, a word-piece vocabulary and head (train_bpe.py, train.py --bpe) with its
+# export, the data-source ablation tool, frame skipping, and the backbone rebuilt from
 # the exported ONNX (fp32 and fp16-shared weights). Writes only into a temp dir (or $1): the export Java loads is
 # $1/export, the prepared data $1/data. Needs ../shared/data next to the repository.
 set -euo pipefail
@@ -43,6 +44,20 @@ cat "$TMP/run/eval/dev-wer.md"
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/finetune" --init-from "$TMP/run/checkpoints/last-model.pt" \
   --frame-skip 0.3 --route-r 2,4 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 > "$TMP/finetune.log"
 grep -q "weights from" "$TMP/finetune.log" || fail "train.py --init-from"
+# word pieces: a SentencePiece vocabulary of the smoke data, a new head on the smoke backbone (train.py --bpe), its
+# export (tokens.txt = the pieces) and the routed evaluation
+"$PY" "$HERE/train_bpe.py" --data "$TMP/data" --vocab-size 40 --max-sentences 2000 --out "$TMP/bpe" > "$TMP/bpe.log"
+grep -q "pieces/word" "$TMP/bpe.log" || fail "train_bpe.py"
+"$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/bpe-run" --init-from "$TMP/run/checkpoints/last-model.pt" \
+  --bpe "$TMP/bpe/bpe.model" --route-r 1,2 --max-frames 4000 --warmup 2 --log-every 2 --steps 2 --ckpt-every 2 \
+  > "$TMP/bpe-run.log"
+grep -q "new bpe head of 40 tokens" "$TMP/bpe-run.log" || fail "train.py --bpe kept the character head"
+"$PY" "$HERE/export_onnx.py" --run-dir "$TMP/bpe-run" --which latest --data "$TMP/data" --out "$TMP/export-bpe" \
+  --dev-limit 2 --threads 1 > "$TMP/export-bpe.log"
+[ "$(sed -n 2p "$TMP/export-bpe/tokens.txt")" = "<unk>" ] && [ "$(wc -l < "$TMP/export-bpe/tokens.txt")" = 40 ] \
+  || fail "the word-piece export's tokens.txt"
+(cd "$HERE" && "$PY" -m tools.routed_eval "$TMP/bpe-run/checkpoints/last-model.pt" --data "$TMP/data" --r 2 \
+  --dev-limit 2 > "$TMP/routed-eval.log") && grep -q "r=2" "$TMP/routed-eval.log" || fail "tools.routed_eval"
 # the data-source ablation tool (three arms, fsdd standing in for the synthetic shard), table into a card copy
 (cd "$HERE" && "$PY" -m tools.ablation --data "$TMP/data" --init-from "$TMP/run/checkpoints/last-model.pt" \
   --out "$TMP/ablation" --steps 1 --warmup 1 --max-frames 4000 --threads 1 --synthetic fsdd > "$TMP/ablation.log")

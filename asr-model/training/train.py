@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from local import data, tokens
 from local import model as M
 from local.checkpoint import latest_checkpoint, save_checkpoint
-from local.evaluation import evaluate
+from local.evaluation import score
 from local.paths import DATA_DIR
 from local.training import amp_dtype_for, pick_device, run_logger, spec_augment
 
@@ -88,6 +88,9 @@ def parse_args(argv=None):
     ap.add_argument("--amp", default="auto", choices=["auto", "bf16", "off"])
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--bpe", default="", help="word-piece vocabulary (train_bpe.py's bpe.model) instead of "
+                    "characters; with --init-from a checkpoint of another vocabulary, its head is replaced by a new "
+                    "one and everything else is kept")
     ap.add_argument("--init-from", default="", help="start from this checkpoint's weights and model config (e.g. a "
                     "hand-back unpacked by handback.py) with a fresh optimizer and schedule; ignored when resuming")
     return ap.parse_args(argv)
@@ -118,20 +121,28 @@ def main(argv=None):
     log = run_logger(a.run_dir)
 
     resume = None if a.no_resume else latest_checkpoint(a.run_dir)
+    new_head = False
     if resume:
         state = torch.load(resume, map_location="cpu")
         cfg = M.ConformerConfig(**state["config"])
+        vocab = tokens.vocabulary_of(state)
         log(f"resuming from {resume} (step {state['step']})")
     elif a.init_from:
         state = None
         init = torch.load(a.init_from, map_location="cpu")
         cfg = M.ConformerConfig(**init["config"])
-        log(f"weights from {a.init_from} (its step {init.get('step')}); fresh optimizer and schedule")
+        vocab = tokens.PieceVocabulary.load(a.bpe) if a.bpe else tokens.vocabulary_of(init)
+        new_head = vocab.to_state() != tokens.vocabulary_of(init).to_state()
+        if new_head:
+            cfg = M.ConformerConfig(**{**cfg.to_dict(), "vocab": vocab.size})
+        log(f"weights from {a.init_from} (its step {init.get('step')}); fresh optimizer and schedule"
+            + (f"; new {vocab.kind} head of {vocab.size} tokens" if new_head else ""))
     else:
         state = None
+        vocab = tokens.PieceVocabulary.load(a.bpe) if a.bpe else tokens.CHARS
         cfg = M.ConformerConfig(d_model=a.d_model, heads=a.heads, ff=a.ff or 4 * a.d_model, layers=a.layers,
                                 kernel=a.kernel, subsampling=a.subsampling,
-                                subsampling_channels=a.subsampling_channels, vocab=tokens.VOCAB_SIZE,
+                                subsampling_channels=a.subsampling_channels, vocab=vocab.size,
                                 dropout=a.dropout, subsampling_act=a.subsampling_act)
     net = M.ConformerCTC(cfg)
     cmvn = torch.load(os.path.join(a.data, "cmvn.pt"))
@@ -140,7 +151,9 @@ def main(argv=None):
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
     step, epoch, batch_pos, best_wer = 0, 0, 0, float("inf")
     if not state and a.init_from:
-        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in init["model"].items()})
+        weights = {k: v.float() if v.is_floating_point() else v for k, v in init["model"].items()
+                   if not (new_head and k.startswith("head."))}
+        net.load_state_dict(weights, strict=not new_head)
     if state:
         net.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
@@ -162,9 +175,10 @@ def main(argv=None):
         if not perturbed:
             sys.exit("--speed-perturb: no <source>-sp*.pt shards; run prepare_data.py --speed-perturb 0.9,1.1")
         shards += perturbed
-    train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=cfg.subsampling)
+    train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=cfg.subsampling,
+                            vocab=vocab)
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.limit,
-                          subsampling=1)
+                          subsampling=1, vocab=vocab)
     if len(train) == 0:
         sys.exit(f"no training utterances found in {shards}")
     with open(os.path.join(a.run_dir, "config.json"), "w") as f:
@@ -251,14 +265,16 @@ def main(argv=None):
                 wer = None
                 if a.eval_every_ckpt and len(dev):
                     t0 = time.time()
-                    wer, _ = evaluate(net, dev, device, amp_dtype)
+                    res = score(net, dev, device, amp_dtype)
+                    wer = res["wer"]
                     best_wer = min(best_wer, wer)
-                    log(f"dev WER {wer:.2f}% at step {step} ({time.time() - t0:.0f}s), best {best_wer:.2f}%")
+                    log(f"dev WER {wer:.2f}% CER {res['cer']:.2f}% non-blank frames {100 * res['non_blank']:.1f}% "
+                        f"at step {step} ({time.time() - t0:.0f}s), best {best_wer:.2f}%")
                 st = {"model": net.state_dict(), "optimizer": opt.state_dict(), "config": cfg.to_dict(),
                       "step": step, "epoch": epoch, "elapsed_s": time.time() - t_start, "batch_pos": batch_pos, "best_wer": best_wer, "dev_wer": wer,
                       "rng": torch.get_rng_state(), "train_hours": train.hours(),
                       "hours_by_source": train.hours_by_source, "batches_per_epoch": len(batches), "args": vars(a),
-                      "sources": a.sources}
+                      "sources": a.sources, "vocabulary": vocab.to_state()}
                 path = save_checkpoint(a.run_dir, st, a.keep, wer)
                 with open(os.path.join(a.run_dir, "dev_wer.tsv"), "a") as f:
                     f.write(f"{step}\t{epoch}\t{os.path.basename(path)}\t"

@@ -202,7 +202,8 @@ def main(argv=None):
         log(f"resuming from {latest} (step {step})")
     shards = [os.path.join(a.data, "shards", s + ".pt") for s in a.sources.split(",") if s]
     shards = [p for p in shards if os.path.exists(p)]
-    train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=backbone.cfg.subsampling)
+    train = data.FeatureSet(shards, max_frames=a.max_utt_frames, limit=a.limit, subsampling=backbone.cfg.subsampling,
+                            vocab=teacher.vocab)
     unl = load_unlabelled(a, log) if a.unlabelled else {"ids": [], "feats": []}
     pool = Pool(train, unl)
     if not pool.feats:
@@ -233,7 +234,8 @@ def main(argv=None):
         if joint:  # the student backbone first: a resume never pairs new adapters with an older backbone
             bst = {"model": backbone.state_dict(), "config": backbone.cfg.to_dict(), "step": step,
                    "dev_wer": None, "routing_aware_from": os.path.relpath(os.path.abspath(backbone_path), REPO),
-                   "routing_aware_from_step": bstate.get("step"), "coda_run": os.path.abspath(a.run_dir)}
+                   "routing_aware_from_step": bstate.get("step"), "coda_run": os.path.abspath(a.run_dir),
+                   "vocabulary": teacher.vocab.to_state()}
             torch.save(bst, student_path + ".tmp")
             os.replace(student_path + ".tmp", student_path)
         torch.save(st, latest + ".tmp")

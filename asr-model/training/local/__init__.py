@@ -6,7 +6,7 @@ and import from it (`from local import model`); the tools in ../tools/ are run a
 
   paths       recipe folder, repository root, default data and dev folders
   features    audio loading and THE fbank function (the Java runtime re-implements it bit-for-bit)
-  tokens      vocabulary, text normalisation, greedy CTC, WER / CER
+  tokens      vocabularies (characters, SentencePiece word pieces), text normalisation, greedy CTC, WER / CER
   data        cached-feature datasets, length-bucketed batches, padding, the dev set
   model       ConformerConfig, ConformerCTC, ONNX metadata and export wrapper
   coda        CoDA routers + parallel adapters on a frozen ConformerCTC

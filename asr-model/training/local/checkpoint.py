@@ -10,6 +10,7 @@ import shutil
 import torch
 
 from . import model as M
+from . import tokens
 
 
 def save_checkpoint(run_dir, state, keep, wer=None):
@@ -50,9 +51,11 @@ def resolve_checkpoint(checkpoint, run_dir, which="best"):
 
 
 def load_backbone(path, map_location="cpu"):
-    """Dense checkpoint (train.py format: dict with 'model' and 'config') -> (ConformerCTC in eval, state)."""
+    """Dense checkpoint (train.py format: dict with 'model' and 'config') -> (ConformerCTC in eval, state); the
+    net's `vocab` is the checkpoint's vocabulary (characters when it names none)."""
     state = torch.load(path, map_location=map_location)
     cfg = M.ConformerConfig(**state["config"])
     net = M.ConformerCTC(cfg)
     net.load_state_dict(state["model"])
+    net.vocab = tokens.vocabulary_of(state)
     return net.eval(), state

@@ -10,7 +10,8 @@ from . import tokens
 class FeatureSet:
     """Utterances from one or more shard files (see prepare_data.py), kept in memory as fp16."""
 
-    def __init__(self, shard_paths, max_frames=0, min_frames=0, limit=0, subsampling=4):
+    def __init__(self, shard_paths, max_frames=0, min_frames=0, limit=0, subsampling=4, vocab=tokens.CHARS):
+        self.vocab = vocab
         self.ids, self.feats, self.texts, self.durations, self.targets = [], [], [], [], []
         self.dropped = 0
         self.hours_by_source = {}
@@ -23,7 +24,7 @@ class FeatureSet:
             before = len(self.durations)
             for i in range(n):
                 f = s["feats"][i]
-                ids = tokens.encode(s["texts"][i])
+                ids = vocab.encode(s["texts"][i])
                 out_frames = (f.shape[0] - 3) // subsampling  # lower bound of the subsampled length
                 if (max_frames and f.shape[0] > max_frames) or f.shape[0] < max(min_frames, 7 * subsampling // 4 + 4) \
                         or out_frames < len(ids):
@@ -38,11 +39,11 @@ class FeatureSet:
             self.hours_by_source[src] = round(sum(self.durations[before:]) / 3600, 4)
 
     @classmethod
-    def from_audio_dir(cls, librispeech_dir, limit=0):
+    def from_audio_dir(cls, librispeech_dir, limit=0, vocab=tokens.CHARS):
         """Dev set straight from audio (LibriSpeech layout, *.trans.txt + audio) when no cached shard exists."""
         import glob
         from . import features
-        ds = cls([])
+        ds = cls([], vocab=vocab)
         for trans in sorted(glob.glob(os.path.join(librispeech_dir, "*", "*", "*.trans.txt"))):
             d = os.path.dirname(trans)
             for line in open(trans, encoding="utf-8"):
@@ -59,7 +60,7 @@ class FeatureSet:
                 ds.feats.append(features.fbank(wav).to(torch.float16))
                 ds.texts.append(text.strip())
                 ds.durations.append(wav.numel() / features.SAMPLE_RATE)
-                ds.targets.append(torch.tensor(tokens.encode(text.strip()), dtype=torch.long))
+                ds.targets.append(torch.tensor(vocab.encode(text.strip()), dtype=torch.long))
         return ds
 
     def __len__(self):
@@ -101,10 +102,10 @@ def collate(ds: FeatureSet, idx):
     return x, lens, torch.cat(tg), torch.tensor([len(t) for t in tg], dtype=torch.long)
 
 
-def load_dev(data_dir, dev_dir, limit=0):
+def load_dev(data_dir, dev_dir, limit=0, vocab=tokens.CHARS):
     """The dev set (LibriSpeech test-other sample): the cached shard of prepare_data.py when it exists, else
     fbank straight from the audio in dev_dir."""
     shard = os.path.join(data_dir, "shards", "dev-test-other.pt")
     if os.path.exists(shard):
-        return FeatureSet([shard], limit=limit, subsampling=1)
-    return FeatureSet.from_audio_dir(dev_dir, limit=limit)
+        return FeatureSet([shard], limit=limit, subsampling=1, vocab=vocab)
+    return FeatureSet.from_audio_dir(dev_dir, limit=limit, vocab=vocab)

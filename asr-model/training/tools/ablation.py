@@ -31,6 +31,7 @@ SECTION = "## Data-source ablation"
 
 def score(ckpt_path, dev):
     net, state = load_backbone(ckpt_path)
+    dev.vocab = net.vocab
     wer, hyps = evaluate(net, dev, torch.device("cpu"), None)
     return wer, tokens.cer(dev.texts, hyps), state.get("step")
 

@@ -79,8 +79,9 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(1)
-    dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1)
     bb, state = load_backbone(a.backbone)
+    dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit, subsampling=1,
+                          vocab=bb.vocab)
     with torch.no_grad():
         _, _, ref = evaluate(lambda f, n: bb(f, n), dev)
         nonblank = sum(int((lp.argmax(-1) != 0).sum()) for lp in ref) / sum(lp.size(0) for lp in ref)

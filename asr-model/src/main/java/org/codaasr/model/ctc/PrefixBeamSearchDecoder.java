@@ -198,8 +198,11 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     }
 
     /** A token as characters of a character LM: a separator is the LM's word boundary, {@code ▁xyz} is
-     * the boundary then x, y, z (no boundary before the first word). */
+     * the boundary then x, y, z (no boundary before the first word); a special token ({@code <unk>}) is none. */
     private List<String> characterSymbols(int token, boolean first) {
+        if (vocabulary.isSpecial(token)) {
+            return List.of();
+        }
         String text = vocabulary.isSeparator(token) ? LanguageModel.WORD_BOUNDARY : vocabulary.token(token);
         List<String> symbols = text.codePoints().mapToObj(Character::toString).toList();
         boolean leadingBoundary = !symbols.isEmpty() && symbols.get(0).equals(LanguageModel.WORD_BOUNDARY);

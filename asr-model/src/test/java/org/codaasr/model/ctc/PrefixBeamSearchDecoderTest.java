@@ -177,4 +177,23 @@ class PrefixBeamSearchDecoderTest {
         double lm10 = -0.1 - 0.1 - 1.0 - 0.9 - 1.0;
         assertEquals(acousticLogP + lm10 * Math.log(10), fused.logScore(), 1e-6);
     }
+
+    @Test
+    void characterLanguageModelReadsWordPiecesCharacterByCharacter() {
+        Vocabulary pieces = Vocabulary.of(List.of("<blk>", "<unk>", "\u2581CA", "G", "T", "\u2581A"));
+        float[][] lp = log(new double[][] {
+            peak(6, 2, 0.9),
+            peak(6, 1, 0.9),
+            {0.06, 0.01, 0.01, 0.5, 0.4, 0.02}});
+        ArpaLanguageModel lm = ArpaLanguageModel.load(Path.of("asr-model/src/test/resources/ctc/char-fusion.arpa"));
+        CtcHypothesis acoustic = new PrefixBeamSearchDecoder(pieces, EXHAUSTIVE, null).decode(lp, 0.04);
+        assertEquals("CAG", acoustic.text());
+        double bonus = 0.25;
+        CtcHypothesis fused = new PrefixBeamSearchDecoder(pieces, EXHAUSTIVE.withLm(1.0, bonus), lm).decode(lp, 0.04);
+        assertEquals("CAT", fused.text());
+        // the same LM terms as the characters C A T (the first piece's word start is not scored), and <unk>
+        // adds no text and no LM term
+        double acousticLogP = Math.log(bruteForce(lp, 0).get(List.of(2, 1, 4)));
+        assertEquals(acousticLogP - 0.5 * Math.log(10) + 3 * bonus, fused.logScore(), 1e-6);
+    }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training recipe end to end at toy scale (prepare a handful of real files, train a few steps, resume, export),
- * then the exported ONNX files run in Java. Needs Debian's python3-torch, python3-torchaudio, python3-onnx and
- * opus-tools, which {@code .ci/run} installs; skipped with a message where they are missing.
+ * then the exported ONNX files run in Java. Needs Debian's python3-torch, python3-torchaudio, python3-onnx,
+ * python3-sentencepiece and opus-tools, which {@code .ci/run} installs; skipped with a message where they are missing.
  */
 class TrainingSmokeTest {
 
@@ -31,7 +31,7 @@ class TrainingSmokeTest {
 
     @Test
     void recipeTrainsResumesAndExportsAModelThatRunsInJava(@TempDir Path tmp) throws Exception {
-        assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx not installed: training smoke test skipped");
+        assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx/sentencepiece not installed: training smoke test skipped");
         Path log = tmp.resolve("smoke.log");
         Process p = new ProcessBuilder("bash", "asr-model/training/smoke_test.sh", tmp.resolve("work").toString())
                 .redirectErrorStream(true)
@@ -68,6 +68,14 @@ class TrainingSmokeTest {
                 RecognitionResult r = recognizer.transcribe(audio);
                 assertTrue(r.isFinal());
             }
+        }
+
+        // the word-piece head: tokens.txt lists the 40 pieces, which the recognizer reads as its vocabulary
+        Path bpe = tmp.resolve("work/export-bpe");
+        try (Recognizer recognizer = Recognizer.load(RecognizerConfig.defaults().withModelDir(bpe))) {
+            assertEquals(40, recognizer.logProbs(audio)[0].length);
+            assertEquals("<unk>", recognizer.vocabulary().token(1));
+            assertTrue(recognizer.transcribe(audio).isFinal());
         }
     }
 
@@ -132,7 +140,7 @@ class TrainingSmokeTest {
         if (!Files.isExecutable(PYTHON) || !Files.isDirectory(DEV_FLAC.getParent())) {
             return false;
         }
-        Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, torchaudio, onnx")
+        Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, torchaudio, onnx, sentencepiece")
                 .redirectErrorStream(true)
                 .start();
         check.getInputStream().readAllBytes();
