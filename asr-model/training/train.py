@@ -248,17 +248,17 @@ def main(argv=None):
                 dt = time.time() - win_t
                 last_loss = win_loss / win_n
                 log(f"step {step} epoch {epoch} batch {batch_pos}/{len(batches)} loss {last_loss:.3f} "
-                    f"nats/char {win_nats / max(1, win_chars):.3f} "
+                    f"nats/token {win_nats / max(1, win_chars):.3f} "
                     f"lr {lr_at(step, a, elapsed_min()):.2e} audio_s/s {win_audio / dt:.1f} elapsed {time.time() - t_start:.0f}s")
                 win_audio, win_t, win_loss, win_n = 0.0, time.time(), 0.0, 0
                 win_nats, win_chars = 0.0, 0
             if plateau_step and step == plateau_step and batch_pos % a.accum == 0:
                 nats = sum(n for n, _ in char_losses) / max(1, sum(c for _, c in char_losses))
                 if nats > plateau_nats:
-                    log(f"PLATEAU: {nats:.3f} nats/char at step {step} (> {plateau_nats}): still on the CTC blank "
+                    log(f"PLATEAU: {nats:.3f} nats/token at step {step} (> {plateau_nats}): still on the CTC blank "
                         f"plateau; stopping (exit 3)")
                     sys.exit(3)
-                log(f"plateau check passed: {nats:.3f} nats/char at step {step}")
+                log(f"plateau check passed: {nats:.3f} nats/token at step {step}")
             stop = step >= a.steps or (a.max_minutes and time.time() - t_start > 60 * a.max_minutes)
             if (step % a.ckpt_every == 0 and batch_pos % a.accum == 0) or stop or \
                     time.time() - t_ckpt > 60 * a.ckpt_minutes:

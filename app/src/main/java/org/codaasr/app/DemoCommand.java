@@ -41,6 +41,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "use this Kafka cluster instead of the embedded broker")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--limit", defaultValue = "0", description = "replay only the first N utterances")
     int limit;
 
@@ -80,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         String runId = "demo-" + System.currentTimeMillis();
         PipelineConfig pipelineConfig = PipelineConfig.embedded().withBootstrapServers(bootstrapServers)
                 .withPartitions(partitions).withStreams(StreamsAppConfig.builder().applicationId(runId)
-                        .streamThreads(streamThreads).build());
+                        .streamThreads(streamThreads).client(kafka.properties()).build());
         if (bootstrapServers == null) {
             System.out.println("starting an in-JVM Kafka broker (KRaft) ...");
         }
@@ -93,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
                     recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
                     recognizer.modelInfo().variant().label(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
-            LiveView web = keepRunning ? LiveView.start(servers, webPort) : null;
+            LiveView web = keepRunning ? LiveView.start(servers, kafka.properties(), webPort) : null;
             if (web != null) {
                 System.out.println("live view: " + web.uri());
             }

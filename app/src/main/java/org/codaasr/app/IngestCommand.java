@@ -24,6 +24,7 @@ import org.codaasr.model.AsrException;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,6 +45,9 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     private String bootstrapServers;
+
+    @Mixin
+    private KafkaClientOptions kafka;
 
     @Option(names = "--librispeech", paramLabel = "DIR", description = "LibriSpeech split directory (<spk>/<ch>/*.flac + *.trans.txt).")
     private Path librispeech;
@@ -105,7 +109,7 @@ public final class IngestCommand implements Callable<Integer> {
         IngestConfig config;
         try {
             config = new IngestConfig(bootstrapServers, chunkMs, realtime, concurrency, compression, 5,
-                    "coda-asr-ingest", runId == null ? defaultRunId() : runId);
+                    "coda-asr-ingest", runId == null ? defaultRunId() : runId, kafka.properties());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

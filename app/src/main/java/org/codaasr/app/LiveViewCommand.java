@@ -3,6 +3,7 @@ package org.codaasr.app;
 import org.codaasr.streams.web.LiveView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,13 +23,16 @@ public final class LiveViewCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Override
     public Integer call() throws InterruptedException {
         try (ShutdownSignal shutdown = ShutdownSignal.install("coda-asr-liveview-shutdown");
-                LiveView view = LiveView.start(bootstrapServers, port)) {
+                LiveView view = LiveView.start(bootstrapServers, kafka.properties(), port)) {
             spec.commandLine().getOut().println("live view: " + view.uri() + " (reading " + bootstrapServers
                     + "; Ctrl-C to stop)");
             spec.commandLine().getOut().flush();

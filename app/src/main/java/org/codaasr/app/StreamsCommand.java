@@ -3,6 +3,7 @@ package org.codaasr.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.StreamsApp;
 import org.codaasr.streams.StreamsAppConfig;
@@ -18,6 +19,9 @@ public final class StreamsCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
             description = "Kafka cluster (default: ${DEFAULT-VALUE})")
@@ -49,10 +53,11 @@ public final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TopicSetup.ensure(bootstrapServers, partitions, replication);
+        KafkaClientProperties client = kafka.properties();
+        TopicSetup.ensure(bootstrapServers, client, partitions, replication);
         StreamsAppConfig config = StreamsAppConfig.builder().applicationId(applicationId)
                 .bootstrapServers(bootstrapServers).stateDir(stateDir).streamThreads(streamThreads)
-                .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).build();
+                .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).client(client).build();
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
                 StreamsApp app = StreamsApp.start(config, recognizer)) {

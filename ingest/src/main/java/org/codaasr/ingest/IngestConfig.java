@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.codaasr.messages.AudioChunker;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.messages.Reference;
 
 /**
@@ -19,9 +20,11 @@ import org.codaasr.messages.Reference;
  * @param lingerMs         producer {@code linger.ms}
  * @param clientId         producer {@code client.id}
  * @param runId            evaluation run written into every reference, so WER is aggregated per run
+ * @param client           security (TLS/SASL) settings of the producer
  */
 public record IngestConfig(String bootstrapServers, int chunkMs, boolean realtime, int concurrency,
-                           String compressionType, int lingerMs, String clientId, String runId) {
+                           String compressionType, int lingerMs, String clientId, String runId,
+                           KafkaClientProperties client) {
 
     private static final Set<String> COMPRESSION_TYPES = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
@@ -47,37 +50,44 @@ public record IngestConfig(String bootstrapServers, int chunkMs, boolean realtim
         if (runId == null || runId.isBlank()) {
             throw new IllegalArgumentException("expected a non-blank runId");
         }
+        Objects.requireNonNull(client, "client");
     }
 
     /** localhost:9092, 100 ms chunks, as fast as possible, 8 streams at once, lz4, linger 5 ms, run "default". */
     public static IngestConfig defaults() {
         return new IngestConfig("localhost:9092", AudioChunker.DEFAULT_CHUNK_MS, false, 8, "lz4", 5, "coda-asr-ingest",
-                Reference.DEFAULT_RUN);
+                Reference.DEFAULT_RUN, KafkaClientProperties.NONE);
     }
 
     public IngestConfig withBootstrapServers(String servers) {
-        return new IngestConfig(servers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId, runId);
+        return new IngestConfig(servers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId, runId, client);
     }
 
     public IngestConfig withChunkMs(int ms) {
-        return new IngestConfig(bootstrapServers, ms, realtime, concurrency, compressionType, lingerMs, clientId, runId);
+        return new IngestConfig(bootstrapServers, ms, realtime, concurrency, compressionType, lingerMs, clientId, runId, client);
     }
 
     public IngestConfig withRealtime(boolean paced) {
-        return new IngestConfig(bootstrapServers, chunkMs, paced, concurrency, compressionType, lingerMs, clientId, runId);
+        return new IngestConfig(bootstrapServers, chunkMs, paced, concurrency, compressionType, lingerMs, clientId, runId, client);
     }
 
     public IngestConfig withConcurrency(int streams) {
-        return new IngestConfig(bootstrapServers, chunkMs, realtime, streams, compressionType, lingerMs, clientId, runId);
+        return new IngestConfig(bootstrapServers, chunkMs, realtime, streams, compressionType, lingerMs, clientId, runId, client);
     }
 
     public IngestConfig withRunId(String id) {
-        return new IngestConfig(bootstrapServers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId, id);
+        return new IngestConfig(bootstrapServers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId, id, client);
     }
 
-    /** Producer settings: idempotent, acks=all, compressed, short linger; serializers are passed in code. */
+    public IngestConfig withClient(KafkaClientProperties properties) {
+        return new IngestConfig(bootstrapServers, chunkMs, realtime, concurrency, compressionType, lingerMs, clientId,
+                runId, properties);
+    }
+
+    /** Producer settings: the client's security settings, idempotent, acks=all, compressed, short linger;
+     * serializers are passed in code. */
     public Map<String, Object> producerProperties() {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = client.applyTo(new HashMap<>());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.codaasr.messages.KafkaClientProperties;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
@@ -38,8 +39,8 @@ class IngestConfigTest {
         assertThrows(IllegalArgumentException.class, () -> d.withChunkMs(5));
         assertThrows(IllegalArgumentException.class, () -> d.withConcurrency(0));
         assertThrows(IllegalArgumentException.class,
-                () -> new IngestConfig("b:1", 100, false, 1, "brotli", 5, "c", "r"));
+                () -> new IngestConfig("b:1", 100, false, 1, "brotli", 5, "c", "r", KafkaClientProperties.NONE));
         assertThrows(IllegalArgumentException.class,
-                () -> new IngestConfig("b:1", 100, false, 1, "lz4", -1, "c", "r"));
+                () -> new IngestConfig("b:1", 100, false, 1, "lz4", -1, "c", "r", KafkaClientProperties.NONE));
     }
 }

@@ -3,6 +3,7 @@ package org.codaasr.streams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,16 +12,19 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.DeadLetter;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
@@ -52,12 +56,16 @@ public final class PipelineMonitor implements AutoCloseable {
     private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
     private final List<Latency> finalLatencies = Collections.synchronizedList(new ArrayList<>());
     private final List<Latency> partialLatencies = Collections.synchronizedList(new ArrayList<>());
+    /** The next offset expected per partition: a consumer reset (e.g. across a broker restart) reads again from the
+     * earliest offset, and records already seen must not count twice. Touched by the monitor thread only. */
+    private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
+    private final AtomicLong reread = new AtomicLong();
 
     /** The latency of one result of one stream. */
     private record Latency(String streamId, long millis, int codaR) {}
 
-    private PipelineMonitor(String bootstrapServers, Consumer<Event> listener) {
-        Properties p = new Properties();
+    private PipelineMonitor(String bootstrapServers, KafkaClientProperties client, Consumer<Event> listener) {
+        Properties p = client.applyTo(new Properties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "coda-asr-monitor-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -71,7 +79,13 @@ public final class PipelineMonitor implements AutoCloseable {
 
     /** Starts reading from the beginning of every output topic; {@code listener} runs on the monitor's thread. */
     public static PipelineMonitor start(String bootstrapServers, Consumer<Event> listener) {
-        PipelineMonitor m = new PipelineMonitor(bootstrapServers, listener);
+        return start(bootstrapServers, KafkaClientProperties.NONE, listener);
+    }
+
+    /** {@link #start(String, Consumer)} on a cluster that needs the {@code client} security settings. */
+    public static PipelineMonitor start(String bootstrapServers, KafkaClientProperties client,
+            Consumer<Event> listener) {
+        PipelineMonitor m = new PipelineMonitor(bootstrapServers, client, listener);
         m.thread.start();
         return m;
     }
@@ -80,6 +94,12 @@ public final class PipelineMonitor implements AutoCloseable {
         try {
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < nextOffset.getOrDefault(tp, 0L)) {
+                        reread.incrementAndGet();
+                        continue;
+                    }
+                    nextOffset.put(tp, r.offset() + 1);
                     Event e = decode(r);
                     if (e != null) {
                         listener.accept(e);
@@ -162,6 +182,11 @@ public final class PipelineMonitor implements AutoCloseable {
 
     public Map<String, WerAggregate> aggregates() {
         return Map.copyOf(aggregates);
+    }
+
+    /** Records read a second time after the consumer's position was reset, and skipped. */
+    public long rereadRecords() {
+        return reread.get();
     }
 
     public List<DeadLetter> deadLetters() {

@@ -66,9 +66,14 @@ public final class StreamsApp implements AutoCloseable {
         return false;
     }
 
+    /** Stops both applications; a stream thread still inside the model when this returns only finds it closed. */
     @Override
     public void close() {
-        recognition.close(Duration.ofSeconds(30));
-        wer.close(Duration.ofSeconds(30));
+        if (!recognition.close(Duration.ofSeconds(30))) {
+            LOG.warn("the recognition application did not stop within 30 s; closing the model under it");
+        }
+        if (!wer.close(Duration.ofSeconds(30))) {
+            LOG.warn("the WER application did not stop within 30 s");
+        }
     }
 }

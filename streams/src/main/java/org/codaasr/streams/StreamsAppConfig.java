@@ -3,6 +3,7 @@ package org.codaasr.streams;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.codaasr.messages.KafkaClientProperties;
 
 /**
  * Settings of the recognition and WER topologies. Build with {@link #builder()}; every field has a default.
@@ -15,9 +16,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param reorderWindow out-of-order chunks buffered per stream before a gap is declared lost
  * @param idleTimeoutMs a stream without new audio for this long (wall clock) is finalized
  * @param maxBatch most streams decoded in one batched encoder call
+ * @param client security (TLS/SASL) settings of every client the applications create
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, Path stateDir, int streamThreads,
-        double partialIntervalSeconds, int reorderWindow, long idleTimeoutMs, int maxBatch) {
+        double partialIntervalSeconds, int reorderWindow, long idleTimeoutMs, int maxBatch,
+        KafkaClientProperties client) {
 
     public static final String DEFAULT_APPLICATION_ID = "coda-asr";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
@@ -46,6 +49,9 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "coda-asr-streams");
         }
+        if (client == null) {
+            client = KafkaClientProperties.NONE;
+        }
     }
 
     public static StreamsAppConfig defaults() {
@@ -60,7 +66,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
     public Builder toBuilder() {
         return new Builder().applicationId(applicationId).bootstrapServers(bootstrapServers).stateDir(stateDir)
                 .streamThreads(streamThreads).partialIntervalSeconds(partialIntervalSeconds)
-                .reorderWindow(reorderWindow).idleTimeoutMs(idleTimeoutMs).maxBatch(maxBatch);
+                .reorderWindow(reorderWindow).idleTimeoutMs(idleTimeoutMs).maxBatch(maxBatch).client(client);
     }
 
     public StreamsAppConfig withBootstrapServers(String servers) {
@@ -85,7 +91,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
 
     /** Kafka Streams properties: exactly-once v2, byte-array default serdes (every node names its serde). */
     public Properties toProperties() {
-        Properties p = new Properties();
+        Properties p = client.applyTo(new Properties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -111,6 +117,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         private int reorderWindow = DEFAULT_REORDER_WINDOW;
         private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
         private int maxBatch = DEFAULT_MAX_BATCH;
+        private KafkaClientProperties client = KafkaClientProperties.NONE;
 
         private Builder() {}
 
@@ -155,9 +162,14 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
             return this;
         }
 
+        public Builder client(KafkaClientProperties properties) {
+            this.client = properties;
+            return this;
+        }
+
         public StreamsAppConfig build() {
             return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads,
-                    partialIntervalSeconds, reorderWindow, idleTimeoutMs, maxBatch);
+                    partialIntervalSeconds, reorderWindow, idleTimeoutMs, maxBatch, client);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.codaasr.streams;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.AsrException;
 
@@ -36,7 +38,15 @@ public final class TopicSetup {
 
     /** Creates whichever of {@link #layout} is missing; existing topics are left as they are. */
     public static void ensure(String bootstrapServers, int partitions, short replication) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensure(bootstrapServers, KafkaClientProperties.NONE, partitions, replication);
+    }
+
+    /** {@link #ensure(String, int, short)} on a cluster that needs the {@code client} security settings. */
+    public static void ensure(String bootstrapServers, KafkaClientProperties client, int partitions,
+            short replication) {
+        Map<String, Object> config = client.applyTo(new HashMap<>());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             layout(partitions).forEach((name, n) -> {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.codaasr.messages.KafkaClientProperties;
 import org.junit.jupiter.api.Test;
 
 class StreamsAppConfigTest {
@@ -27,7 +28,7 @@ class StreamsAppConfigTest {
         StreamsAppConfig c = StreamsAppConfig.builder().applicationId("app").bootstrapServers("k:1")
                 .stateDir(Path.of("s")).streamThreads(3).partialIntervalSeconds(0.25).reorderWindow(7)
                 .idleTimeoutMs(2_000).maxBatch(4).build();
-        assertEquals(new StreamsAppConfig("app", "k:1", Path.of("s"), 3, 0.25, 7, 2_000, 4), c);
+        assertEquals(new StreamsAppConfig("app", "k:1", Path.of("s"), 3, 0.25, 7, 2_000, 4, KafkaClientProperties.NONE), c);
         assertEquals(c, c.toBuilder().build());
         assertEquals(5, c.withStreamThreads(5).streamThreads());
     }

@@ -75,7 +75,7 @@ public final class Pipeline implements AutoCloseable {
                 broker = EmbeddedKafkaBroker.start();
                 servers = broker.bootstrapServers();
             }
-            TopicSetup.ensure(servers, config.partitions(), config.replication());
+            TopicSetup.ensure(servers, config.streams().client(), config.partitions(), config.replication());
             Path stateDir = config.stateDir();
             if (stateDir == null) {
                 tempState = Files.createTempDirectory("coda-asr-state");
@@ -84,7 +84,7 @@ public final class Pipeline implements AutoCloseable {
             StreamsAppConfig streamsConfig = config.streams().toBuilder().bootstrapServers(servers)
                     .stateDir(stateDir).build();
             streams = StreamsApp.start(streamsConfig, recognizer);
-            monitor = PipelineMonitor.start(servers, listener);
+            monitor = PipelineMonitor.start(servers, streamsConfig.client(), listener);
             if (!streams.awaitRunning(config.startTimeout())) {
                 throw new AsrException("the streams applications '" + streamsConfig.applicationId()
                         + "' did not reach RUNNING within " + config.startTimeout().toSeconds() + " s on " + servers);
@@ -132,7 +132,8 @@ public final class Pipeline implements AutoCloseable {
 
     /** Sends {@code items} as audio streams into this pipeline's Kafka and returns once all are sent. */
     public IngestReport ingest(List<AudioItem> items, IngestConfig ingest, AudioLoader loader) {
-        try (AudioIngestor ingestor = AudioIngestor.toKafka(ingest.withBootstrapServers(bootstrapServers), loader)) {
+        try (AudioIngestor ingestor = AudioIngestor.toKafka(ingest.withBootstrapServers(bootstrapServers)
+                .withClient(streamsConfig.client()), loader)) {
             return ingestor.ingest(items);
         }
     }

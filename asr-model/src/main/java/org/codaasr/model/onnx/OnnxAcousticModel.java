@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.codaasr.model.AsrException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ public final class OnnxAcousticModel implements AcousticModel {
     private final Path path;
     private final OrtEnvironment env;
     private final OrtSession session;
+    private final ReentrantReadWriteLock runLock = new ReentrantReadWriteLock();
+    private volatile boolean closed;
     private final ModelInfo info;
     private final String provider;
     private final int minInputFrames;
@@ -236,6 +239,22 @@ public final class OnnxAcousticModel implements AcousticModel {
 
     @Override
     public float[][][] logProbs(float[][][] features, int[] lengths) {
+        runLock.readLock().lock();
+        try {
+            requireOpen();
+            return runLogProbs(features, lengths);
+        } finally {
+            runLock.readLock().unlock();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new ModelClosedException("ONNX model " + path + " is closed");
+        }
+    }
+
+    private float[][][] runLogProbs(float[][][] features, int[] lengths) {
         int batch = features.length;
         int maxFrames = checkBatch(features, lengths);
         float[][][] out = new float[batch][][];
@@ -278,6 +297,16 @@ public final class OnnxAcousticModel implements AcousticModel {
      * @param features [frames][featureDim] log-mel frames of one utterance
      */
     public Optional<RoutingTrace> routing(float[][] features) {
+        runLock.readLock().lock();
+        try {
+            requireOpen();
+            return runRouting(features);
+        } finally {
+            runLock.readLock().unlock();
+        }
+    }
+
+    private Optional<RoutingTrace> runRouting(float[][] features) {
         if (routingOutput == null) {
             return Optional.empty();
         }
@@ -367,12 +396,21 @@ public final class OnnxAcousticModel implements AcousticModel {
         return valid;
     }
 
+    /** Waits for runs in progress on other threads (a stream thread still decoding during shutdown), then closes
+     * the session; later calls fail with a clear error instead of touching freed native memory. */
     @Override
     public void close() {
+        runLock.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
         } catch (OrtException e) {
             throw new AsrException("cannot close ONNX session for " + path, e);
+        } finally {
+            runLock.writeLock().unlock();
         }
     }
 }

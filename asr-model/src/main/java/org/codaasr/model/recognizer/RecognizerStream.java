@@ -358,12 +358,21 @@ public final class RecognizerStream {
         s.fbank = StreamingFbank.restore(recognizer.fbank(), fb);
         s.featureBase = in.readInt();
         readFrames(in, s.features);
+        if (!s.features.isEmpty() && s.features.get(0).length != recognizer.fbank().config().numMelBins()) {
+            throw new IOException("snapshot holds " + s.features.get(0).length + "-bin features; this model reads "
+                    + recognizer.fbank().config().numMelBins());
+        }
         s.outputFramesDone = in.readInt();
         s.inputFinished = in.readBoolean();
         s.samplesAccepted = in.readLong();
         s.segmentStartFrame = in.readInt();
         s.segmentIndex = in.readLong();
         readFrames(in, s.segmentLogProbs);
+        int tokens = recognizer.vocabulary().size();
+        if (!s.segmentLogProbs.isEmpty() && s.segmentLogProbs.get(0).length != tokens) {
+            throw new IOException("snapshot of a model with " + s.segmentLogProbs.get(0).length
+                    + " output tokens; this model has " + tokens + " (a snapshot from another model)");
+        }
         int r = in.readInt();
         CodaVariant saved;
         try {

@@ -1,12 +1,15 @@
 package org.codaasr.model.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.codaasr.model.AsrException;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +77,33 @@ class OnnxAcousticModelTest {
         AsrException e = assertThrows(AsrException.class,
                 () -> OnnxAcousticModel.load(Path.of("nope/model.onnx"), OnnxConfig.defaults()));
         assertTrue(e.getMessage().contains("nope/model.onnx"), e.getMessage());
+    }
+
+    @Test
+    void closingWhileAnotherThreadDecodesWaitsForItAndLaterCallsFailClearly() throws Exception {
+        OnnxAcousticModel model = OnnxAcousticModel.load(TINY.resolve("model.onnx"), OnnxConfig.defaults());
+        float[][][] batch = new float[4][400][80];
+        int[] lengths = {400, 400, 400, 400};
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger runs = new AtomicInteger();
+        Thread decoder = new Thread(() -> {
+            try {
+                while (true) {
+                    assertEquals(4, model.logProbs(batch, lengths).length);
+                    runs.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        decoder.start();
+        while (runs.get() < 3) {
+            Thread.sleep(5);
+        }
+        model.close(); // the process survives: no run touches the freed session
+        decoder.join(10_000);
+        assertInstanceOf(ModelClosedException.class, failure.get());
+        assertTrue(failure.get().getMessage().contains("is closed"), failure.get().getMessage());
+        model.close(); // twice is fine
     }
 }

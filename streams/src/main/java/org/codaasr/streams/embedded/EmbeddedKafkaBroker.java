@@ -26,6 +26,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.model.AsrException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,13 +60,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean temporary;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final KafkaClientProperties client;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path logDir, boolean temporary, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path logDir, boolean temporary, KafkaRaftServer server, String bootstrapServers,
+            KafkaClientProperties client) {
         this.logDir = logDir;
         this.temporary = temporary;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.client = client;
     }
 
     /** Starts a broker on a free port with the default settings. */
@@ -97,6 +101,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Starts a broker on free ports whose client listener requires SASL/PLAIN authentication ({@code SASL_PLAINTEXT})
+     * and knows one user; {@link #clientProperties()} are the settings a client logs in with. For tests of client
+     * security settings; the controller listener stays plaintext on loopback.
+     */
+    public static EmbeddedKafkaBroker startSaslPlain(String user, String password) {
+        if (user == null || !user.matches("[A-Za-z0-9_-]+") || password == null || password.isEmpty()
+                || password.contains("\"")) {
+            throw new IllegalArgumentException("expected a user of letters, digits, _ or - and a non-empty password "
+                    + "without quotes");
+        }
+        int[] ports = freePorts(2);
+        String listener = "SASL_PLAINTEXT://127.0.0.1:" + ports[0];
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("listeners", listener + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + ports[1]);
+        overrides.put("advertised.listeners", listener);
+        overrides.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT," + CONTROLLER_LISTENER
+                + ":PLAINTEXT");
+        overrides.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        overrides.put("sasl.enabled.mechanisms", "PLAIN");
+        overrides.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        String login = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\"";
+        overrides.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                login + " user_" + user + "=\"" + password + "\";");
+        KafkaClientProperties client = new KafkaClientProperties(Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", login + ";"));
+        return startIn(createTempDir(), true, ports[0], ports[1], overrides, client);
+    }
+
+    /**
      * Starts a broker that keeps its topics and data in {@code dataDir}: formatted on first use, reused as it is on
      * every later start, never deleted. Clients find it again after a restart because the ports are fixed.
      *
@@ -114,7 +148,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new AsrException("cannot create the Kafka data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        return startIn(dataDir.toAbsolutePath(), false, brokerPort, controllerPort, Map.of());
+        return startIn(dataDir.toAbsolutePath(), false, brokerPort, controllerPort, Map.of(),
+                KafkaClientProperties.NONE);
     }
 
     private static EmbeddedKafkaBroker startOnce(int brokerPort, Map<String, String> overrides) {
@@ -122,11 +157,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (brokerPort != 0) {
             ports[0] = brokerPort;
         }
-        return startIn(createTempDir(), true, ports[0], ports[1], overrides);
+        return startIn(createTempDir(), true, ports[0], ports[1], overrides, KafkaClientProperties.NONE);
     }
 
     private static EmbeddedKafkaBroker startIn(Path logDir, boolean temporary, int brokerPort, int controllerPort,
-            Map<String, String> overrides) {
+            Map<String, String> overrides, KafkaClientProperties client) {
         KafkaRaftServer server = null;
         try {
             String bootstrap = "127.0.0.1:" + brokerPort;
@@ -140,7 +175,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             LOG.debug("KafkaRaftServer.startup returned after {} ms", (System.nanoTime() - started) / 1_000_000);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, temporary, server, bootstrap);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, temporary, server, bootstrap, client);
             broker.awaitReady();
             LOG.info("embedded Kafka ready at {} in {} ms (log dir {})", bootstrap,
                     (System.nanoTime() - started) / 1_000_000, logDir);
@@ -214,17 +249,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+    /** {@code host:port} of the client listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
+    /** The security settings a client needs for this broker (none unless started with SASL). */
+    public KafkaClientProperties clientProperties() {
+        return client;
+    }
+
     /** An admin client for this broker; the caller closes it. */
     public Admin admin() {
-        return Admin.create(Map.of(
+        Map<String, Object> config = client.applyTo(new HashMap<>());
+        config.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000"));
+        return Admin.create(config);
     }
 
     /**

@@ -25,7 +25,9 @@ import org.codaasr.messages.AudioChunkValidator;
 import org.codaasr.messages.DeadLetter;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
+import org.codaasr.model.AsrException;
 import org.codaasr.model.onnx.CodaVariant;
+import org.codaasr.model.onnx.ModelClosedException;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
@@ -156,7 +158,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             states.put(id, state);
             return;
         }
-        state = apply(record, id, state, chunk, record.value(), now);
+        state = apply(record, id, state, chunk, record.value(), false, now);
         state = drainInOrder(record, id, state, now);
         states.put(id, state);
         if (batcher().size(recognizer) >= config.maxBatch() || chunk.endOfStream()) {
@@ -164,27 +166,43 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         }
     }
 
-    /** Applies the next in-order chunk; {@code raw} is its serialized form to journal, null if already there. */
+    /**
+     * Applies the next in-order chunk ({@code raw}: its serialized form, already in the journal when
+     * {@code journaled}). A chunk that makes the recognizer throw is dead-lettered with the exception and left out:
+     * the stream is rebuilt without it from its snapshot and journal on its next chunk, so one bad chunk can neither
+     * stop the stream nor, thrown again on every retry, the application.
+     */
     private StreamState apply(Record<String, byte[]> record, String id, StreamState state, AudioChunk chunk,
-            byte[] raw, long now) {
+            byte[] raw, boolean journaled, long now) {
         if (chunk.sampleRate() != state.sampleRate()) {
-            deadLetter(record, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
+            deadLetter(record, raw, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
                     + chunk.sampleRate() + " Hz at chunk " + chunk.sequence() + " of stream '" + id
                     + "'; chunk dropped", null);
             journal.delete(journalKey(id, chunk.sequence()));
             return state.withNextSequence(chunk.sequence() + 1);
         }
-        if (raw != null) {
+        if (!journaled) {
             journal.put(journalKey(id, chunk.sequence()), raw);
         }
-        RecognizerStream stream = stream(id, state);
-        stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
-        if (chunk.endOfStream()) {
-            stream.inputFinished();
+        try {
+            RecognizerStream stream = stream(id, state);
+            stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
+            if (chunk.endOfStream()) {
+                stream.inputFinished();
+            }
+            if (recognizer.isAdaptive() && chunk.captureTimeMs() > 0) {
+                stream.adaptToLag(Math.max(0, now - chunk.captureTimeMs()) / 1000.0);
+            }
+        } catch (ModelClosedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            forget(id);
+            journal.delete(journalKey(id, chunk.sequence()));
+            deadLetter(record, raw, "stream '" + id + "': chunk " + chunk.sequence() + " made the recognizer fail ("
+                    + rootMessage(e) + "); the stream goes on without it", e);
+            return state.withNextSequence(chunk.sequence() + 1);
         }
-        if (recognizer.isAdaptive() && chunk.captureTimeMs() > 0) {
-            stream.adaptToLag(Math.max(0, now - chunk.captureTimeMs()) / 1000.0);
-        }
+        RecognizerStream stream = live.get(id);
         dirty.add(id);
         if (stream.isReady()) {
             batcher().add(recognizer, stream);
@@ -199,7 +217,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 return state;
             }
             AudioChunk next = chunkDeserializer.deserialize(Topics.AUDIO, waiting);
-            state = apply(record, id, state, next, null, now);
+            state = apply(record, id, state, next, waiting, true, now);
             if (next.endOfStream()) {
                 return state;
             }
@@ -231,11 +249,16 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             return s;
         }
         byte[] snap = snapshots.get(id);
-        if (snap == null) {
+        if (snap != null) {
+            try {
+                s = recognizer.restoreStream(snap);
+            } catch (AsrException e) {
+                unrestorable(id, state, snap, e);
+            }
+        }
+        if (s == null) {
             s = recognizer.createStream();
-            s.continueSegmentsFrom(state.segmentBase());
-        } else {
-            s = recognizer.restoreStream(snap);
+            s.continueSegmentsFrom(Math.max(state.segmentBase(), state.finalsEmitted()));
         }
         // replay the journal: accepted chunks that the snapshot does not hold yet
         if (state.nextSequence() > state.snapshotSequence()) {
@@ -272,13 +295,16 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         dirty.clear();
         for (String id : ids) {
             RecognizerStream s = live.get(id);
-            if (s.isReady()) {
+            if (s != null && s.isReady()) {
                 batcher().add(recognizer, s); // e.g. restored from a snapshot + journal, or input just finished
             }
         }
         batcher().decode(recognizer, config.maxBatch());
         for (String id : ids) {
-            emit(id, live.get(id));
+            RecognizerStream s = live.get(id);
+            if (s != null) {
+                emit(id, s);
+            }
         }
     }
 
@@ -290,6 +316,11 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private void emit(String id, RecognizerStream stream) {
         StreamState state = states.get(id);
         if (state == null) {
+            return;
+        }
+        RuntimeException failure = batcher().takeFailure(stream);
+        if (failure != null) {
+            decodingFailed(id, stream, failure);
             return;
         }
         long now = context.currentSystemTimeMs();
@@ -392,6 +423,52 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         flush();
     }
 
+    /** Drops the in-memory recognizer of a stream; its next use rebuilds it from snapshot and journal. */
+    private void forget(String id) {
+        RecognizerStream s = live.remove(id);
+        if (s != null) {
+            batcher().remove(recognizer, List.of(s));
+        }
+        dirty.remove(id);
+        checkpointAudio.remove(id);
+    }
+
+    /**
+     * A snapshot this recognizer cannot read (e.g. written by another model before a restart with a new one): it
+     * goes to the dead-letter topic, and the stream goes on from the audio in its journal, after the snapshot.
+     */
+    private void unrestorable(String id, StreamState state, byte[] snapshot, AsrException e) {
+        snapshots.delete(id);
+        String reason = "stream '" + id + "': its recognizer snapshot cannot be restored (" + e.getMessage()
+                + "); decoding goes on from chunk " + state.snapshotSequence()
+                + ", the audio before it is not decoded again";
+        LOG.warn("dead letter for key {}: {}", id, reason);
+        DeadLetter dl = new DeadLetter(SNAPSHOT_STORE, -1, -1L, id, reason, e.getClass().getName(), snapshot,
+                context.currentSystemTimeMs());
+        context.forward(new Record<String, Object>(id, dl, context.currentSystemTimeMs()), DLQ_SINK);
+    }
+
+    /** A stream whose decoding threw: dead-lettered, then closed with the finals it has, so it ends cleanly. */
+    private void decodingFailed(String id, RecognizerStream stream, RuntimeException e) {
+        forget(id);
+        StreamState state = states.get(id);
+        String reason = "stream '" + id + "': decoding failed after " + String.format(java.util.Locale.ROOT, "%.2f",
+                stream.audioSeconds()) + " s of audio (" + rootMessage(e) + "); the stream is closed with "
+                + state.finalsEmitted() + " final(s)";
+        LOG.warn("dead letter for key {}: {}", id, reason, e);
+        DeadLetter dl = new DeadLetter(Topics.AUDIO, -1, -1L, id, reason, e.getClass().getName(), null,
+                context.currentSystemTimeMs());
+        context.forward(new Record<String, Object>(id, dl, context.currentSystemTimeMs()), DLQ_SINK);
+        long now = context.currentSystemTimeMs();
+        forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
+                true, 0, stream.audioSeconds()), true, now, stream.variant());
+        state = state.asEnded(streamTimeMs(), false);
+        deleteJournal(id, 0, state.nextSequence());
+        snapshots.delete(id);
+        closingIdle.remove(id);
+        states.put(id, state);
+    }
+
     private void deleteJournal(String id, long from, long to) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, from), journalKey(id, to))) {
@@ -406,10 +483,15 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, Throwable error) {
+        deadLetter(record, record.value(), reason, error);
+    }
+
+    /** Dead-letters {@code value} (the record's own bytes, or a journaled chunk drained with it). */
+    private void deadLetter(Record<String, byte[]> record, byte[] value, String reason, Throwable error) {
         Optional<RecordMetadata> meta = context.recordMetadata();
         DeadLetter dl = new DeadLetter(meta.map(RecordMetadata::topic).orElse(Topics.AUDIO),
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
-                record.key(), reason, error == null ? null : error.getClass().getName(), record.value(),
+                record.key(), reason, error == null ? null : error.getClass().getName(), value,
                 context.currentSystemTimeMs());
         LOG.warn("dead letter for key {}: {}", record.key(), reason);
         context.forward(new Record<String, Object>(record.key(), dl, record.timestamp()), DLQ_SINK);

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.codaasr.model.onnx.ModelClosedException;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
 
@@ -24,6 +25,8 @@ final class ThreadBatcher {
     private static final ThreadLocal<ThreadBatcher> CURRENT = ThreadLocal.withInitial(ThreadBatcher::new);
 
     private final Map<Recognizer, Set<RecognizerStream>> pending = new IdentityHashMap<>();
+    /** Streams whose own decoding threw, until their processor takes the failure. */
+    private final Map<RecognizerStream, RuntimeException> failed = new IdentityHashMap<>();
 
     private ThreadBatcher() {}
 
@@ -43,6 +46,7 @@ final class ThreadBatcher {
 
     /** Forgets streams that are closed or move away with their task. */
     void remove(Recognizer recognizer, Collection<RecognizerStream> streams) {
+        streams.forEach(failed::remove);
         Set<RecognizerStream> p = pending.get(recognizer);
         if (p != null) {
             p.removeAll(streams);
@@ -52,7 +56,11 @@ final class ThreadBatcher {
         }
     }
 
-    /** Decodes every pending stream of {@code recognizer}, at most {@code maxBatch} per encoder call. */
+    /**
+     * Decodes every pending stream of {@code recognizer}, at most {@code maxBatch} per encoder call. A batch that
+     * throws is decoded again one stream at a time, so that one stream's failure stops only that stream: it is kept
+     * for {@link #takeFailure} and the others go on.
+     */
     void decode(Recognizer recognizer, int maxBatch) {
         Set<RecognizerStream> p = pending.remove(recognizer);
         if (p == null) {
@@ -60,7 +68,27 @@ final class ThreadBatcher {
         }
         List<RecognizerStream> all = new ArrayList<>(p);
         for (int from = 0; from < all.size(); from += maxBatch) {
-            recognizer.decode(all.subList(from, Math.min(all.size(), from + maxBatch)));
+            List<RecognizerStream> batch = all.subList(from, Math.min(all.size(), from + maxBatch));
+            try {
+                recognizer.decode(batch);
+            } catch (ModelClosedException e) {
+                throw e;
+            } catch (RuntimeException batchFailure) {
+                for (RecognizerStream stream : batch) {
+                    try {
+                        recognizer.decode(stream);
+                    } catch (ModelClosedException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        failed.put(stream, e);
+                    }
+                }
+            }
         }
+    }
+
+    /** The exception that decoding {@code stream} alone threw, once; null when it did not fail. */
+    RuntimeException takeFailure(RecognizerStream stream) {
+        return failed.remove(stream);
     }
 }

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.DeadLetter;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
@@ -72,10 +74,11 @@ public final class LiveView implements AutoCloseable {
     private volatile boolean running = true;
     private boolean closed;
 
-    private LiveView(String bootstrapServers, int port, LiveState state) throws IOException {
+    private LiveView(String bootstrapServers, KafkaClientProperties client, int port, LiveState state)
+            throws IOException {
         this.state = state;
         this.page = loadPage();
-        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(),
+        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers, client), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.httpThreads = Executors.newCachedThreadPool(daemonThreads("coda-asr-liveview-http-"));
         try {
@@ -97,6 +100,11 @@ public final class LiveView implements AutoCloseable {
      * port). Kafka need not be reachable yet: the consumer keeps retrying in the background.
      */
     public static LiveView start(String bootstrapServers, int port) {
+        return start(bootstrapServers, KafkaClientProperties.NONE, port);
+    }
+
+    /** {@link #start(String, int)} on a cluster that needs the {@code client} security settings. */
+    public static LiveView start(String bootstrapServers, KafkaClientProperties client, int port) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("expected Kafka bootstrap servers such as localhost:9092, got none");
         }
@@ -105,7 +113,7 @@ public final class LiveView implements AutoCloseable {
         }
         LiveView view;
         try {
-            view = new LiveView(bootstrapServers, port, new LiveState());
+            view = new LiveView(bootstrapServers, client, port, new LiveState());
         } catch (IOException e) {
             throw new AsrException("could not start the live view HTTP server on port " + port, e);
         }
@@ -130,8 +138,9 @@ public final class LiveView implements AutoCloseable {
         return state.snapshot();
     }
 
-    private static Map<String, Object> consumerConfig(String bootstrapServers) {
-        return Map.of(
+    private static Map<String, Object> consumerConfig(String bootstrapServers, KafkaClientProperties client) {
+        Map<String, Object> config = client.applyTo(new HashMap<>());
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "coda-asr-liveview-" + UUID.randomUUID(),
                 ConsumerConfig.CLIENT_ID_CONFIG, "coda-asr-liveview",
@@ -140,7 +149,8 @@ public final class LiveView implements AutoCloseable {
                 // every view reads everything from the start; committed offsets would be of no use to anyone
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // topics may be created after the view starts: pick them up quickly
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000));
+        return config;
     }
 
     private void consume() {

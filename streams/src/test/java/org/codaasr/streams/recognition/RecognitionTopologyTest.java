@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
@@ -285,6 +286,26 @@ class RecognitionTopologyTest {
         assertEquals(1, letters.size());
         assertTrue(letters.get(0).reason().contains("chunks 2..2 never arrived"), letters.get(0).reason());
         assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
+    }
+
+    @Test
+    void aSnapshotThisModelCannotReadIsDeadLetteredAndTheStreamGoesOn() {
+        List<String> expected = texts(runInOrder());
+        closeDriver();
+        startDriverFresh();
+        // what a restart with another model finds: the stream's status, and a snapshot this model cannot read
+        KeyValueStore<String, StreamState> states = driver.getKeyValueStore(RecognitionProcessor.STATE_STORE);
+        KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE);
+        states.put("s1", StreamState.start("utt-1", 16000, 1_000L));
+        snapshots.put("s1", new byte[] {99, 0, 0, 0});
+        chunks.forEach(this::send);
+        assertEquals(expected, texts(finalsAndCompletion()), "decoding went on from the journal");
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertEquals(1, letters.size(), letters.toString());
+        assertTrue(letters.get(0).reason().contains("snapshot cannot be restored (corrupt recognizer stream snapshot (4 bytes): snapshot version 99"),
+                letters.get(0).reason());
+        assertEquals(RecognitionProcessor.SNAPSHOT_STORE, letters.get(0).sourceTopic());
+        assertEquals(4, letters.get(0).originalValue().length, "the unreadable snapshot is kept in the dead letter");
     }
 
     private void startDriverFresh() {
