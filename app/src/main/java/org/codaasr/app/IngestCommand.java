@@ -1,7 +1,10 @@
 package org.codaasr.app;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +21,7 @@ import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
 import org.codaasr.ingest.KafkaChunkSink;
 import org.codaasr.ingest.MicrophoneSource;
+import org.codaasr.ingest.WebSocketPolicy;
 import org.codaasr.ingest.WebSocketSource;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.AsrException;
@@ -80,6 +84,22 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--websocket", paramLabel = "PORT",
             description = "Listen for WebSocket streams (ws://host:PORT/<streamId>, binary 16 kHz s16le PCM; text END or close ends it).")
     private Integer websocketPort;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --websocket: clients must present the token in this file (Authorization: Bearer, "
+                    + "or ?token=); the environment variable ASR_WEBSOCKET_TOKEN works too.")
+    private Path tokenFile;
+
+    @Option(names = "--no-auth", description = "With --websocket: let any client stream without a token (a local demo).")
+    private boolean noAuth;
+
+    @Option(names = "--max-stream-seconds", defaultValue = "3600",
+            description = "With --websocket: longest stream, then it is ended (default: ${DEFAULT-VALUE}).")
+    private double maxStreamSeconds;
+
+    @Option(names = "--max-streams-per-client", defaultValue = "4",
+            description = "With --websocket: streams one client address may have open (default: ${DEFAULT-VALUE}).")
+    private int maxStreamsPerClient;
 
     @Option(names = "--seconds", description = "Microphone capture length (default 10); with --websocket: stop after S seconds instead of running until killed.")
     private Integer seconds;
@@ -162,11 +182,41 @@ public final class IngestCommand implements Callable<Integer> {
         }
     }
 
+    private WebSocketPolicy webSocketPolicy() {
+        String token = System.getenv("ASR_WEBSOCKET_TOKEN");
+        if (tokenFile != null) {
+            try {
+                token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "cannot read --token-file " + tokenFile + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        if (token == null || token.isBlank()) {
+            if (!noAuth) {
+                throw new ParameterException(spec.commandLine(), "--websocket needs a token: --token-file FILE or "
+                        + "ASR_WEBSOCKET_TOKEN, or --no-auth to let any client in (a local demo)");
+            }
+            token = null;
+        } else if (noAuth) {
+            throw new ParameterException(spec.commandLine(), "give a token or --no-auth, not both");
+        }
+        try {
+            return (token == null ? WebSocketPolicy.anonymous() : WebSocketPolicy.withToken(token))
+                    .withLimits(WebSocketPolicy.DEFAULT_MAX_MESSAGE_BYTES, maxStreamSeconds, maxStreamsPerClient);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
     private int serveWebSocket(IngestConfig config, PrintWriter out) {
+        WebSocketPolicy policy = webSocketPolicy();
         try (ShutdownSignal shutdown = ShutdownSignal.install("ingest-websocket-shutdown");
              KafkaChunkSink sink = KafkaChunkSink.create(config);
-             WebSocketSource source = WebSocketSource.start(new InetSocketAddress(websocketPort), config.chunkMs(), sink)) {
-            out.println("listening on ws://0.0.0.0:" + source.port() + "/<streamId>");
+             WebSocketSource source = WebSocketSource.start(new InetSocketAddress(websocketPort), config.chunkMs(), sink,
+                     policy)) {
+            out.println("listening on ws://0.0.0.0:" + source.port() + "/<streamId>"
+                    + (policy.requiresToken() ? " (token required)" : " (no token: --no-auth)"));
             out.flush();
             if (seconds == null) {
                 shutdown.await();

@@ -3,6 +3,7 @@ package org.codaasr.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,6 +36,16 @@ class IngestCommandTest {
     void badOptionValuesAreUsageErrors() {
         assertEquals(2, run("--chunk-ms", "1", "some.wav"));
         assertTrue(err.toString().contains("chunkMs"), err.toString());
+    }
+
+    @Test
+    void theWebSocketSourceNeedsATokenUnlessAuthIsExplicitlyOff() {
+        assumeTrue(System.getenv("ASR_WEBSOCKET_TOKEN") == null, "ASR_WEBSOCKET_TOKEN is set");
+        assertEquals(2, run("--websocket", "0", "--seconds", "1"));
+        assertTrue(err.toString().contains("--websocket needs a token") && err.toString().contains("--no-auth"),
+                err.toString());
+        assertEquals(2, run("--websocket", "0", "--seconds", "1", "--token-file", "no/such/token"));
+        assertTrue(err.toString().contains("cannot read --token-file no/such/token"), err.toString());
     }
 
     @Test

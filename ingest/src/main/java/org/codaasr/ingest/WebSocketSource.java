@@ -1,22 +1,30 @@
 package org.codaasr.ingest;
 
-import org.codaasr.messages.AudioChunker;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.codaasr.messages.AudioChunk;
+import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.AudioEncoding;
 import org.codaasr.model.AsrException;
 import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * messages of 16 kHz mono 16-bit little-endian PCM of any length; they are re-cut into chunks of
  * {@code chunkMs} and sent to the sink as they fill. A text message {@code END}, or closing the
  * socket, ends the stream: the remainder goes out as the end-of-stream chunk (possibly empty).
+ *
+ * <p>Access and limits follow a {@link WebSocketPolicy}: a handshake without the token (bearer
+ * {@code Authorization} header or {@code ?token=}) or with a stream id that is not
+ * {@link WebSocketPolicy#STREAM_ID} is refused; a larger message closes the connection (1009); a stream
+ * past its longest duration is ended and closed; a client address with its most streams open gets no
+ * more. The token never appears in the log.
  */
 public final class WebSocketSource implements AutoCloseable {
 
@@ -41,8 +55,10 @@ public final class WebSocketSource implements AutoCloseable {
     }
 
     /** Starts listening on {@code address} (port 0: any free port) and returns once it accepts connections. */
-    public static WebSocketSource start(InetSocketAddress address, int chunkMs, ChunkSink sink) {
-        Server server = new Server(address, new AudioChunker(chunkMs).samplesPerChunk(AudioLoader.SAMPLE_RATE) * 2, sink);
+    public static WebSocketSource start(InetSocketAddress address, int chunkMs, ChunkSink sink,
+            WebSocketPolicy policy) {
+        Server server = new Server(address, new AudioChunker(chunkMs).samplesPerChunk(AudioLoader.SAMPLE_RATE) * 2, sink,
+                policy);
         server.setReuseAddr(true);
         server.setDaemon(true);
         server.start();
@@ -82,12 +98,15 @@ public final class WebSocketSource implements AutoCloseable {
     /** One connection's stream: bytes not yet cut into a chunk, and the next sequence number. */
     private static final class StreamState {
         final String streamId;
+        final InetAddress client;
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         long sequence;
+        long bytesReceived;
         boolean ended;
 
-        StreamState(String streamId) {
+        StreamState(String streamId, InetAddress client) {
             this.streamId = streamId;
+            this.client = client;
         }
     }
 
@@ -96,11 +115,55 @@ public final class WebSocketSource implements AutoCloseable {
         final AtomicReference<Exception> startFailure = new AtomicReference<>();
         private final int chunkBytes;
         private final ChunkSink sink;
+        private final WebSocketPolicy policy;
+        private final Map<InetAddress, Integer> openByClient = new HashMap<>();
 
-        Server(InetSocketAddress address, int chunkBytes, ChunkSink sink) {
-            super(address);
+        Server(InetSocketAddress address, int chunkBytes, ChunkSink sink, WebSocketPolicy policy) {
+            // the draft refuses frames over the limit before buffering them, so a huge message costs nothing
+            super(address, Runtime.getRuntime().availableProcessors(),
+                    List.of(new Draft_6455(List.of(), policy.maxMessageBytes())));
             this.chunkBytes = chunkBytes;
             this.sink = sink;
+            this.policy = policy;
+        }
+
+        @Override
+        public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket connection, Draft draft,
+                ClientHandshake request) throws InvalidDataException {
+            ServerHandshakeBuilder response = super.onWebsocketHandshakeReceivedAsServer(connection, draft, request);
+            if (!policy.accepts(presentedToken(request))) {
+                LOG.warn("WebSocket connection from {} refused: no valid token", connection.getRemoteSocketAddress());
+                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "a valid token is required");
+            }
+            String id = streamIdOf(request);
+            if (!id.isEmpty() && !WebSocketPolicy.STREAM_ID.matcher(id).matches()) {
+                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "stream id must match "
+                        + WebSocketPolicy.STREAM_ID.pattern());
+            }
+            return response;
+        }
+
+        private static String presentedToken(ClientHandshake request) {
+            String auth = request.getFieldValue("Authorization");
+            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return auth.substring(7).strip();
+            }
+            String resource = request.getResourceDescriptor();
+            int q = resource == null ? -1 : resource.indexOf('?');
+            if (q >= 0) {
+                for (String pair : resource.substring(q + 1).split("&")) {
+                    if (pair.startsWith("token=")) {
+                        return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static String streamIdOf(ClientHandshake request) {
+            String path = request.getResourceDescriptor();
+            return path == null ? "" : URLDecoder.decode(path.replaceFirst("^/+", "").replaceFirst("\\?.*$", ""),
+                    StandardCharsets.UTF_8);
         }
 
         @Override
@@ -110,17 +173,28 @@ public final class WebSocketSource implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket connection, ClientHandshake handshake) {
-            String path = handshake.getResourceDescriptor();
-            String id = path == null ? "" : URLDecoder.decode(path.replaceFirst("^/+", "").replaceFirst("\\?.*$", ""),
-                    StandardCharsets.UTF_8);
+            String id = streamIdOf(handshake);
             String streamId = id.isBlank() ? "ws-" + System.currentTimeMillis() + "-" + GENERATED_IDS.incrementAndGet() : id;
-            connection.setAttachment(new StreamState(streamId));
+            InetAddress client = connection.getRemoteSocketAddress().getAddress();
+            synchronized (openByClient) {
+                int open = openByClient.getOrDefault(client, 0);
+                if (open >= policy.maxStreamsPerClient()) {
+                    connection.close(CloseFrame.TRY_AGAIN_LATER, "at most " + policy.maxStreamsPerClient()
+                            + " streams at once per client");
+                    return;
+                }
+                openByClient.put(client, open + 1);
+            }
+            connection.setAttachment(new StreamState(streamId, client));
             LOG.info("WebSocket stream {} opened from {}", streamId, connection.getRemoteSocketAddress());
         }
 
         @Override
         public void onMessage(WebSocket connection, ByteBuffer message) {
             StreamState state = connection.getAttachment();
+            if (state == null) {
+                return; // refused in onOpen, closing
+            }
             synchronized (state) {
                 if (state.ended) {
                     connection.close(CloseFrame.POLICY_VALIDATION, "stream " + state.streamId + " already ended");
@@ -128,8 +202,14 @@ public final class WebSocketSource implements AutoCloseable {
                 }
                 byte[] bytes = new byte[message.remaining()];
                 message.get(bytes);
+                state.bytesReceived += bytes.length;
                 state.pending.writeBytes(bytes);
                 sendFullChunks(connection, state);
+                if (state.bytesReceived / (2.0 * AudioLoader.SAMPLE_RATE) > policy.maxStreamSeconds()) {
+                    end(connection);
+                    connection.close(CloseFrame.POLICY_VALIDATION, "stream " + state.streamId + " is longer than "
+                            + policy.maxStreamSeconds() + " s; ended");
+                }
             }
         }
 
@@ -145,8 +225,12 @@ public final class WebSocketSource implements AutoCloseable {
 
         @Override
         public void onClose(WebSocket connection, int code, String reason, boolean remote) {
-            if (connection.getAttachment() != null) {
+            StreamState state = connection.getAttachment();
+            if (state != null) {
                 end(connection);
+                synchronized (openByClient) {
+                    openByClient.computeIfPresent(state.client, (k, n) -> n > 1 ? n - 1 : null);
+                }
             }
         }
 
@@ -177,6 +261,9 @@ public final class WebSocketSource implements AutoCloseable {
 
         private void end(WebSocket connection) {
             StreamState state = connection.getAttachment();
+            if (state == null) {
+                return;
+            }
             synchronized (state) {
                 if (state.ended) {
                     return;

@@ -2,6 +2,9 @@ package org.codaasr.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,9 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Reference;
@@ -65,7 +72,8 @@ class WebSocketSourceTest {
             writeBytes(pcm(2000, 0.25f));
             writeBytes(pcm(3600, -0.5f));
         }}.toByteArray(); // 5600 samples = 0.35 s
-        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink)) {
+        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink,
+                WebSocketPolicy.anonymous())) {
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + source.port() + "/call-7"), new WebSocket.Listener() { })
                     .get(5, TimeUnit.SECONDS);
@@ -94,7 +102,8 @@ class WebSocketSourceTest {
     @Test
     void eachConnectionIsItsOwnStreamAndClosingEndsIt() throws Exception {
         CollectingSink sink = new CollectingSink();
-        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink)) {
+        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink,
+                WebSocketPolicy.anonymous())) {
             HttpClient client = HttpClient.newHttpClient();
             List<WebSocket> sockets = new ArrayList<>();
             for (String id : List.of("a", "")) {
@@ -113,6 +122,67 @@ class WebSocketSourceTest {
             assertTrue(ids.contains("a"));
             assertTrue(ids.stream().anyMatch(id -> id.startsWith("ws-")), ids.toString());
             assertTrue(chunks.stream().filter(AudioChunk::endOfStream).allMatch(c -> c.sampleCount() == 100));
+        }
+    }
+
+    /** Records the close code the server sends. */
+    private static final class CloseListener implements WebSocket.Listener {
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+    }
+
+    private static CompletableFuture<WebSocket> connect(HttpClient client, String uri, String bearer,
+            WebSocket.Listener listener) {
+        WebSocket.Builder b = client.newWebSocketBuilder();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return b.buildAsync(URI.create(uri), listener);
+    }
+
+    @Test
+    void tokenStreamIdsMessageSizeDurationAndStreamsPerClientAreEnforced() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        String token = "tok-5e1f9a2b";
+        WebSocketPolicy policy = WebSocketPolicy.withToken(token).withLimits(4096, 0.5, 2);
+        assertFalse(policy.toString().contains(token), policy.toString());
+        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink,
+                policy)) {
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "ws://127.0.0.1:" + source.port() + "/";
+            for (String refused : List.of(base + "s1", base + "s1?token=wrong-token", base + "..%2Fetc?token=" + token)) {
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> connect(client, refused, null, new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS));
+                assertInstanceOf(WebSocketHandshakeException.class, e.getCause(), refused);
+            }
+
+            CloseListener tooBig = new CloseListener();
+            WebSocket big = connect(client, base + "big", token, tooBig).get(5, TimeUnit.SECONDS);
+            big.sendBinary(ByteBuffer.wrap(new byte[8000]), true);
+            assertEquals(1009, tooBig.closed.get(5, TimeUnit.SECONDS), "a message over 4096 bytes");
+
+            CloseListener tooLong = new CloseListener();
+            WebSocket longer = connect(client, base + "long?token=" + token, null, tooLong).get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 5 && !tooLong.closed.isDone(); i++) {
+                longer.sendBinary(ByteBuffer.wrap(pcm(2000, 0.1f)), true).get(5, TimeUnit.SECONDS);
+            }
+            assertEquals(1008, tooLong.closed.get(5, TimeUnit.SECONDS), "a stream over 0.5 s");
+            List<AudioChunk> ended = sink.awaitEndOfStreams(1, 5000);
+            assertTrue(ended.stream().anyMatch(c -> c.streamId().equals("long") && c.endOfStream()), ended.toString());
+
+            List<CloseListener> listeners = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                CloseListener l = new CloseListener();
+                listeners.add(l);
+                connect(client, base + "c" + i, token, l).get(5, TimeUnit.SECONDS);
+            }
+            assertEquals(1013, listeners.get(2).closed.get(5, TimeUnit.SECONDS), "a third stream from one client");
+            assertFalse(listeners.get(0).closed.isDone());
         }
     }
 }

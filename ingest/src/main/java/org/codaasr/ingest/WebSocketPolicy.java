@@ -1,0 +1,75 @@
+package org.codaasr.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.regex.Pattern;
+
+/**
+ * Who may stream audio over the WebSocket source and how much: a shared token (a bearer {@code Authorization}
+ * header, or {@code ?token=} for browsers, which cannot set headers on a WebSocket), the largest message, the
+ * longest stream and the most streams one client address may hold open at once. Without a token every client is
+ * let in, which only an explicit choice gives ({@link #anonymous}).
+ *
+ * @param token               the shared secret; null lets anyone in
+ * @param maxMessageBytes     largest binary message accepted
+ * @param maxStreamSeconds    longest stream (16 kHz PCM); longer ones are ended and closed
+ * @param maxStreamsPerClient streams one remote address may have open at once
+ */
+public record WebSocketPolicy(String token, int maxMessageBytes, double maxStreamSeconds, int maxStreamsPerClient) {
+
+    /** Stream ids taken from the URL path: no separators, so an id never names anything outside its stream. */
+    public static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+    public static final double DEFAULT_MAX_STREAM_SECONDS = 3600;
+    public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 4;
+
+    public WebSocketPolicy {
+        if (token != null && token.length() < 8) {
+            throw new IllegalArgumentException("expected a token of at least 8 characters");
+        }
+        if (maxMessageBytes < 2 || maxStreamSeconds <= 0 || maxStreamsPerClient < 1) {
+            throw new IllegalArgumentException("expected maxMessageBytes >= 2, maxStreamSeconds > 0 and "
+                    + "maxStreamsPerClient >= 1, got " + maxMessageBytes + ", " + maxStreamSeconds + ", "
+                    + maxStreamsPerClient);
+        }
+    }
+
+    /** Clients must present {@code token}; default limits. */
+    public static WebSocketPolicy withToken(String token) {
+        if (token == null) {
+            throw new IllegalArgumentException("expected a token; use anonymous() to let every client in");
+        }
+        return new WebSocketPolicy(token, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_STREAM_SECONDS,
+                DEFAULT_MAX_STREAMS_PER_CLIENT);
+    }
+
+    /** Every client is let in (a local demo); default limits. */
+    public static WebSocketPolicy anonymous() {
+        return new WebSocketPolicy(null, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_STREAM_SECONDS,
+                DEFAULT_MAX_STREAMS_PER_CLIENT);
+    }
+
+    public WebSocketPolicy withLimits(int messageBytes, double streamSeconds, int streamsPerClient) {
+        return new WebSocketPolicy(token, messageBytes, streamSeconds, streamsPerClient);
+    }
+
+    public boolean requiresToken() {
+        return token != null;
+    }
+
+    /** Whether {@code presented} is the token, compared in constant time. */
+    public boolean accepts(String presented) {
+        if (token == null) {
+            return true;
+        }
+        return presented != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketPolicy[token=" + (token == null ? "none" : "[hidden]") + ", maxMessageBytes="
+                + maxMessageBytes + ", maxStreamSeconds=" + maxStreamSeconds + ", maxStreamsPerClient="
+                + maxStreamsPerClient + "]";
+    }
+}
