@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code asr bench}: performance benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {CodaBenchCommand.class, PipelineBenchCommand.class, BaselineCommand.class})
+        subcommands = {CodaBenchCommand.class, PipelineBenchCommand.class, SoakBenchCommand.class,
+                BaselineCommand.class})
 public final class BenchCommand {
 }
