@@ -31,10 +31,10 @@ public final class ProfileBenchCommand implements Callable<Integer> {
         }
         Map<String, Map<String, Long>> byGroup = ProfileBreakdown.byThreadGroup(recording);
         long all = byGroup.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
-        System.out.printf(Locale.ROOT, "%d samples in %s%n", all, recording.getFileName());
+        System.out.printf(Locale.ROOT, "%d ms of sampled CPU in %s%n", all, recording.getFileName());
         for (Map.Entry<String, Map<String, Long>> group : byGroup.entrySet()) {
             long total = group.getValue().values().stream().mapToLong(Long::longValue).sum();
-            System.out.printf(Locale.ROOT, "%n### %s: %d samples (%.1f %% of all)%n%n| part | samples | share |%n"
+            System.out.printf(Locale.ROOT, "%n### %s: %d ms (%.1f %% of all)%n%n| part | ms | share |%n"
                     + "| --- | --- | --- |%n", group.getKey(), total, 100.0 * total / Math.max(1, all));
             group.getValue().entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())

@@ -3,6 +3,7 @@ package org.codaasr.app.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where the CPU goes in a JFR recording of the pipeline: execution samples (Java) and native-method samples (ONNX
- * Runtime, compression, sockets) of every thread, each put in the category of the first frame from the top of its
+ * Where the CPU goes in a JFR recording of the pipeline: execution samples (Java) and the native-method samples
+ * that compute (ONNX Runtime, compression; threads waiting in epoll, sockets or sleeps are left out) of every thread, each put in the category of the first frame from the top of its
  * stack outside the JDK that belongs to a known part (a JDK call is charged to its caller), and counted per thread
  * group (stream threads, broker, ingest, other).
  */
@@ -48,25 +49,66 @@ public final class ProfileBreakdown {
 
     private ProfileBreakdown() {}
 
-    /** Samples per category, per thread group, from {@code recording}. */
+    /**
+     * Approximate CPU milliseconds per category, per thread group, from {@code recording}: each sample weighs its
+     * event's sampling period (JFR's profile settings sample Java every 10 ms but native methods every 20 ms).
+     */
     public static Map<String, Map<String, Long>> byThreadGroup(Path recording) {
         Map<String, Map<String, Long>> out = new TreeMap<>();
+        Map<Long, Long> periodMsByEventType = new HashMap<>();
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
                 String type = e.getEventType().getName();
+                if (type.equals("jdk.ActiveSetting") && "period".equals(e.getString("name"))) {
+                    periodMsByEventType.put(e.getLong("id"), periodMs(e.getString("value")));
+                    continue;
+                }
                 if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
                     continue;
                 }
+                if (type.equals("jdk.NativeMethodSample") && !computingInNative(e.getStackTrace())) {
+                    continue; // a thread parked in epoll, a socket read or a sleep: waiting, not using the CPU
+                }
                 RecordedThread thread = e.getThread("sampledThread");
                 String group = threadGroup(thread == null ? "" : thread.getJavaName());
+                long weight = periodMsByEventType.getOrDefault(e.getEventType().getId(),
+                        type.equals("jdk.NativeMethodSample") ? 20L : 10L);
                 out.computeIfAbsent(group, g -> new LinkedHashMap<>())
-                        .merge(category(e.getStackTrace()), 1L, Long::sum);
+                        .merge(category(e.getStackTrace()), weight, Long::sum);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the JFR recording " + recording, e);
         }
         return out;
+    }
+
+    /** "10 ms", "20 ms", "1 s" -> milliseconds; anything else (e.g. "everyChunk") -> 10. */
+    static long periodMs(String value) {
+        String v = value == null ? "" : value.strip();
+        try {
+            if (v.endsWith(" ms")) {
+                return Math.max(1, Long.parseLong(v.substring(0, v.length() - 3).strip()));
+            }
+            if (v.endsWith(" s")) {
+                return 1000 * Long.parseLong(v.substring(0, v.length() - 2).strip());
+            }
+        } catch (NumberFormatException e) {
+            return 10;
+        }
+        return 10;
+    }
+
+    /** Native samples that burn CPU: inside ONNX Runtime or a compression codec. */
+    static boolean computingInNative(RecordedStackTrace stack) {
+        if (stack == null || stack.getFrames().isEmpty()) {
+            return false;
+        }
+        RecordedFrame top = stack.getFrames().get(0);
+        String cls = top.getMethod() == null || top.getMethod().getType() == null ? ""
+                : top.getMethod().getType().getName();
+        return cls.startsWith("ai.onnxruntime.") || cls.startsWith("net.jpountz.") || cls.startsWith("com.github.luben.")
+                || cls.startsWith("org.xerial.snappy.");
     }
 
     static String threadGroup(String name) {
@@ -84,7 +126,7 @@ public final class ProfileBreakdown {
         if (name.contains("ingest") || name.contains("producer-network-thread | coda-asr-ingest")) {
             return "ingest";
         }
-        return "other";
+        return name.equals("main") ? "main (direct decoding, benchmark)" : "other";
     }
 
     static String category(RecordedStackTrace stack) {

@@ -49,6 +49,9 @@ class ProfileBreakdownTest {
         assertEquals("recognition stream threads", ProfileBreakdown.threadGroup("bench-x-abc-StreamThread-1"));
         assertEquals("WER stream threads", ProfileBreakdown.threadGroup("bench-x-wer-abc-StreamThread-1"));
         assertEquals("Kafka broker", ProfileBreakdown.threadGroup("data-plane-kafka-request-handler-0"));
-        assertEquals("other", ProfileBreakdown.threadGroup("main"));
+        assertEquals("main (direct decoding, benchmark)", ProfileBreakdown.threadGroup("main"));
+        assertEquals("other", ProfileBreakdown.threadGroup("pipeline-monitor"));
+        assertEquals(20, ProfileBreakdown.periodMs("20 ms"));
+        assertEquals(1000, ProfileBreakdown.periodMs("1 s"));
     }
 }
