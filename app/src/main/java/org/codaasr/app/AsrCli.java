@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {TranscribeCommand.class, EvalCommand.class, IngestCommand.class, StreamsCommand.class,
             BrokerCommand.class,
             DemoCommand.class, LiveViewCommand.class, BenchCommand.class, ExplainCommand.class, TrainCommand.class, LmCommand.class,
-            CommandLine.HelpCommand.class})
+            HelpCommand.class})
 public final class AsrCli {
 
     /** Where library and diagnostic logging goes unless {@code --verbose} is given. */
