@@ -51,6 +51,10 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "finalize a stream after this long without audio (default: ${DEFAULT-VALUE})")
     long idleTimeoutMs;
 
+    @Option(names = "--status-interval", defaultValue = "30",
+            description = "seconds between status lines (states, lag on asr.audio); 0: none (default: ${DEFAULT-VALUE})")
+    int statusSeconds;
+
     @Override
     public Integer call() throws Exception {
         KafkaClientProperties client = kafka.properties();
@@ -69,7 +73,12 @@ public final class StreamsCommand implements Callable<Integer> {
                         + "trying (is the cluster reachable?)");
             }
             System.out.flush();
-            shutdown.await();
+            while (!shutdown.await(Duration.ofSeconds(statusSeconds > 0 ? statusSeconds : 3600))) {
+                if (statusSeconds > 0) {
+                    System.out.println("streams: " + app.status());
+                    System.out.flush();
+                }
+            }
         }
         return 0;
     }

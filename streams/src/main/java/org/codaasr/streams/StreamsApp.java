@@ -1,9 +1,13 @@
 package org.codaasr.streams;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.codaasr.messages.Topics;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.recognition.RecognitionTopology;
 import org.codaasr.streams.wer.WerTopology;
@@ -52,6 +56,32 @@ public final class StreamsApp implements AutoCloseable {
 
     public KafkaStreams wer() {
         return wer;
+    }
+
+    /**
+     * Records of {@code asr.audio} this instance's stream threads have not read yet (the consumers' {@code records-lag}
+     * per assigned partition, summed); 0 before anything was fetched.
+     */
+    public long audioLagRecords() {
+        double lag = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : recognition.metrics().entrySet()) {
+            MetricName name = e.getKey();
+            if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+                    && Topics.AUDIO.equals(name.tags().get("topic"))
+                    && !name.tags().getOrDefault("client-id", "").contains("restore")) {
+                Object v = e.getValue().metricValue();
+                if (v instanceof Double d && !d.isNaN()) {
+                    lag += d;
+                }
+            }
+        }
+        return Math.round(lag);
+    }
+
+    /** One line for an operator: both applications' states and the audio lag. */
+    public String status() {
+        return "recognition " + recognition.state() + ", WER " + wer.state() + ", lag " + audioLagRecords()
+                + " records on " + Topics.AUDIO;
     }
 
     /** Waits until both applications are RUNNING. */

@@ -86,6 +86,12 @@ class SecuredClusterIT {
                 assertTrue(pipeline.monitor().awaitCompleted(3, 0, Duration.ofSeconds(120)),
                         "completed: " + pipeline.monitor().completed().keySet());
                 assertEquals(List.of(), pipeline.monitor().deadLetters());
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                while (pipeline.streams().audioLagRecords() != 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertTrue(pipeline.streams().status().startsWith("recognition RUNNING, WER RUNNING, lag 0 records"),
+                        pipeline.streams().status());
             }
         } finally {
             root.detachAppender(logged);
