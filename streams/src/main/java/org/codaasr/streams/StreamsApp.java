@@ -30,8 +30,12 @@ public final class StreamsApp implements AutoCloseable {
         this.wer = wer;
     }
 
-    /** Builds and starts both applications. {@code recognizer} stays owned by the caller. */
+    /**
+     * Warms the recognizer up ({@link Recognizer#warmUp}), then builds and starts both applications.
+     * {@code recognizer} stays owned by the caller.
+     */
     public static StreamsApp start(StreamsAppConfig config, Recognizer recognizer) {
+        LOG.info("recognizer warmed up in {} ms", recognizer.warmUp());
         Topology recognitionTopology = RecognitionTopology.build(config, recognizer);
         KafkaStreams recognition = new KafkaStreams(recognitionTopology, config.toProperties());
         StreamsAppConfig werConfig = config.withApplicationId(config.applicationId() + "-wer")

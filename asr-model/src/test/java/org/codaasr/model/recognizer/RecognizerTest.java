@@ -78,6 +78,15 @@ class RecognizerTest {
     }
 
     @Test
+    void warmingUpChangesNoResult() {
+        List<String> before = transcribeStreaming(1600);
+        EncoderWork work = recognizer.encoderWork();
+        assertTrue(recognizer.warmUp() >= 0);
+        assertTrue(recognizer.encoderWork().minus(work).calls() > 0, "the warm-up ran the encoder");
+        assertEquals(before, transcribeStreaming(1600));
+    }
+
+    @Test
     void chunkSizeOfTheFeedDoesNotChangeTheResult() {
         List<String> a = transcribeStreaming(160);
         List<String> b = transcribeStreaming(7919);
