@@ -23,6 +23,7 @@ import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerStream;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
 import org.codaasr.streams.StreamsAppConfig;
@@ -306,6 +307,47 @@ class RecognitionTopologyTest {
                 letters.get(0).reason());
         assertEquals(RecognitionProcessor.SNAPSHOT_STORE, letters.get(0).sourceTopic());
         assertEquals(4, letters.get(0).originalValue().length, "the unreadable snapshot is kept in the dead letter");
+    }
+
+    @Test
+    void aStreamTheRecognizerFailsOnIsDeadLetteredWhileItsNeighbourGoesOn() {
+        List<String> expected = texts(runInOrder());
+        closeDriver();
+        startDriverFresh();
+        // a snapshot that restores but whose feature offset is far off (as a buggy older version could have written):
+        // the recognizer throws on this stream's windows
+        RecognizerStream donor = recognizer.createStream();
+        for (AudioChunk c : chunks.subList(0, 8)) {
+            donor.acceptWaveform(c.samples(), c.sampleRate());
+        }
+        byte[] snapshot = donor.snapshot();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(snapshot);
+        int featureBaseAt = 1 + 4 + b.getInt(1);
+        b.putInt(featureBaseAt, b.getInt(featureBaseAt) + 100_000);
+        KeyValueStore<String, StreamState> states = driver.getKeyValueStore(RecognitionProcessor.STATE_STORE);
+        KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE);
+        states.put("bad", StreamState.start("utt-bad", 16000, 1_000L));
+        snapshots.put("bad", snapshot);
+        List<AudioChunk> bad = new AudioChunker(250).split("bad", "utt-bad",
+                java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4), 16000, 1_000L);
+        for (int i = 0; i < chunks.size(); i++) {
+            send(chunks.get(i));
+            send(bad.get(i));
+        }
+        List<Transcript> all = transcripts.readValuesToList();
+        List<Transcript> healthy = all.stream().filter(t -> t.streamId().equals("s1") && t.kind() != Transcript.Kind.PARTIAL)
+                .toList();
+        assertEquals(expected, texts(healthy), "the healthy stream in the same partition is unaffected");
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertFalse(letters.isEmpty());
+        assertTrue(letters.stream().allMatch(l -> "bad".equals(l.key())), letters.toString());
+        String first = letters.get(0).reason();
+        assertTrue(first.startsWith("stream 'bad': decoding failed after")
+                && first.contains("the stream is closed"), first);
+        assertEquals(1, all.stream().filter(t -> t.streamId().equals("bad") && t.streamComplete()).count(),
+                "the failing stream is closed once, cleanly");
+        assertTrue(letters.subList(1, letters.size()).stream()
+                .allMatch(l -> l.reason().contains("arrived after its end-of-stream")), letters.toString());
     }
 
     private void startDriverFresh() {
