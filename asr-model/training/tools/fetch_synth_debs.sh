@@ -11,8 +11,8 @@
 # all .debs with make_carry.py --max-mb 42; --no-flite: the default 55 fits).
 #
 # On a machine without these tools (no root needed):
-#   mkdir -p /tmp/synth-tools && for d in asr-model/training/carry/debs/*.deb; do dpkg -x "$d" /tmp/synth-tools; done
-#   asr-model/training/make_synthetic.sh --tools-root /tmp/synth-tools --hours 2
+#   mkdir -p synth-tools && for d in asr-model/training/carry/debs/*.deb; do dpkg -x "$d" synth-tools; done
+#   asr-model/training/make_synthetic.sh --tools-root "$PWD/synth-tools" --hours 2
 #
 # The packages are Debian 12 (bookworm) amd64 builds: the target needs glibc >= 2.36 (libc6 is not carried).
 # festival is not carried: its scripts hard-code /usr/bin/festival and /usr/share/festival, and with its
@@ -60,7 +60,7 @@ n=$(ls "$DEBS"/*.deb | wc -l)
 echo "$n .debs in $DEBS: $(du -ch "$DEBS"/*.deb | tail -1 | cut -f1) ($(cat "$DEBS"/*.deb | wc -c) bytes)"
 
 # ---- verify with only the unpacked tools
-T="$(mktemp -d /tmp/synth-debs-check.XXXXXX)"
+T="$(mktemp -d -t synth-debs-check.XXXXXX)"
 trap 'rm -rf "$T"' EXIT
 for d in "$DEBS"/*.deb; do dpkg -x "$d" "$T/root"; done
 R="$T/root"
