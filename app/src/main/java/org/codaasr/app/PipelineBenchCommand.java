@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.codaasr.model.corpus.AudioItem;
-import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +22,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--data", description = "LibriSpeech-layout folder (default: the dev set)")
-    Path data = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    @Mixin
+    BenchLoadOptions load;
 
     @Option(names = "--streams", split = ",", defaultValue = "4,8,16,20",
             description = "concurrent real-time stream counts to try (default: ${DEFAULT-VALUE})")
@@ -32,12 +31,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "30", description = "audio seconds per stream at each real-time level")
     double seconds;
-
-    @Option(names = "--partitions", defaultValue = "4")
-    int partitions;
-
-    @Option(names = "--stream-threads", defaultValue = "2")
-    int streamThreads;
 
     @Option(names = "--throughput-streams", defaultValue = "8", description = "concurrency of the throughput runs")
     int throughputStreams;
@@ -54,11 +47,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<AudioItem> items = LibriSpeechSource.items(data);
+        List<AudioItem> items = load.items();
         if (limit > 0 && limit < items.size()) {
             items = items.subList(0, limit);
         }
-        PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(partitions, streamThreads,
+        PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(load.partitions, load.streamThreads,
                 throughputStreams, streams, seconds, heldP95);
         Map<String, Object> figures;
         try (Recognizer recognizer = Recognizer.load(model.toConfig())) {

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.codaasr.app.bench.SoakBenchmark;
 import org.codaasr.model.corpus.AudioItem;
-import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +29,8 @@ public final class SoakBenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--data", description = "LibriSpeech-layout folder (default: the dev set)")
-    Path data = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    @Mixin
+    BenchLoadOptions load;
 
     @Option(names = "--streams", defaultValue = "8", description = "concurrent real-time streams (default: ${DEFAULT-VALUE})")
     int streams;
@@ -42,12 +41,6 @@ public final class SoakBenchCommand implements Callable<Integer> {
     @Option(names = "--sample-seconds", defaultValue = "30", description = "seconds between samples (default: ${DEFAULT-VALUE})")
     double sampleSeconds;
 
-    @Option(names = "--partitions", defaultValue = "4")
-    int partitions;
-
-    @Option(names = "--stream-threads", defaultValue = "2")
-    int streamThreads;
-
     @Option(names = "--json", description = "write the samples and the verdict to this JSON file")
     Path json;
 
@@ -57,11 +50,11 @@ public final class SoakBenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "expected --streams >= 1, --minutes > 0 and "
                     + "--sample-seconds > 0");
         }
-        List<AudioItem> items = LibriSpeechSource.items(data);
+        List<AudioItem> items = load.items();
         SoakBenchmark.Result result;
         try (Recognizer recognizer = Recognizer.load(model.toConfig())) {
-            result = new SoakBenchmark(recognizer, items).run(streams, minutes, sampleSeconds, partitions,
-                    streamThreads, System.out);
+            result = new SoakBenchmark(recognizer, items).run(streams, minutes, sampleSeconds, load.partitions,
+                    load.streamThreads, System.out);
         }
         System.out.printf(Locale.ROOT, "soak %d streams x %.1f min: %s -> %s%n", streams, minutes, result.verdict(),
                 result.passed() ? "PASS" : "FAIL");

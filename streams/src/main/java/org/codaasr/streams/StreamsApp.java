@@ -63,8 +63,10 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     /**
-     * Records of {@code asr.audio} this instance's stream threads have not read yet (the consumers' {@code records-lag}
-     * per assigned partition, summed); 0 before anything was fetched.
+     * Records of {@code asr.audio} this instance's stream threads have not fetched yet (the consumers' {@code records-lag}
+     * per assigned partition, summed); 0 before anything was fetched. It needs no admin client; the group's lag
+     * behind its committed offsets (what Kafka's consumer-group tool shows, and {@code asr bench soak} reports) also
+     * counts records fetched but not yet processed.
      */
     public long audioLagRecords() {
         double lag = 0;

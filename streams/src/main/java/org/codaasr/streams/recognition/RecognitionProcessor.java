@@ -184,8 +184,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         if (!journaled) {
             journal.put(journalKey(id, chunk.sequence()), raw);
         }
+        RecognizerStream stream;
         try {
-            RecognizerStream stream = stream(id, state);
+            stream = stream(id, state);
             stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
             if (chunk.endOfStream()) {
                 stream.inputFinished();
@@ -202,7 +203,6 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                     + rootMessage(e) + "); the stream goes on without it", e);
             return state.withNextSequence(chunk.sequence() + 1);
         }
-        RecognizerStream stream = live.get(id);
         dirty.add(id);
         if (stream.isReady()) {
             batcher().add(recognizer, stream);
@@ -332,14 +332,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             state = state.withFinal(fin.text());
         }
         if (stream.isDone()) {
-            forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
-                    true, 0, stream.audioSeconds()), true, now, stream.variant());
-            state = state.asEnded(streamTimeMs(), closingIdle.remove(id));
-            deleteJournal(id, 0, state.nextSequence());
-            snapshots.delete(id);
-            live.remove(id);
-            checkpointAudio.remove(id);
-            states.put(id, state);
+            complete(id, state, stream, now);
             return;
         }
         RecognitionResult partial = stream.partial();
@@ -442,31 +435,33 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         String reason = "stream '" + id + "': its recognizer snapshot cannot be restored (" + e.getMessage()
                 + "); decoding goes on from chunk " + state.snapshotSequence()
                 + ", the audio before it is not decoded again";
-        LOG.warn("dead letter for key {}: {}", id, reason);
-        DeadLetter dl = new DeadLetter(SNAPSHOT_STORE, -1, -1L, id, reason, e.getClass().getName(), snapshot,
-                context.currentSystemTimeMs());
-        context.forward(new Record<String, Object>(id, dl, context.currentSystemTimeMs()), DLQ_SINK);
+        long now = context.currentSystemTimeMs();
+        forwardDeadLetter(new DeadLetter(SNAPSHOT_STORE, -1, -1L, id, reason, e.getClass().getName(), snapshot, now),
+                now);
     }
 
     /** A stream whose decoding threw: dead-lettered, then closed with the finals it has, so it ends cleanly. */
     private void decodingFailed(String id, RecognizerStream stream, RuntimeException e) {
         forget(id);
         StreamState state = states.get(id);
-        String reason = "stream '" + id + "': decoding failed after " + String.format(java.util.Locale.ROOT, "%.2f",
-                stream.audioSeconds()) + " s of audio (" + rootMessage(e) + "); the stream is closed with "
-                + state.finalsEmitted() + " final(s)";
-        LOG.warn("dead letter for key {}: {}", id, reason, e);
-        DeadLetter dl = new DeadLetter(Topics.AUDIO, -1, -1L, id, reason, e.getClass().getName(), null,
-                context.currentSystemTimeMs());
-        context.forward(new Record<String, Object>(id, dl, context.currentSystemTimeMs()), DLQ_SINK);
         long now = context.currentSystemTimeMs();
+        forwardDeadLetter(new DeadLetter(Topics.AUDIO, -1, -1L, id, "stream '" + id + "': decoding failed after "
+                + String.format(java.util.Locale.ROOT, "%.2f", stream.audioSeconds()) + " s of audio ("
+                + rootMessage(e) + "); the stream is closed with " + state.finalsEmitted() + " final(s)",
+                e.getClass().getName(), null, now), now);
+        complete(id, state, stream, now);
+    }
+
+    /** Emits the stream-complete record with every final, marks the stream ended and drops its working state. */
+    private void complete(String id, StreamState state, RecognizerStream stream, long now) {
         forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
                 true, 0, stream.audioSeconds()), true, now, stream.variant());
-        state = state.asEnded(streamTimeMs(), false);
-        deleteJournal(id, 0, state.nextSequence());
+        StreamState ended = state.asEnded(streamTimeMs(), closingIdle.remove(id));
+        deleteJournal(id, 0, ended.nextSequence());
         snapshots.delete(id);
-        closingIdle.remove(id);
-        states.put(id, state);
+        live.remove(id);
+        checkpointAudio.remove(id);
+        states.put(id, ended);
     }
 
     private void deleteJournal(String id, long from, long to) {
@@ -493,8 +488,12 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
                 record.key(), reason, error == null ? null : error.getClass().getName(), value,
                 context.currentSystemTimeMs());
-        LOG.warn("dead letter for key {}: {}", record.key(), reason);
-        context.forward(new Record<String, Object>(record.key(), dl, record.timestamp()), DLQ_SINK);
+        forwardDeadLetter(dl, record.timestamp());
+    }
+
+    private void forwardDeadLetter(DeadLetter dl, long timestamp) {
+        LOG.warn("dead letter for key {}: {}", dl.key(), dl.reason());
+        context.forward(new Record<String, Object>(dl.key(), dl, timestamp), DLQ_SINK);
     }
 
     private static String rootMessage(Throwable e) {
