@@ -239,7 +239,7 @@ def main():
     if a.tiny_random:  # the dense graph of the same backbone, so the Java side can compare dense vs CoDA
         report["files"]["model.onnx"] = write_onnx(OnnxWrapper(net.backbone).eval(), (x, lens),
                                                    os.path.join(a.out, "model.onnx"), base, False, a.opset)
-        tokens.write_tokens(os.path.join(a.out, "tokens.txt"))
+        tokens.CHARS.write(os.path.join(a.out, "tokens.txt"))
     metas = {}
     for r in rs:
         report["padded_batch_max_abs_diff"][r] = padded_batch_check(net_for(r), x, lens, r)

@@ -15,12 +15,6 @@ class TextError(Exception):
     pass
 
 
-def write_tokens(path: str) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for t in TOKENS:
-            f.write(t + "\n")
-
-
 def normalize(text: str) -> str:
     """LibriSpeech-style normalization: upper case A-Z, apostrophe inside words, single spaces.
     Hyphens/dashes become spaces, other punctuation is dropped, accents are stripped."""
