@@ -1,5 +1,6 @@
 package org.codaasr.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,6 +13,7 @@ import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Reference;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.AsrException;
+import org.codaasr.model.recognizer.RoutingRequest;
 
 /**
  * Sends chunks to {@link Topics#AUDIO} and references to {@link Topics#REFERENCES} through one
@@ -46,11 +48,15 @@ public final class KafkaChunkSink implements ChunkSink {
     }
 
     @Override
-    public void send(AudioChunk chunk) {
+    public void send(AudioChunk chunk, RoutingRequest routing) {
         throwIfFailed();
         byte[] value = AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, chunk);
-        producer.send(new ProducerRecord<>(Topics.AUDIO, null, chunk.captureTimeMs(), chunk.streamId(), value),
-                callback);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.AUDIO, null, chunk.captureTimeMs(),
+                chunk.streamId(), value);
+        if (routing != null) {
+            record.headers().add(Topics.CODA_HEADER, routing.text().getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(record, callback);
     }
 
     @Override

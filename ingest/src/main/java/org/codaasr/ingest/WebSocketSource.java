@@ -18,6 +18,7 @@ import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.AudioEncoding;
 import org.codaasr.model.AsrException;
+import org.codaasr.model.recognizer.RoutingRequest;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * {@link WebSocketPolicy#STREAM_ID} is refused; a larger message closes the connection (1009); a stream
  * past its longest duration is ended and closed; a client address with its most streams open gets no
  * more. The token never appears in the log.
+ *
+ * <p>A query parameter {@code coda} ({@code adaptive}, {@code dense}, {@code 2}, {@code 4} ...) asks for a CoDA
+ * routing for the stream; it travels as the {@link org.codaasr.messages.Topics#CODA_HEADER} header of every chunk. A
+ * value that is not one of those refuses the handshake.
  */
 public final class WebSocketSource implements AutoCloseable {
 
@@ -99,14 +104,16 @@ public final class WebSocketSource implements AutoCloseable {
     private static final class StreamState {
         final String streamId;
         final InetAddress client;
+        final RoutingRequest routing;
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         long sequence;
         long bytesReceived;
         boolean ended;
 
-        StreamState(String streamId, InetAddress client) {
+        StreamState(String streamId, InetAddress client, RoutingRequest routing) {
             this.streamId = streamId;
             this.client = client;
+            this.routing = routing;
         }
     }
 
@@ -140,6 +147,11 @@ public final class WebSocketSource implements AutoCloseable {
                 throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "stream id must match "
                         + WebSocketPolicy.STREAM_ID.pattern());
             }
+            try {
+                routingOf(request);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "query parameter coda: " + e.getMessage());
+            }
             return response;
         }
 
@@ -148,12 +160,22 @@ public final class WebSocketSource implements AutoCloseable {
             if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 return auth.substring(7).strip();
             }
+            return queryParameter(request, "token");
+        }
+
+        /** The {@code ?coda=} routing request; null when the client names none. */
+        private static RoutingRequest routingOf(ClientHandshake request) {
+            String coda = queryParameter(request, "coda");
+            return coda == null ? null : RoutingRequest.parse(coda);
+        }
+
+        private static String queryParameter(ClientHandshake request, String name) {
             String resource = request.getResourceDescriptor();
             int q = resource == null ? -1 : resource.indexOf('?');
             if (q >= 0) {
                 for (String pair : resource.substring(q + 1).split("&")) {
-                    if (pair.startsWith("token=")) {
-                        return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+                    if (pair.startsWith(name + "=")) {
+                        return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
                     }
                 }
             }
@@ -185,8 +207,10 @@ public final class WebSocketSource implements AutoCloseable {
                 }
                 openByClient.put(client, open + 1);
             }
-            connection.setAttachment(new StreamState(streamId, client));
-            LOG.info("WebSocket stream {} opened from {}", streamId, connection.getRemoteSocketAddress());
+            RoutingRequest routing = routingOf(handshake);
+            connection.setAttachment(new StreamState(streamId, client, routing));
+            LOG.info("WebSocket stream {} opened from {}{}", streamId, connection.getRemoteSocketAddress(),
+                    routing == null ? "" : " (CoDA " + routing.text() + ")");
         }
 
         @Override
@@ -249,7 +273,7 @@ public final class WebSocketSource implements AutoCloseable {
             int offset = 0;
             try {
                 for (; all.length - offset >= chunkBytes; offset += chunkBytes) {
-                    sink.send(chunk(state, Arrays.copyOfRange(all, offset, offset + chunkBytes), false));
+                    sink.send(chunk(state, Arrays.copyOfRange(all, offset, offset + chunkBytes), false), state.routing);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("could not send chunk of stream {}", state.streamId, e);
@@ -273,7 +297,7 @@ public final class WebSocketSource implements AutoCloseable {
                 // a trailing odd byte is half a sample; it is dropped
                 byte[] whole = Arrays.copyOf(rest, rest.length - rest.length % 2);
                 try {
-                    sink.send(chunk(state, whole, true));
+                    sink.send(chunk(state, whole, true), state.routing);
                     sink.flush();
                     LOG.info("WebSocket stream {} ended after {} chunks", state.streamId, state.sequence);
                 } catch (RuntimeException e) {

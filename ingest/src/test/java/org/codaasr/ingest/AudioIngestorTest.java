@@ -1,7 +1,5 @@
 package org.codaasr.ingest;
 
-import org.codaasr.model.AsrException;
-import org.codaasr.model.corpus.AudioItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +13,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Reference;
+import org.codaasr.model.AsrException;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.recognizer.RoutingRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class AudioIngestorTest {
         }
 
         @Override
-        public void send(AudioChunk chunk) {
+        public void send(AudioChunk chunk, RoutingRequest routing) {
             sent.add(chunk);
         }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Reference;
+import org.codaasr.model.recognizer.RoutingRequest;
 import org.junit.jupiter.api.Test;
 
 /** The JDK's WebSocket client streams PCM into the source, which re-cuts it into chunks. */
@@ -30,6 +31,7 @@ class WebSocketSourceTest {
     /** Collects chunks from the server's threads. */
     private static final class CollectingSink implements ChunkSink {
         private final List<AudioChunk> chunks = new ArrayList<>();
+        private final java.util.Map<String, RoutingRequest> routing = new java.util.HashMap<>();
 
         @Override
         public void send(Reference reference) {
@@ -37,8 +39,11 @@ class WebSocketSourceTest {
         }
 
         @Override
-        public synchronized void send(AudioChunk chunk) {
+        public synchronized void send(AudioChunk chunk, RoutingRequest routing) {
             chunks.add(chunk);
+            if (routing != null) {
+                this.routing.merge(chunk.streamId(), routing, (a, b) -> a.equals(b) ? a : null);
+            }
             notifyAll();
         }
 
@@ -183,6 +188,31 @@ class WebSocketSourceTest {
             }
             assertEquals(1013, listeners.get(2).closed.get(5, TimeUnit.SECONDS), "a third stream from one client");
             assertFalse(listeners.get(0).closed.isDone());
+        }
+    }
+
+    @Test
+    void theCodaQueryParameterTravelsWithEveryChunkAndABadOneRefusesTheHandshake() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink,
+                WebSocketPolicy.anonymous())) {
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "ws://127.0.0.1:" + source.port() + "/";
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> connect(client, base + "bad?coda=3", null, new WebSocket.Listener() { })
+                            .get(5, TimeUnit.SECONDS));
+            assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
+            for (String id : List.of("r4?coda=4", "ad?coda=adaptive", "plain")) {
+                WebSocket socket = connect(client, base + id, null, new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS);
+                socket.sendBinary(ByteBuffer.wrap(pcm(3300, 0.1f)), true).get(5, TimeUnit.SECONDS);
+                socket.sendText("END", true).get(5, TimeUnit.SECONDS);
+            }
+            List<AudioChunk> chunks = sink.awaitEndOfStreams(3, 5000);
+            assertEquals(3, chunks.stream().map(AudioChunk::streamId).distinct().count(), chunks.toString());
+            synchronized (sink) {
+                assertEquals(java.util.Map.of("r4", RoutingRequest.parse("4"), "ad", RoutingRequest.ADAPTIVE),
+                        sink.routing, "every chunk of a stream carries its request; none without one");
+            }
         }
     }
 }

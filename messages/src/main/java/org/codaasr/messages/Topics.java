@@ -18,6 +18,12 @@ public final class Topics {
     /** {@link DeadLetter}s. */
     public static final String DLQ = "asr.dlq";
 
+    /**
+     * Optional header of {@link #AUDIO} records: the CoDA routing the sender asks for its stream, {@code adaptive} or
+     * a reduction factor such as {@code 0} (dense), {@code 2}, {@code 4}. Sent on every chunk of such a stream.
+     */
+    public static final String CODA_HEADER = "asr.coda";
+
     /** Every topic above, for creating them all at once. */
     public static final List<String> ALL = List.of(AUDIO, REFERENCES, TRANSCRIPTS, WER, WER_AGGREGATES, DLQ);
 

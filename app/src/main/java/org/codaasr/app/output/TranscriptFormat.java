@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.codaasr.model.ctc.WordInfo;
+import org.codaasr.model.subtitle.SubtitleCues;
+import org.codaasr.model.subtitle.SubtitleText;
 
 /**
  * How {@code asr transcribe} writes one file's transcript: plain text, JSON, SubRip, WebVTT or tab-separated cues.
@@ -47,9 +48,9 @@ public enum TranscriptFormat {
         return switch (this) {
             case TEXT -> t.stem() + " " + t.text() + "\n";
             case JSON -> json(t) + "\n";
-            case SRT -> srt(SubtitleCues.cut(t.words()));
-            case VTT -> vtt(SubtitleCues.cut(t.words()));
-            case TSV -> tsv(SubtitleCues.cut(t.words()));
+            case SRT -> SubtitleText.srt(SubtitleCues.cut(t.words()));
+            case VTT -> SubtitleText.vtt(SubtitleCues.cut(t.words()));
+            case TSV -> SubtitleText.tsv(SubtitleCues.cut(t.words()));
         };
     }
 
@@ -78,41 +79,6 @@ public enum TranscriptFormat {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a transcript of plain values always serializes", e);
         }
-    }
-
-    private static String srt(List<SubtitleCues.Cue> cues) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cues.size(); i++) {
-            SubtitleCues.Cue c = cues.get(i);
-            sb.append(i + 1).append('\n').append(timestamp(c.startSeconds(), ',')).append(" --> ")
-                    .append(timestamp(c.endSeconds(), ',')).append('\n').append(c.text()).append("\n\n");
-        }
-        return sb.toString();
-    }
-
-    private static String vtt(List<SubtitleCues.Cue> cues) {
-        StringBuilder sb = new StringBuilder("WEBVTT\n\n");
-        for (SubtitleCues.Cue c : cues) {
-            sb.append(timestamp(c.startSeconds(), '.')).append(" --> ").append(timestamp(c.endSeconds(), '.'))
-                    .append('\n').append(c.text()).append("\n\n");
-        }
-        return sb.toString();
-    }
-
-    private static String tsv(List<SubtitleCues.Cue> cues) {
-        StringBuilder sb = new StringBuilder("start\tend\ttext\n");
-        for (SubtitleCues.Cue c : cues) {
-            sb.append(Math.round(c.startSeconds() * 1000)).append('\t').append(Math.round(c.endSeconds() * 1000))
-                    .append('\t').append(c.text()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** {@code HH:MM:SS,mmm} (SubRip) or {@code HH:MM:SS.mmm} (WebVTT). */
-    static String timestamp(double seconds, char millisSeparator) {
-        long ms = Math.round(Math.max(0, seconds) * 1000);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60,
-                millisSeparator, ms % 1000);
     }
 
     private static double round(double v) {

@@ -28,7 +28,9 @@ import org.codaasr.model.onnx.CodaVariant;
  */
 public final class RecognizerStream {
 
-    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION = 3;
+    /** Version 2 snapshots lack the pinned flag; they are read as unpinned. */
+    private static final int SNAPSHOT_VERSION_UNPINNED = 2;
 
     /** A slice of features for one encoder call and how many of its trailing output frames are new. */
     record Window(float[][] features, int firstOutputFrame, int newOutputFrames) {}
@@ -46,6 +48,8 @@ public final class RecognizerStream {
     private long segmentIndex;
     private final Deque<RecognitionResult> finals = new ArrayDeque<>();
     private CodaVariant variant;
+    /** Set by a pinning {@link RoutingRequest}: load-adaptive routing leaves the stream at its variant. */
+    private boolean pinned;
     private int windowsAtLevel;
     /** Greedy hypothesis of the open segment as of the last change to it; null when it must be recomputed. */
     private CtcHypothesis segmentGreedy;
@@ -78,6 +82,31 @@ public final class RecognizerStream {
     }
 
     /**
+     * Applies what the stream's sender asked for: a pinned variant the recognizer has a model for is used from the
+     * next encoder window on and kept whatever the load; {@link RoutingRequest#ADAPTIVE} lets load-adaptive routing
+     * move the stream again.
+     *
+     * @return false when the pinned variant is not loaded (the stream keeps its variant)
+     */
+    public boolean request(RoutingRequest request) {
+        if (request.isAdaptive()) {
+            pinned = false;
+            return true;
+        }
+        if (!recognizer.variants().contains(request.variant())) {
+            return false;
+        }
+        setVariant(request.variant());
+        pinned = true;
+        return true;
+    }
+
+    /** True when a {@link RoutingRequest} pinned this stream's variant. */
+    public boolean isPinned() {
+        return pinned;
+    }
+
+    /**
      * Load-adaptive routing: moves this stream one level cheaper when it lags behind real time by more than the
      * configured threshold, one level more accurate when it has caught up, at most once per hold period.
      *
@@ -86,7 +115,7 @@ public final class RecognizerStream {
      */
     public CodaVariant adaptToLag(double lagSeconds) {
         AdaptiveRouting routing = recognizer.adaptiveRouting();
-        if (!recognizer.isAdaptive() || windowsAtLevel < routing.holdWindows()) {
+        if (!recognizer.isAdaptive() || pinned || windowsAtLevel < routing.holdWindows()) {
             return variant;
         }
         CodaVariant next = routing.next(variant, lagSeconds);
@@ -339,6 +368,7 @@ public final class RecognizerStream {
             writeFrames(out, segmentLogProbs);
             out.writeInt(variant.reductionFactor());
             out.writeInt(windowsAtLevel);
+            out.writeBoolean(pinned);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -349,8 +379,9 @@ public final class RecognizerStream {
     static RecognizerStream restore(Recognizer recognizer, byte[] snapshot) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
         int version = in.readByte();
-        if (version != SNAPSHOT_VERSION) {
-            throw new IOException("snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_UNPINNED) {
+            throw new IOException("snapshot version " + version + ", expected " + SNAPSHOT_VERSION_UNPINNED + " or "
+                    + SNAPSHOT_VERSION);
         }
         RecognizerStream s = new RecognizerStream(recognizer);
         byte[] fb = new byte[in.readInt()];
@@ -382,6 +413,7 @@ public final class RecognizerStream {
         }
         s.variant = recognizer.variants().contains(saved) ? saved : recognizer.defaultVariant();
         s.windowsAtLevel = in.readInt();
+        s.pinned = version >= SNAPSHOT_VERSION && in.readBoolean() && s.variant == saved;
         return s;
     }
 

@@ -81,4 +81,51 @@ class AdaptiveRoutingTest {
             assertEquals(stream.variant(), recognizer.restoreStream(snap).variant());
         }
     }
+
+    @Test
+    void routingRequestsParseAndPrintBack() {
+        assertTrue(RoutingRequest.parse(" Adaptive ").isAdaptive());
+        assertEquals(RoutingRequest.pinned(CODA_R4), RoutingRequest.parse("r4"));
+        assertEquals(RoutingRequest.pinned(DENSE), RoutingRequest.parse("dense"));
+        for (RoutingRequest r : List.of(RoutingRequest.ADAPTIVE, RoutingRequest.pinned(CODA_R2),
+                RoutingRequest.pinned(DENSE))) {
+            assertEquals(r, RoutingRequest.parse(r.text()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RoutingRequest.parse("3"));
+        assertTrue(e.getMessage().contains("adaptive"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RoutingRequest.parse(null));
+    }
+
+    @Test
+    void aPinnedStreamKeepsItsVariantUnderLagAndAcrossSnapshots() {
+        assumeTrue(Files.isDirectory(TINY_CODA), "tiny CoDA models missing");
+        RecognizerConfig config = RecognizerConfig.defaults().withModelDir(TINY_CODA).withVariant(ADAPTER)
+                .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0, routing));
+        float[] s = AudioDecoder.load(DEV_FLAC, 16000).samples();
+        try (Recognizer recognizer = Recognizer.load(config)) {
+            RecognizerStream stream = recognizer.createStream();
+            assertFalse(stream.request(RoutingRequest.pinned(DENSE)), "dense is not among the loaded levels");
+            assertEquals(ADAPTER, stream.variant());
+            assertTrue(stream.request(RoutingRequest.pinned(CODA_R2)));
+            for (int i = 0; i < s.length / 2; i += 1600) {
+                stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + 1600)), 16000);
+                assertEquals(CODA_R2, stream.adaptToLag(9.0), "pinned: the lag does not move it");
+                recognizer.decode(stream);
+            }
+            while (stream.pollFinal() != null) {
+                // drained before the snapshot
+            }
+            RecognizerStream restored = recognizer.restoreStream(stream.snapshot());
+            assertTrue(restored.isPinned());
+            assertEquals(CODA_R2, restored.variant());
+            assertTrue(restored.request(RoutingRequest.ADAPTIVE));
+            assertFalse(restored.isPinned());
+            restored.acceptWaveform(Arrays.copyOfRange(s, s.length / 2, s.length / 2 + 16000), 16000);
+            for (int i = 0; i < 4; i++) {
+                recognizer.decode(restored);
+                restored.adaptToLag(9.0);
+            }
+            assertEquals(CODA_R4, restored.adaptToLag(9.0), "following the load again");
+        }
+    }
 }

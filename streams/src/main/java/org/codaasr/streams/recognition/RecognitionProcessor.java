@@ -1,5 +1,6 @@
 package org.codaasr.streams.recognition;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -31,6 +33,7 @@ import org.codaasr.model.onnx.ModelClosedException;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
+import org.codaasr.model.recognizer.RoutingRequest;
 import org.codaasr.streams.StreamsAppConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +80,8 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private final Set<String> dirty = new LinkedHashSet<>();
     /** Streams the idle sweep has finished and whose end has not been emitted yet. */
     private final Set<String> closingIdle = new HashSet<>();
+    /** Streams already warned about a routing request this instance cannot serve (one log line per stream). */
+    private final Set<String> unservedRequests = new HashSet<>();
 
     private ProcessorContext<String, Object> context;
     /**
@@ -127,6 +132,14 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             deadLetter(record, invalid.get(), null);
             return;
         }
+        RoutingRequest routing;
+        try {
+            routing = routingRequest(record);
+        } catch (IllegalArgumentException e) {
+            deadLetter(record, "header " + Topics.CODA_HEADER + " of chunk " + chunk.sequence() + " of stream '"
+                    + chunk.streamId() + "': " + e.getMessage(), null);
+            return;
+        }
         String id = chunk.streamId();
         long now = context.currentSystemTimeMs();
         StreamState state = states.get(id);
@@ -158,7 +171,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             states.put(id, state);
             return;
         }
-        state = apply(record, id, state, chunk, record.value(), false, now);
+        state = apply(record, id, state, chunk, record.value(), false, now, routing);
         state = drainInOrder(record, id, state, now);
         states.put(id, state);
         if (batcher().size(recognizer) >= config.maxBatch() || chunk.endOfStream()) {
@@ -173,7 +186,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
      * stop the stream nor, thrown again on every retry, the application.
      */
     private StreamState apply(Record<String, byte[]> record, String id, StreamState state, AudioChunk chunk,
-            byte[] raw, boolean journaled, long now) {
+            byte[] raw, boolean journaled, long now, RoutingRequest routing) {
         if (chunk.sampleRate() != state.sampleRate()) {
             deadLetter(record, raw, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
                     + chunk.sampleRate() + " Hz at chunk " + chunk.sequence() + " of stream '" + id
@@ -187,6 +200,10 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         RecognizerStream stream;
         try {
             stream = stream(id, state);
+            if (routing != null && !stream.request(routing) && unservedRequests.add(id)) {
+                LOG.warn("stream {} asks for the {}, which this instance has not loaded (loaded: {}); it runs at the {}",
+                        id, routing.variant().label(), recognizer.variants(), stream.variant().label());
+            }
             stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
             if (chunk.endOfStream()) {
                 stream.inputFinished();
@@ -210,6 +227,18 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         return state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
     }
 
+    /** The stream's routing request in the record's last {@link Topics#CODA_HEADER} header; null when it has none. */
+    private static RoutingRequest routingRequest(Record<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Topics.CODA_HEADER);
+        if (header == null) {
+            return null;
+        }
+        if (header.value() == null) {
+            throw new IllegalArgumentException("expected 'adaptive' or a CoDA reduction factor, got an empty value");
+        }
+        return RoutingRequest.parse(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
     private StreamState drainInOrder(Record<String, byte[]> record, String id, StreamState state, long now) {
         while (!state.ended()) {
             byte[] waiting = journal.get(journalKey(id, state.nextSequence()));
@@ -217,7 +246,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 return state;
             }
             AudioChunk next = chunkDeserializer.deserialize(Topics.AUDIO, waiting);
-            state = apply(record, id, state, next, waiting, true, now);
+            state = apply(record, id, state, next, waiting, true, now, null);
             if (next.endOfStream()) {
                 return state;
             }
@@ -461,6 +490,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         snapshots.delete(id);
         live.remove(id);
         checkpointAudio.remove(id);
+        unservedRequests.remove(id);
         states.put(id, ended);
     }
 

@@ -1,4 +1,4 @@
-package org.codaasr.app.output;
+package org.codaasr.model.subtitle;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.codaasr.app.output;
+package org.codaasr.model.subtitle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
