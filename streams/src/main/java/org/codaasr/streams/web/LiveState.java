@@ -21,12 +21,16 @@ public final class LiveState {
     /** Run and speaker aggregates kept; a LibriSpeech split has 20-40 speakers. */
     public static final int MAX_AGGREGATES = 2_000;
     public static final int LATEST_DEAD_LETTERS = 20;
+    /** Latencies the percentiles are over: the latest finals and partials of every stream. */
+    public static final int LATENCY_WINDOW = 2_000;
 
     private final int maxStreams;
     // insertion order = update order (each update removes and re-inserts), so the first entry is the stalest
     private final LinkedHashMap<String, StreamView> streams = new LinkedHashMap<>();
     private final LinkedHashMap<String, WerAggregate> aggregates = new LinkedHashMap<>();
     private final ArrayDeque<DeadLetterView> latestDeadLetters = new ArrayDeque<>();
+    private final LatencyWindow finalLatencies = new LatencyWindow();
+    private final LatencyWindow partialLatencies = new LatencyWindow();
     private long deadLetters;
     private long transcripts;
     private long unreadable;
@@ -45,6 +49,11 @@ public final class LiveState {
     /** Applies a transcript and returns the stream's updated view. */
     public synchronized StreamView add(Transcript t) {
         transcripts++;
+        if (t.kind() == Transcript.Kind.FINAL) {
+            finalLatencies.add(t.latencyMs());
+        } else if (t.kind() == Transcript.Kind.PARTIAL) {
+            partialLatencies.add(t.latencyMs());
+        }
         StreamView previous = streams.remove(t.streamId());
         StreamView updated = (previous != null ? previous : StreamView.empty(t.streamId(), t.createdAtMs())).with(t);
         streams.put(t.streamId(), updated);
@@ -92,12 +101,28 @@ public final class LiveState {
                 .thenComparing(WerAggregate::scope);
         runs.sort(byRunThenScope);
         speakers.sort(byRunThenScope);
-        return new LiveSnapshot(newestFirst, runs, speakers, deadLetters, List.copyOf(latestDeadLetters),
-                transcripts, unreadable, maxStreams);
+        int live = (int) streams.values().stream().filter(v -> !v.complete()).count();
+        return new LiveSnapshot(newestFirst, live, runs, speakers, deadLetters, List.copyOf(latestDeadLetters),
+                transcripts, unreadable, maxStreams, LatencySummary.of(finalLatencies.values()),
+                LatencySummary.of(partialLatencies.values()));
     }
 
     /** The current view of one stream, or null when it is not held. */
     public synchronized StreamView stream(String streamId) {
         return streams.get(streamId);
+    }
+
+    /** The latest {@link #LATENCY_WINDOW} latencies, oldest overwritten first. */
+    private static final class LatencyWindow {
+        private final long[] ring = new long[LATENCY_WINDOW];
+        private long added;
+
+        void add(long latencyMs) {
+            ring[(int) (added++ % ring.length)] = latencyMs;
+        }
+
+        long[] values() {
+            return java.util.Arrays.copyOf(ring, (int) Math.min(added, ring.length));
+        }
     }
 }

@@ -43,10 +43,15 @@ import org.slf4j.LoggerFactory;
  * earliest offset) reads {@code asr.transcripts}, {@code asr.wer.aggregates} and {@code asr.dlq} into a
  * {@link LiveState}; the JDK HTTP server serves
  * <ul>
- *   <li>{@code GET /}: one self-contained HTML page with the live streams, running WER and dead letters,</li>
+ *   <li>{@code GET /}: the page (with {@code /app.js}, {@code /app.css}, {@code /pcm-worklet.js}; nothing from other
+ *       hosts): speak into the microphone or upload a file when the config names an audio endpoint, the live
+ *       streams, latency, running WER and dead letters,</li>
  *   <li>{@code GET /events}: Server-Sent Events, first {@code event: snapshot} (the state), then one
  *       {@code transcript}, {@code wer} or {@code dlq} event per record,</li>
- *   <li>{@code GET /api/state}: the state as JSON ({@link LiveSnapshot}).</li>
+ *   <li>{@code GET /api/state}: the state as JSON ({@link LiveSnapshot}),</li>
+ *   <li>{@code GET /api/config}: what the page may do ({@link LiveViewConfig}),</li>
+ *   <li>{@code GET /api/streams/<id>/transcript.txt}, {@code .srt}, {@code .vtt}: a stream's finals as text or
+ *       subtitles, cut as {@code asr transcribe --format srt} cuts them.</li>
  * </ul>
  *
  * <pre>{@code
@@ -58,7 +63,14 @@ import org.slf4j.LoggerFactory;
 public final class LiveView implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveView.class);
-    private static final String PAGE_RESOURCE = "liveview.html";
+    /** Path -> resource next to this class, and its content type. */
+    private static final Map<String, String[]> ASSETS = Map.of(
+            "/", new String[] {"index.html", "text/html; charset=utf-8"},
+            "/index.html", new String[] {"index.html", "text/html; charset=utf-8"},
+            "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
+            "/pcm-worklet.js", new String[] {"pcm-worklet.js", "text/javascript; charset=utf-8"},
+            "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
+    private static final String TRANSCRIPT_PATH = "/api/streams/";
     private static final List<String> TOPICS = List.of(Topics.TRANSCRIPTS, Topics.WER_AGGREGATES, Topics.DLQ);
     private static final Duration POLL = Duration.ofMillis(250);
     static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -69,15 +81,18 @@ public final class LiveView implements AutoCloseable {
     private final Thread consumerThread;
     private final HttpServer server;
     private final ExecutorService httpThreads;
-    private final byte[] page;
+    private final Map<String, byte[]> assets;
+    private final byte[] configJson;
     private final int port;
     private volatile boolean running = true;
     private boolean closed;
 
-    private LiveView(String bootstrapServers, KafkaClientProperties client, int port, LiveState state)
+    private LiveView(String bootstrapServers, KafkaClientProperties client, LiveViewConfig config, LiveState state)
             throws IOException {
+        int port = config.port();
         this.state = state;
-        this.page = loadPage();
+        this.assets = loadAssets();
+        this.configJson = json(PageConfig.of(config)).getBytes(StandardCharsets.UTF_8);
         this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers, client), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.httpThreads = Executors.newCachedThreadPool(daemonThreads("coda-asr-liveview-http-"));
@@ -105,17 +120,19 @@ public final class LiveView implements AutoCloseable {
 
     /** {@link #start(String, int)} on a cluster that needs the {@code client} security settings. */
     public static LiveView start(String bootstrapServers, KafkaClientProperties client, int port) {
+        return start(bootstrapServers, client, LiveViewConfig.defaults().withPort(port));
+    }
+
+    /** Starts the view that {@code config} describes, reading a cluster with the {@code client} settings. */
+    public static LiveView start(String bootstrapServers, KafkaClientProperties client, LiveViewConfig config) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("expected Kafka bootstrap servers such as localhost:9092, got none");
         }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("expected port in 0..65535, got " + port);
-        }
         LiveView view;
         try {
-            view = new LiveView(bootstrapServers, client, port, new LiveState());
+            view = new LiveView(bootstrapServers, client, config, new LiveState());
         } catch (IOException e) {
-            throw new AsrException("could not start the live view HTTP server on port " + port, e);
+            throw new AsrException("could not start the live view HTTP server on port " + config.port(), e);
         }
         view.consumerThread.start();
         view.server.start();
@@ -223,13 +240,26 @@ public final class LiveView implements AutoCloseable {
                 send(exchange, 405, "text/plain; charset=utf-8", "only GET\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            switch (exchange.getRequestURI().getPath()) {
-                case "/", "/index.html" -> send(exchange, 200, "text/html; charset=utf-8", page);
+            String path = exchange.getRequestURI().getPath();
+            String[] asset = ASSETS.get(path);
+            if (asset != null) {
+                send(exchange, 200, asset[1], assets.get(asset[0]));
+                return;
+            }
+            switch (path) {
                 case "/api/state" -> send(exchange, 200, "application/json",
                         json(state.snapshot()).getBytes(StandardCharsets.UTF_8));
+                case "/api/config" -> send(exchange, 200, "application/json", configJson);
                 case "/events" -> streamEvents(exchange);
-                default -> send(exchange, 404, "text/plain; charset=utf-8",
-                        "not found; try / , /events or /api/state\n".getBytes(StandardCharsets.UTF_8));
+                default -> {
+                    if (path.startsWith(TRANSCRIPT_PATH)) {
+                        sendTranscript(exchange, path.substring(TRANSCRIPT_PATH.length()));
+                    } else {
+                        send(exchange, 404, "text/plain; charset=utf-8",
+                                "not found; try / , /events, /api/state or /api/config\n"
+                                        .getBytes(StandardCharsets.UTF_8));
+                    }
+                }
             }
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.toString());
@@ -252,6 +282,29 @@ public final class LiveView implements AutoCloseable {
         events.stream(client, exchange);
     }
 
+    /** {@code <streamId>/transcript.<txt|srt|vtt>}: the stream's finals as a download. */
+    private void sendTranscript(HttpExchange exchange, String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        String streamId = slash < 0 ? rest : rest.substring(0, slash);
+        String file = slash < 0 ? "" : rest.substring(slash + 1);
+        StreamTranscript.Format format = StreamTranscript.Format.ofFileName(file);
+        if (format == null) {
+            send(exchange, 404, "text/plain; charset=utf-8",
+                    "expected /api/streams/<id>/transcript.txt, .srt or .vtt\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        StreamView view = state.stream(streamId);
+        if (view == null) {
+            send(exchange, 404, "text/plain; charset=utf-8", ("no stream '" + streamId + "' in this view\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\""
+                + streamId.replaceAll("[^A-Za-z0-9._-]", "_") + "." + format.extension() + "\"");
+        send(exchange, 200, format.contentType(), StreamTranscript.format(view, format)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -272,14 +325,21 @@ public final class LiveView implements AutoCloseable {
         }
     }
 
-    private static byte[] loadPage() throws IOException {
-        try (InputStream in = LiveView.class.getResourceAsStream(PAGE_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("expected the page " + PAGE_RESOURCE + " next to " + LiveView.class.getName()
-                        + " on the classpath");
+    private static Map<String, byte[]> loadAssets() throws IOException {
+        Map<String, byte[]> loaded = new HashMap<>();
+        for (String[] asset : ASSETS.values()) {
+            if (loaded.containsKey(asset[0])) {
+                continue;
             }
-            return in.readAllBytes();
+            try (InputStream in = LiveView.class.getResourceAsStream(asset[0])) {
+                if (in == null) {
+                    throw new IOException("expected the page resource " + asset[0] + " next to "
+                            + LiveView.class.getName() + " on the classpath");
+                }
+                loaded.put(asset[0], in.readAllBytes());
+            }
         }
+        return Map.copyOf(loaded);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

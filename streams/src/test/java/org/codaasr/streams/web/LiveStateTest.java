@@ -157,4 +157,26 @@ class LiveStateTest {
         assertEquals(List.of(), before.streams().get(0).finals());
         assertThrows(IllegalArgumentException.class, () -> StreamView.empty("x", 0).with(partial("y", 0, "", 0, 0)));
     }
+
+    @Test
+    void latencyPercentilesCoverTheLatestFinalsAndPartialsApart() {
+        LiveState state = new LiveState();
+        for (int i = 1; i <= 100; i++) {
+            state.add(fin("s" + i, 0, "W", i * 10L, i));
+        }
+        state.add(partial("s1", 1, "P", 1.5, 500));
+        state.add(complete("s2", 1, "W", 600));
+        LiveSnapshot snap = state.snapshot();
+        assertEquals(new LatencySummary(100, 500, 950, 990), snap.finalLatency());
+        assertEquals(new LatencySummary(1, 40, 40, 40), snap.partialLatency(), "the closing record is neither");
+        assertEquals(99, snap.liveStreams());
+        assertEquals(40L, snap.streams().stream().filter(v -> v.streamId().equals("s1")).findFirst().orElseThrow()
+                .lagMs(), "the lag follows the newest result");
+        for (int i = 0; i < LiveState.LATENCY_WINDOW; i++) {
+            state.add(fin("late", i, "W", 7, 1_000 + i));
+        }
+        assertEquals(new LatencySummary(LiveState.LATENCY_WINDOW, 7, 7, 7), state.snapshot().finalLatency(),
+                "only the latest window counts");
+        assertEquals(LatencySummary.NONE, new LiveState().snapshot().finalLatency());
+    }
 }

@@ -1,6 +1,5 @@
 package org.codaasr.streams.web;
 
-import org.codaasr.messages.Transcript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,8 +27,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.messages.Topics;
+import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
+import org.codaasr.model.onnx.CodaVariant;
+import org.codaasr.model.recognizer.RoutingRequest;
 import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,12 +191,66 @@ class LiveViewIT {
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-        assertTrue(page.body().contains("new EventSource(\"events\")"), "the page listens to /events");
-        assertFalse(page.body().contains("http://") || page.body().contains("https://"), "no external resources");
+        assertTrue(page.body().contains("<script src=\"app.js\">"), page.body());
+        HttpResponse<String> script = get("/app.js");
+        assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(script.body().contains("new EventSource(\"events\")"), "the page listens to /events");
+        for (String asset : List.of("/", "/app.js", "/app.css", "/pcm-worklet.js")) {
+            HttpResponse<String> r = get(asset);
+            assertEquals(200, r.statusCode(), asset);
+            assertFalse(r.body().contains("http://") || r.body().contains("https://") || r.body().contains("@import"),
+                    asset + ": no resources from other hosts, so the page works offline");
+        }
+        JsonNode config = LiveView.JSON.readTree(get("/api/config").body());
+        assertTrue(config.get("audio").isNull(), "no audio endpoint unless configured: " + config);
         assertEquals(404, get("/nope").statusCode());
         HttpResponse<String> post = http.send(HttpRequest.newBuilder(view.uri().resolve("/api/state"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void aStreamsFinalsDownloadAsTextAndSubtitles() throws Exception {
+        List<org.codaasr.messages.Transcript.Word> words = List.of(
+                new org.codaasr.messages.Transcript.Word("HELLO", 0.10, 0.50, 0.9),
+                new org.codaasr.messages.Transcript.Word("WORLD", 0.60, 1.00, 0.3),
+                new org.codaasr.messages.Transcript.Word("AGAIN", 2.00, 2.40, 0.8));
+        send(List.of(transcript(new org.codaasr.messages.Transcript("w1", null, 0, true, "HELLO WORLD AGAIN", words,
+                "m", 0, 0, 2.5, 50, 2_000, false))), true);
+        awaitState(state -> stream(state, "w1") != null);
+        HttpResponse<String> srt = get("/api/streams/w1/transcript.srt");
+        assertEquals(200, srt.statusCode());
+        assertEquals("1\n00:00:00,100 --> 00:00:01,000\nHELLO WORLD\n\n2\n00:00:02,000 --> 00:00:02,400\nAGAIN\n\n",
+                srt.body(), "cut at the 1 s pause, as asr transcribe --format srt cuts it");
+        assertTrue(srt.headers().firstValue("Content-Disposition").orElse("").contains("w1.srt"));
+        assertTrue(get("/api/streams/w1/transcript.vtt").body().startsWith("WEBVTT\n\n00:00:00.100 --> 00:00:01.000"));
+        assertEquals("HELLO WORLD AGAIN\n", get("/api/streams/w1/transcript.txt").body());
+        JsonNode segment = stream(awaitState(state -> true), "w1").get("finals").get(0);
+        assertEquals(0.3, segment.get("words").get(1).get("confidence").asDouble(), 1e-9, "words reach the page");
+        assertEquals(404, get("/api/streams/nobody/transcript.txt").statusCode());
+        assertEquals(404, get("/api/streams/w1/transcript.doc").statusCode());
+    }
+
+    @Test
+    void theConfigTellsThePageWhereToSendAudioAndWhichRoutingItMayAskFor() throws Exception {
+        LiveViewConfig.AudioEndpoint audio = new LiveViewConfig.AudioEndpoint(8081, true, 262_144, 600,
+                List.of(RoutingRequest.pinned(CodaVariant.DENSE), RoutingRequest.pinned(CodaVariant.CODA_R4),
+                        RoutingRequest.ADAPTIVE), RoutingRequest.pinned(CodaVariant.DENSE));
+        try (LiveView configured = LiveView.start(broker.bootstrapServers(), KafkaClientProperties.NONE,
+                LiveViewConfig.defaults().withPort(0).withAudio(audio).withMaxUploadBytes(1_000_000))) {
+            JsonNode config = LiveView.JSON.readTree(http.send(HttpRequest.newBuilder(
+                    configured.uri().resolve("/api/config")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(8081, config.get("audio").get("port").asInt());
+            assertTrue(config.get("audio").get("tokenRequired").asBoolean());
+            assertEquals(16000, config.get("audio").get("sampleRate").asInt());
+            assertEquals("0", config.get("audio").get("defaultRouting").asText());
+            List<String> values = new ArrayList<>();
+            config.get("audio").get("routing").forEach(c -> values.add(c.get("value").asText()));
+            assertEquals(List.of("0", "4", "adaptive"), values);
+            assertEquals(1_000_000, config.get("maxUploadBytes").asLong());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new LiveViewConfig.AudioEndpoint(8081, false, 100, 60,
+                List.of(RoutingRequest.ADAPTIVE), RoutingRequest.pinned(CodaVariant.CODA_R2)));
     }
 
     @Test
