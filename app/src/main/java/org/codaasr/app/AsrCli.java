@@ -1,7 +1,7 @@
 package org.codaasr.app;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code asr} command: every user-facing entry point of the project hangs off it. */
 @Command(name = "asr", mixinStandardHelpOptions = true, version = "coda-asr 0.1.0",

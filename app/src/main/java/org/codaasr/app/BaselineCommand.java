@@ -1,9 +1,5 @@
 package org.codaasr.app;
 
-import org.codaasr.eval.baseline.BaselineBenchmark;
-import org.codaasr.eval.baseline.BaselineReport;
-import org.codaasr.eval.baseline.BaselineTables;
-import org.codaasr.eval.baseline.PocketSphinxConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.codaasr.eval.baseline.BaselineBenchmark;
+import org.codaasr.eval.baseline.BaselineReport;
+import org.codaasr.eval.baseline.BaselineTables;
+import org.codaasr.eval.baseline.PocketSphinxConfig;
+import org.codaasr.model.AsrException;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.corpus.LibriSpeechSource;
-import org.codaasr.model.AsrException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

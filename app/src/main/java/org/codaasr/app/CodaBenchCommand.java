@@ -1,11 +1,11 @@
 package org.codaasr.app;
 
-import org.codaasr.eval.bench.CodaBenchConfig;
-import org.codaasr.eval.bench.CodaBenchReport;
-import org.codaasr.eval.bench.CodaBenchmark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.codaasr.eval.bench.CodaBenchConfig;
+import org.codaasr.eval.bench.CodaBenchReport;
+import org.codaasr.eval.bench.CodaBenchmark;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import picocli.CommandLine.Command;

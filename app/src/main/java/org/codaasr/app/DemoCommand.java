@@ -16,10 +16,11 @@ import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.PipelineMonitor;
 import org.codaasr.streams.StreamsAppConfig;
-import org.codaasr.streams.web.LiveView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code asr demo}: the whole pipeline with nothing installed. Starts a real KRaft broker inside the JVM (or uses
@@ -65,11 +66,21 @@ public final class DemoCommand implements Callable<Integer> {
     boolean partials;
 
     @Option(names = "--keep-running",
-            description = "serve the live web view and keep the pipeline up after the replay (Ctrl-C to stop)")
+            description = "serve the web page (speak, upload, watch) and keep the pipeline up after the replay (Ctrl-C to stop)")
     boolean keepRunning;
 
-    @Option(names = "--web-port", defaultValue = "8080", description = "live web view port with --keep-running")
+    @Option(names = "--web-port", defaultValue = "8080", description = "web page port with --keep-running (default: ${DEFAULT-VALUE})")
     int webPort;
+
+    @Option(names = "--audio-port", defaultValue = "8081",
+            description = "WebSocket port for the page's microphone and uploads with --keep-running (default: ${DEFAULT-VALUE})")
+    int audioPort;
+
+    @Mixin
+    AudioSocketOptions audioSocket;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for all results")
     int timeoutSeconds;
@@ -96,9 +107,11 @@ public final class DemoCommand implements Callable<Integer> {
                     recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
                     recognizer.modelInfo().variant().label(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
-            LiveView web = keepRunning ? LiveView.start(servers, kafka.properties(), webPort) : null;
+            WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), webPort, audioPort,
+                    audioSocket.policy(spec, true), WebConsole.routingOf(recognizer),
+                    WebConsole.defaultRoutingOf(recognizer)) : null;
             if (web != null) {
-                System.out.println("live view: " + web.uri());
+                System.out.println(web.describe());
             }
             long start = System.nanoTime();
             IngestReport sent = pipeline.ingest(items, IngestConfig.defaults().withRunId(runId).withRealtime(realtime)
@@ -108,8 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - start) / 1e9;
             printSummary(monitor, sent, wall, done, runId);
             if (web != null) {
-                System.out.println("pipeline still running on " + servers + ", live view at " + web.uri()
-                        + "; send more audio with: ./asr ingest --bootstrap-servers " + servers
+                System.out.println("pipeline still running on " + servers + "; open " + web.pageUri()
+                        + " to speak or upload, or send audio with: ./asr ingest --bootstrap-servers " + servers
                         + " FILE...   (Ctrl-C to stop)");
                 try (web) {
                     shutdown.await();

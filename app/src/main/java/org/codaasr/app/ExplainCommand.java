@@ -1,10 +1,10 @@
 package org.codaasr.app;
 
-import org.codaasr.eval.bench.Charts;
-import org.codaasr.eval.bench.RoutingPlot;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.codaasr.eval.bench.Charts;
+import org.codaasr.eval.bench.RoutingPlot;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.ctc.GreedyCtcDecoder;

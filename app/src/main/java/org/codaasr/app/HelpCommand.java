@@ -3,12 +3,12 @@ package org.codaasr.app;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.IHelpCommandInitializable2;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code asr help [COMMAND...]}: the help of any command, nested ones too ({@code asr help bench pipeline}). */
 @Command(name = "help", helpCommand = true, description = "Show the help of a command, e.g. asr help bench pipeline.")

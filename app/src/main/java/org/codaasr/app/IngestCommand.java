@@ -85,21 +85,8 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Listen for WebSocket streams (ws://host:PORT/<streamId>, binary 16 kHz s16le PCM; text END or close ends it).")
     private Integer websocketPort;
 
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "With --websocket: clients must present the token in this file (Authorization: Bearer, "
-                    + "or ?token=); the environment variable ASR_WEBSOCKET_TOKEN works too.")
-    private Path tokenFile;
-
-    @Option(names = "--no-auth", description = "With --websocket: let any client stream without a token (a local demo).")
-    private boolean noAuth;
-
-    @Option(names = "--max-stream-seconds", defaultValue = "3600",
-            description = "With --websocket: longest stream, then it is ended (default: ${DEFAULT-VALUE}).")
-    private double maxStreamSeconds;
-
-    @Option(names = "--max-streams-per-client", defaultValue = "4",
-            description = "With --websocket: streams one client address may have open (default: ${DEFAULT-VALUE}).")
-    private int maxStreamsPerClient;
+    @Mixin
+    private AudioSocketOptions audioSocket;
 
     @Option(names = "--seconds", description = "Microphone capture length (default 10); with --websocket: stop after S seconds instead of running until killed.")
     private Integer seconds;
@@ -182,35 +169,8 @@ public final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private WebSocketPolicy webSocketPolicy() {
-        String token = System.getenv("ASR_WEBSOCKET_TOKEN");
-        if (tokenFile != null) {
-            try {
-                token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "cannot read --token-file " + tokenFile + ": "
-                        + e.getMessage(), e);
-            }
-        }
-        if (token == null || token.isBlank()) {
-            if (!noAuth) {
-                throw new ParameterException(spec.commandLine(), "--websocket needs a token: --token-file FILE or "
-                        + "ASR_WEBSOCKET_TOKEN, or --no-auth to let any client in (a local demo)");
-            }
-            token = null;
-        } else if (noAuth) {
-            throw new ParameterException(spec.commandLine(), "give a token or --no-auth, not both");
-        }
-        try {
-            return (token == null ? WebSocketPolicy.anonymous() : WebSocketPolicy.withToken(token))
-                    .withLimits(WebSocketPolicy.DEFAULT_MAX_MESSAGE_BYTES, maxStreamSeconds, maxStreamsPerClient);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
     private int serveWebSocket(IngestConfig config, PrintWriter out) {
-        WebSocketPolicy policy = webSocketPolicy();
+        WebSocketPolicy policy = audioSocket.policy(spec, false);
         try (ShutdownSignal shutdown = ShutdownSignal.install("ingest-websocket-shutdown");
              KafkaChunkSink sink = KafkaChunkSink.create(config);
              WebSocketSource source = WebSocketSource.start(new InetSocketAddress(websocketPort), config.chunkMs(), sink,

@@ -1,6 +1,5 @@
 package org.codaasr.app;
 
-import org.codaasr.app.bench.PipelineBenchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
@@ -8,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.codaasr.app.bench.PipelineBenchmark;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.recognizer.Recognizer;
 import picocli.CommandLine.Command;

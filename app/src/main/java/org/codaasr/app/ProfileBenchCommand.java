@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 import org.codaasr.app.bench.ProfileBreakdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code asr bench profile FILE.jfr}: the CPU samples of a recording by pipeline part and thread group. */

@@ -42,7 +42,7 @@ class IngestCommandTest {
     void theWebSocketSourceNeedsATokenUnlessAuthIsExplicitlyOff() {
         assumeTrue(System.getenv("ASR_WEBSOCKET_TOKEN") == null, "ASR_WEBSOCKET_TOKEN is set");
         assertEquals(2, run("--websocket", "0", "--seconds", "1"));
-        assertTrue(err.toString().contains("--websocket needs a token") && err.toString().contains("--no-auth"),
+        assertTrue(err.toString().contains("audio clients need a token") && err.toString().contains("--no-auth"),
                 err.toString());
         assertEquals(2, run("--websocket", "0", "--seconds", "1", "--token-file", "no/such/token"));
         assertTrue(err.toString().contains("cannot read --token-file no/such/token"), err.toString());

@@ -1,7 +1,11 @@
 package org.codaasr.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.codaasr.model.onnx.CodaVariant;
+import org.codaasr.model.recognizer.RoutingRequest;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -13,6 +17,19 @@ class LiveViewCommandTest {
         new CommandLine(command).parseArgs();
         assertEquals("localhost:9092", command.bootstrapServers);
         assertEquals(8080, command.port);
+        assertEquals(8081, command.audioPort);
+    }
+
+    @Test
+    void routingChoicesParseAndABadOneIsRefusedNamingWhatIsExpected() {
+        LiveViewCommand command = new LiveViewCommand();
+        new CommandLine(command).parseArgs("--routing", "dense,4,adaptive", "--no-audio");
+        assertEquals(java.util.List.of(RoutingRequest.pinned(CodaVariant.DENSE),
+                RoutingRequest.pinned(CodaVariant.CODA_R4), RoutingRequest.ADAPTIVE), command.routing);
+        assertTrue(command.noAudio);
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> new CommandLine(new LiveViewCommand()).parseArgs("--routing", "3"));
+        assertTrue(e.getMessage().contains("adaptive"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,77 @@
+package org.codaasr.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.codaasr.ingest.WebSocketPolicy;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Who may stream audio to a WebSocket source and how much: the options {@code ingest}, {@code liveview} and
+ * {@code demo} share. */
+public final class AudioSocketOptions {
+
+    /** Environment variable that holds the token when no file names it. */
+    static final String TOKEN_VARIABLE = "ASR_WEBSOCKET_TOKEN";
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Audio clients must present the token in this file (Authorization: Bearer, or ?token=); "
+                    + "the environment variable " + TOKEN_VARIABLE + " works too.")
+    Path tokenFile;
+
+    @Option(names = "--no-auth", description = "Let any audio client stream without a token (a local demo).")
+    boolean noAuth;
+
+    @Option(names = "--max-stream-seconds", defaultValue = "3600",
+            description = "Longest audio stream a client may send, then it is ended (default: ${DEFAULT-VALUE}).")
+    double maxStreamSeconds;
+
+    @Option(names = "--max-streams-per-client", defaultValue = "4",
+            description = "Audio streams one client address may have open (default: ${DEFAULT-VALUE}).")
+    int maxStreamsPerClient;
+
+    /**
+     * The policy these options give. Without a token and without {@code --no-auth}, {@code generate} decides: a
+     * fresh random token (a page prints its address with it), or an error naming the options.
+     */
+    WebSocketPolicy policy(CommandSpec spec, boolean generate) {
+        String token = System.getenv(TOKEN_VARIABLE);
+        if (tokenFile != null) {
+            try {
+                token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "cannot read --token-file " + tokenFile + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        if (token != null && !token.isBlank() && noAuth) {
+            throw new ParameterException(spec.commandLine(), "give a token or --no-auth, not both");
+        }
+        if (token == null || token.isBlank()) {
+            if (noAuth) {
+                token = null;
+            } else if (generate) {
+                token = randomToken();
+            } else {
+                throw new ParameterException(spec.commandLine(), "audio clients need a token: --token-file FILE or "
+                        + TOKEN_VARIABLE + ", or --no-auth to let any client in (a local demo)");
+            }
+        }
+        try {
+            return (token == null ? WebSocketPolicy.anonymous() : WebSocketPolicy.withToken(token))
+                    .withLimits(WebSocketPolicy.DEFAULT_MAX_MESSAGE_BYTES, maxStreamSeconds, maxStreamsPerClient);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
