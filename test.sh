@@ -3,4 +3,9 @@
 # test. Slow real-model tests are tagged "slow" and run with: mvn verify -Pslow
 set -euo pipefail
 cd "$(dirname "$0")"
+# DCLint and the Compose specification's JSON schema it carries, for ComposeFileTest (no Docker engine runs here)
+if command -v npm >/dev/null && [ ! -d .ci/tools/node_modules/dclint ]; then
+  npm install --no-save --no-audit --no-fund --prefix .ci/tools dclint@3.1.0 >/dev/null \
+    || echo "test.sh: could not fetch dclint with npm; ComposeFileTest will skip its schema and DCLint checks" >&2
+fi
 exec mvn -B -ntp verify "$@"

@@ -34,6 +34,11 @@ public final class AudioSocketOptions {
             description = "Audio streams one client address may have open (default: ${DEFAULT-VALUE}).")
     int maxStreamsPerClient;
 
+    @Option(names = "--max-idle-seconds", defaultValue = "" + WebSocketPolicy.DEFAULT_MAX_IDLE_SECONDS,
+            description = "An audio client that sends nothing for this long has its stream ended and is closed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double maxIdleSeconds;
+
     /**
      * The policy these options give. Without a token and without {@code --no-auth}, {@code generate} decides: a
      * fresh random token (a page prints its address with it), or an error naming the options.
@@ -63,7 +68,8 @@ public final class AudioSocketOptions {
         }
         try {
             return (token == null ? WebSocketPolicy.anonymous() : WebSocketPolicy.withToken(token))
-                    .withLimits(WebSocketPolicy.DEFAULT_MAX_MESSAGE_BYTES, maxStreamSeconds, maxStreamsPerClient);
+                    .withLimits(WebSocketPolicy.DEFAULT_MAX_MESSAGE_BYTES, maxStreamSeconds, maxStreamsPerClient)
+                    .withMaxIdleSeconds(maxIdleSeconds);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

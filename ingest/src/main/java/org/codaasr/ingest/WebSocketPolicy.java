@@ -14,23 +14,27 @@ import java.util.regex.Pattern;
  * @param maxMessageBytes     largest binary message accepted
  * @param maxStreamSeconds    longest stream (16 kHz PCM); longer ones are ended and closed
  * @param maxStreamsPerClient streams one remote address may have open at once
+ * @param maxIdleSeconds      longest silence between two messages; a client that sends nothing for longer has its
+ *                            stream ended and its connection closed (1001), so it cannot hold a slot forever
  */
-public record WebSocketPolicy(String token, int maxMessageBytes, double maxStreamSeconds, int maxStreamsPerClient) {
+public record WebSocketPolicy(String token, int maxMessageBytes, double maxStreamSeconds, int maxStreamsPerClient,
+                              double maxIdleSeconds) {
 
     /** Stream ids taken from the URL path: no separators, so an id never names anything outside its stream. */
     public static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
     public static final double DEFAULT_MAX_STREAM_SECONDS = 3600;
     public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 4;
+    public static final double DEFAULT_MAX_IDLE_SECONDS = 30;
 
     public WebSocketPolicy {
         if (token != null && token.length() < 8) {
             throw new IllegalArgumentException("expected a token of at least 8 characters");
         }
-        if (maxMessageBytes < 2 || maxStreamSeconds <= 0 || maxStreamsPerClient < 1) {
-            throw new IllegalArgumentException("expected maxMessageBytes >= 2, maxStreamSeconds > 0 and "
-                    + "maxStreamsPerClient >= 1, got " + maxMessageBytes + ", " + maxStreamSeconds + ", "
-                    + maxStreamsPerClient);
+        if (maxMessageBytes < 2 || maxStreamSeconds <= 0 || maxStreamsPerClient < 1 || maxIdleSeconds <= 0) {
+            throw new IllegalArgumentException("expected maxMessageBytes >= 2, maxStreamSeconds > 0, "
+                    + "maxStreamsPerClient >= 1 and maxIdleSeconds > 0, got " + maxMessageBytes + ", "
+                    + maxStreamSeconds + ", " + maxStreamsPerClient + ", " + maxIdleSeconds);
         }
     }
 
@@ -40,17 +44,21 @@ public record WebSocketPolicy(String token, int maxMessageBytes, double maxStrea
             throw new IllegalArgumentException("expected a token; use anonymous() to let every client in");
         }
         return new WebSocketPolicy(token, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_STREAM_SECONDS,
-                DEFAULT_MAX_STREAMS_PER_CLIENT);
+                DEFAULT_MAX_STREAMS_PER_CLIENT, DEFAULT_MAX_IDLE_SECONDS);
     }
 
     /** Every client is let in (a local demo); default limits. */
     public static WebSocketPolicy anonymous() {
         return new WebSocketPolicy(null, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_STREAM_SECONDS,
-                DEFAULT_MAX_STREAMS_PER_CLIENT);
+                DEFAULT_MAX_STREAMS_PER_CLIENT, DEFAULT_MAX_IDLE_SECONDS);
     }
 
     public WebSocketPolicy withLimits(int messageBytes, double streamSeconds, int streamsPerClient) {
-        return new WebSocketPolicy(token, messageBytes, streamSeconds, streamsPerClient);
+        return new WebSocketPolicy(token, messageBytes, streamSeconds, streamsPerClient, maxIdleSeconds);
+    }
+
+    public WebSocketPolicy withMaxIdleSeconds(double seconds) {
+        return new WebSocketPolicy(token, maxMessageBytes, maxStreamSeconds, maxStreamsPerClient, seconds);
     }
 
     public boolean requiresToken() {
@@ -70,6 +78,6 @@ public record WebSocketPolicy(String token, int maxMessageBytes, double maxStrea
     public String toString() {
         return "WebSocketPolicy[token=" + (token == null ? "none" : "[hidden]") + ", maxMessageBytes="
                 + maxMessageBytes + ", maxStreamSeconds=" + maxStreamSeconds + ", maxStreamsPerClient="
-                + maxStreamsPerClient + "]";
+                + maxStreamsPerClient + ", maxIdleSeconds=" + maxIdleSeconds + "]";
     }
 }

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization} header or {@code ?token=}) or with a stream id that is not
  * {@link WebSocketPolicy#STREAM_ID} is refused; a larger message closes the connection (1009); a stream
  * past its longest duration is ended and closed; a client address with its most streams open gets no
- * more. The token never appears in the log.
+ * more; a client silent for longer than the idle limit has its stream ended and is closed (1001). The token never
+ * appears in the log.
  *
  * <p>A query parameter {@code coda} ({@code adaptive}, {@code dense}, {@code 2}, {@code 4} ...) asks for a CoDA
  * routing for the stream; it travels as the {@link org.codaasr.messages.Topics#CODA_HEADER} header of every chunk. A
@@ -93,6 +96,7 @@ public final class WebSocketSource implements AutoCloseable {
     }
 
     private static void stopQuietly(Server server) {
+        server.idleSweeper.shutdownNow();
         try {
             server.stop(2000);
         } catch (InterruptedException e) {
@@ -109,6 +113,7 @@ public final class WebSocketSource implements AutoCloseable {
         long sequence;
         long bytesReceived;
         boolean ended;
+        volatile long lastMessageNanos = System.nanoTime();
 
         StreamState(String streamId, InetAddress client, RoutingRequest routing) {
             this.streamId = streamId;
@@ -124,6 +129,11 @@ public final class WebSocketSource implements AutoCloseable {
         private final ChunkSink sink;
         private final WebSocketPolicy policy;
         private final Map<InetAddress, Integer> openByClient = new HashMap<>();
+        private final ScheduledExecutorService idleSweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coda-asr-websocket-idle");
+            t.setDaemon(true);
+            return t;
+        });
 
         Server(InetSocketAddress address, int chunkBytes, ChunkSink sink, WebSocketPolicy policy) {
             // the draft refuses frames over the limit before buffering them, so a huge message costs nothing
@@ -191,6 +201,23 @@ public final class WebSocketSource implements AutoCloseable {
         @Override
         public void onStart() {
             started.countDown();
+            idleSweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
+        }
+
+        /** Ends the streams of clients that have sent nothing for longer than the policy allows. */
+        private void closeIdle() {
+            long limit = (long) (policy.maxIdleSeconds() * 1e9);
+            long now = System.nanoTime();
+            for (WebSocket connection : getConnections()) {
+                StreamState state = connection.getAttachment();
+                if (state != null && !state.ended && now - state.lastMessageNanos > limit) {
+                    LOG.info("WebSocket stream {} sent nothing for {} s: ending it", state.streamId,
+                            policy.maxIdleSeconds());
+                    end(connection);
+                    connection.close(CloseFrame.GOING_AWAY, "nothing received for " + policy.maxIdleSeconds()
+                            + " s; stream " + state.streamId + " ended");
+                }
+            }
         }
 
         @Override
@@ -219,6 +246,7 @@ public final class WebSocketSource implements AutoCloseable {
             if (state == null) {
                 return; // refused in onOpen, closing
             }
+            state.lastMessageNanos = System.nanoTime();
             synchronized (state) {
                 if (state.ended) {
                     connection.close(CloseFrame.POLICY_VALIDATION, "stream " + state.streamId + " already ended");

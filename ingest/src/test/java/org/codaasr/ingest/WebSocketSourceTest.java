@@ -215,4 +215,47 @@ class WebSocketSourceTest {
             }
         }
     }
+
+    @Test
+    void misbehavingClientsAreClosedWithTheirReasonAndAHealthyStreamBesideThemIsUntouched() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        WebSocketPolicy policy = WebSocketPolicy.anonymous().withLimits(4096, 60, 8).withMaxIdleSeconds(1.5);
+        try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink,
+                policy)) {
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "ws://127.0.0.1:" + source.port() + "/";
+            WebSocket healthy = connect(client, base + "healthy", null, new WebSocket.Listener() { })
+                    .get(5, TimeUnit.SECONDS);
+            CloseListener text = new CloseListener();
+            WebSocket chatty = connect(client, base + "chatty", null, text).get(5, TimeUnit.SECONDS);
+            CloseListener big = new CloseListener();
+            WebSocket oversized = connect(client, base + "oversized", null, big).get(5, TimeUnit.SECONDS);
+            CloseListener idle = new CloseListener();
+            connect(client, base + "silent", null, idle).get(5, TimeUnit.SECONDS);
+
+            chatty.sendBinary(ByteBuffer.wrap(pcm(1000, 0.2f)), true).get(5, TimeUnit.SECONDS);
+            chatty.sendText("hello there", true);
+            oversized.sendBinary(ByteBuffer.wrap(new byte[8000]), true);
+            byte[] odd = pcm(777, 0.3f);
+            for (int i = 0; i < 10; i++) {
+                // odd-sized frames that split samples: re-cut, nothing lost
+                healthy.sendBinary(ByteBuffer.wrap(odd, 0, 777), true).get(5, TimeUnit.SECONDS);
+                healthy.sendBinary(ByteBuffer.wrap(odd, 777, odd.length - 777), true).get(5, TimeUnit.SECONDS);
+                Thread.sleep(100);
+            }
+            assertEquals(1003, text.closed.get(5, TimeUnit.SECONDS), "a text message other than END");
+            assertEquals(1009, big.closed.get(5, TimeUnit.SECONDS), "a message over the limit");
+            assertEquals(1001, idle.closed.get(10, TimeUnit.SECONDS), "a client that sends nothing");
+            healthy.sendText("END", true).get(5, TimeUnit.SECONDS);
+
+            List<AudioChunk> chunks = sink.awaitEndOfStreams(4, 5000);
+            List<AudioChunk> good = chunks.stream().filter(c -> c.streamId().equals("healthy")).toList();
+            assertEquals(10 * 777, good.stream().mapToInt(AudioChunk::sampleCount).sum(), "every sample arrived");
+            assertTrue(good.get(good.size() - 1).endOfStream());
+            for (String ended : List.of("chatty", "oversized", "silent")) {
+                assertTrue(chunks.stream().anyMatch(c -> c.streamId().equals(ended) && c.endOfStream()),
+                        ended + " ends with what it had sent");
+            }
+        }
+    }
 }
