@@ -566,6 +566,7 @@ function sleep(ms) {
 }
 
 function mb(bytes) {
+  if (bytes < 1024 * 1024) return Math.ceil(bytes / 1024) + " KB";
   return (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0) + " MB";
 }
 
