@@ -194,6 +194,19 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             journal.delete(journalKey(id, chunk.sequence()));
             return state.withNextSequence(chunk.sequence() + 1);
         }
+        float[] samples = chunk.samples();
+        int bad = firstNonFinite(samples);
+        if (bad >= 0) {
+            // float PCM can carry NaN or infinity, which would poison the features of every later window
+            deadLetter(record, raw, "chunk " + chunk.sequence() + " of stream '" + id + "': sample " + bad + " is "
+                    + samples[bad] + ", expected finite audio; chunk dropped"
+                    + (chunk.endOfStream() ? ", the stream ends without it" : ""), null);
+            journal.delete(journalKey(id, chunk.sequence()));
+            if (!chunk.endOfStream()) {
+                return state.withNextSequence(chunk.sequence() + 1);
+            }
+            samples = new float[0];
+        }
         if (!journaled) {
             journal.put(journalKey(id, chunk.sequence()), raw);
         }
@@ -204,7 +217,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 LOG.warn("stream {} asks for the {}, which this instance has not loaded (loaded: {}); it runs at the {}",
                         id, routing.variant().label(), recognizer.variants(), stream.variant().label());
             }
-            stream.acceptWaveform(chunk.samples(), chunk.sampleRate());
+            stream.acceptWaveform(samples, chunk.sampleRate());
             if (chunk.endOfStream()) {
                 stream.inputFinished();
             }
@@ -225,6 +238,16 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             batcher().add(recognizer, stream);
         }
         return state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
+    }
+
+    /** Index of the first NaN or infinite sample; -1 when every sample is finite. */
+    private static int firstNonFinite(float[] samples) {
+        for (int i = 0; i < samples.length; i++) {
+            if (!Float.isFinite(samples[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The stream's routing request in the record's last {@link Topics#CODA_HEADER} header; null when it has none. */

@@ -180,6 +180,38 @@ class RecognitionTopologyTest {
         assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
     }
 
+    /** Float PCM as a producer in another language might send it: NaN and infinity are representable. */
+    private static AudioChunk float32(AudioChunk c, float poison) {
+        float[] samples = c.samples();
+        samples[samples.length / 2] = poison;
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(samples.length * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : samples) {
+            bytes.putFloat(f);
+        }
+        return new AudioChunk(c.streamId(), c.sequence(), c.sampleRate(), AudioEncoding.PCM_F32LE, bytes.array(),
+                c.endOfStream(), c.utteranceId(), c.captureTimeMs());
+    }
+
+    @Test
+    void chunksWithNonFiniteSamplesAreDeadLetteredAndTheStreamGoesOnAndEnds() {
+        int poisoned = chunks.size() / 2;
+        for (int i = 0; i < chunks.size(); i++) {
+            AudioChunk c = chunks.get(i);
+            send(i == poisoned ? float32(c, Float.NaN) : i == chunks.size() - 1 ? float32(c, Float.POSITIVE_INFINITY)
+                    : c);
+        }
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertEquals(2, letters.size(), letters.toString());
+        assertTrue(letters.get(0).reason().contains("chunk " + poisoned + " of stream 's1': sample 2000 is NaN"),
+                letters.get(0).reason());
+        assertTrue(letters.get(1).reason().contains("Infinity") && letters.get(1).reason().contains("ends without it"),
+                letters.get(1).reason());
+        List<Transcript> complete = finalsAndCompletion().stream().filter(Transcript::streamComplete).toList();
+        assertEquals(1, complete.size(), "the stream still ends, once");
+        assertFalse(complete.get(0).text().contains("NaN"));
+    }
+
     @Test
     void aStreamWithoutEndOfStreamIsFinalizedAfterTheIdleTimeout() {
         chunks.subList(0, chunks.size() - 1).forEach(this::send);
