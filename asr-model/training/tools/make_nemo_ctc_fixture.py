@@ -12,6 +12,7 @@ symmetric 25 ms Hann window centred in a 512-point FFT every 10 ms (torch.stft, 
 spectrum, 80 Slaney-normalised Slaney-scale mel filters over 0-8 kHz, log(mel + 2^-24), then each mel bin
 normalised over the utterance (mean, standard deviation with N-1, plus 1e-5).
 
+A copy without the metadata goes to tiny-nemo-ctc-no-metadata/ for the error it must give.
 The model itself is random (two stride-2 convolutions and a projection): the test is that Java computes the same
 features, feeds them in the same layout, and gets the same log-probabilities and greedy tokens as PyTorch.
 
@@ -76,7 +77,9 @@ class TinyNemoCtc(torch.nn.Module):
         self.out = torch.nn.Linear(48, len(TOKENS))
 
     def forward(self, audio_signal, length):
-        h = torch.relu(self.conv1(audio_signal))
+        # frames past each entry's length are masked, as NeMo's encoders mask them (and the input stays in the graph)
+        valid = torch.arange(audio_signal.shape[2]).unsqueeze(0) < length.unsqueeze(1)
+        h = torch.relu(self.conv1(audio_signal * valid.unsqueeze(1).to(audio_signal.dtype)))
         h = torch.relu(self.conv2(h))
         logits = self.out(h.transpose(1, 2)) * 4.0
         return torch.log_softmax(logits, dim=-1)
@@ -124,6 +127,10 @@ def main():
         prop = m.metadata_props.add()
         prop.key, prop.value = key, value
     onnx.save(m, path)
+    bare = onnx.load(path)
+    del bare.metadata_props[:]
+    os.makedirs(OUT + "-no-metadata", exist_ok=True)
+    onnx.save(bare, os.path.join(OUT + "-no-metadata", "model.onnx"))
 
     with open(os.path.join(OUT, "tokens.txt"), "w", encoding="utf-8") as f:
         for i, token in enumerate(TOKENS):

@@ -107,4 +107,15 @@ class TranscribeCommandTest {
         JsonNode b = new ObjectMapper().readTree(streamed.out());
         assertEquals(a.get("audioSeconds").asDouble(), b.get("audioSeconds").asDouble(), 1e-9);
     }
+
+    /** A model in sherpa-onnx's NeMo CTC layout, found as such from its files: {@code --model DIR} is all it takes. */
+    @Test
+    void aNemoCtcModelDirectoryTranscribesAsPyTorchDecodesIt() throws Exception {
+        Path dir = Path.of("asr-model/src/test/resources/models/tiny-nemo-ctc");
+        String expected = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("reference.json").toFile()).get("text").asText();
+        Run r = run(null, "--model", dir.toString(), "--decoder", "greedy", dir.resolve("input.wav").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("input " + expected, r.out().strip());
+    }
 }

@@ -16,8 +16,9 @@ import java.util.Map;
  * @param featuresInput name of the float [batch, frames, featureDim] input
  * @param lengthsInput name of the int64 [batch] input
  * @param logProbsOutput name of the float [batch, outFrames, vocab] output
- * @param outputLengthsOutput name of the int64 [batch] output
+ * @param outputLengthsOutput name of the int64 [batch] output; null where the layout computes output lengths
  * @param metadata every metadata property, verbatim
+ * @param layout which ONNX contract the graph follows
  */
 public record ModelInfo(
         String modelType,
@@ -31,7 +32,8 @@ public record ModelInfo(
         String lengthsInput,
         String logProbsOutput,
         String outputLengthsOutput,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        ModelLayout layout) {
 
     public ModelInfo {
         if (variant == null) {
@@ -42,6 +44,14 @@ public record ModelInfo(
                     + "and vocabSize > 1, got " + featureDim + ", " + subsamplingFactor + ", " + vocabSize);
         }
         metadata = Map.copyOf(metadata);
+        if (layout == null) {
+            throw new IllegalArgumentException("layout must not be null");
+        }
+    }
+
+    /** NeMo's {@code normalize_type} metadata: {@code per_feature}, or empty for none. */
+    public String normalizeType() {
+        return metadata.getOrDefault("normalize_type", "");
     }
 
     /** Seconds of audio covered by one output frame, given the feature frame shift. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,8 +52,8 @@ public final class OnnxAcousticModel implements AcousticModel {
         this.session = session;
         this.provider = provider;
         this.info = readInfo(path, session);
-        this.minInputFrames = Integer.parseInt(info.metadata().getOrDefault(
-                "min_input_frames", Integer.toString(2 * info.subsamplingFactor() - 1)));
+        this.minInputFrames = Integer.parseInt(info.metadata().getOrDefault("min_input_frames",
+                Integer.toString(info.layout() == ModelLayout.NEMO_CTC ? 1 : 2 * info.subsamplingFactor() - 1)));
         this.routingOutput = findRoutingOutput(session);
     }
 
@@ -127,17 +128,22 @@ public final class OnnxAcousticModel implements AcousticModel {
         }
     }
 
+    /** NeMo's input name for its channel-first features. */
+    static final String NEMO_FEATURES_INPUT = "audio_signal";
+
     private static ModelInfo readInfo(Path path, OrtSession session) throws OrtException {
         String featuresInput = null;
         String lengthsInput = null;
         int featureDim = -1;
+        boolean channelFirst = false;
         for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
             if (!(e.getValue().getInfo() instanceof TensorInfo t)) {
                 continue;
             }
             if (t.type == OnnxJavaType.FLOAT && t.getShape().length == 3) {
                 featuresInput = e.getKey();
-                featureDim = (int) t.getShape()[2];
+                channelFirst = NEMO_FEATURES_INPUT.equals(e.getKey());
+                featureDim = (int) t.getShape()[channelFirst ? 1 : 2];
             } else if (t.type == OnnxJavaType.INT64 && t.getShape().length == 1) {
                 lengthsInput = e.getKey();
             }
@@ -149,24 +155,45 @@ public final class OnnxAcousticModel implements AcousticModel {
             if (!(e.getValue().getInfo() instanceof TensorInfo t)) {
                 continue;
             }
-            if (t.type == OnnxJavaType.FLOAT && t.getShape().length == 3) {
+            if (t.type == OnnxJavaType.FLOAT && t.getShape().length == 3 && logProbsOutput == null) {
                 logProbsOutput = e.getKey();
                 vocab = (int) t.getShape()[2];
             } else if (t.type == OnnxJavaType.INT64 && t.getShape().length == 1) {
                 lengthsOutput = e.getKey();
             }
         }
-        if (featuresInput == null || lengthsInput == null || logProbsOutput == null || lengthsOutput == null) {
-            throw new AsrException("ONNX model " + path + " does not follow the CTC contract: expected inputs "
-                    + "float[batch,frames,dim] + int64[batch] and outputs float[batch,frames,vocab] + int64[batch], got "
+        Map<String, String> meta = new HashMap<>(session.getMetadata().getCustomMetadata());
+        ModelLayout layout = channelFirst ? ModelLayout.NEMO_CTC : ModelLayout.CODA_ASR;
+        if (featuresInput == null || lengthsInput == null || logProbsOutput == null
+                || (lengthsOutput == null && layout == ModelLayout.CODA_ASR)) {
+            throw new AsrException("ONNX model " + path + " follows no CTC layout this project reads: expected "
+                    + "inputs float[batch,frames,dim] + int64[batch] and outputs float[batch,frames,vocab] + "
+                    + "int64[batch] (this project's export), or inputs audio_signal float[batch,dim,frames] + length "
+                    + "int64[batch] and output float[batch,frames,vocab] (NeMo CTC as sherpa-onnx exports it); got "
                     + session.getInputInfo().keySet() + " -> " + session.getOutputInfo().keySet());
         }
-        Map<String, String> meta = new HashMap<>(session.getMetadata().getCustomMetadata());
+        if (layout == ModelLayout.NEMO_CTC) {
+            for (String key : List.of("vocab_size", "subsampling_factor")) {
+                if (!meta.containsKey(key)) {
+                    throw new AsrException("ONNX model " + path + " has the NeMo CTC layout but no '" + key
+                            + "' metadata; expected vocab_size, subsampling_factor and normalize_type as the "
+                            + "sherpa-onnx export writes them");
+                }
+            }
+            String normalize = meta.getOrDefault("normalize_type", "");
+            if (!normalize.isEmpty() && !normalize.equals("per_feature")) {
+                throw new AsrException("ONNX model " + path + ": normalize_type '" + normalize
+                        + "' is not supported; expected per_feature or none");
+            }
+        }
         if (featureDim <= 0) {
             featureDim = intMeta(meta, "feature_dim", 80);
         }
         if (vocab <= 0) {
             vocab = intMeta(meta, "vocab_size", -1);
+        } else if (meta.containsKey("vocab_size") && intMeta(meta, "vocab_size", vocab) != vocab) {
+            throw new AsrException("ONNX model " + path + ": metadata vocab_size=" + meta.get("vocab_size")
+                    + " but the output has " + vocab + " tokens");
         }
         int subsampling = intMeta(meta, "subsampling_factor", 4);
         int chunk = intMeta(meta, "chunk_frames", 16);
@@ -177,7 +204,7 @@ public final class OnnxAcousticModel implements AcousticModel {
             left = left / subsampling;
         }
         return new ModelInfo(
-                meta.getOrDefault("model_type", "conformer-ctc"),
+                meta.getOrDefault("model_type", layout == ModelLayout.NEMO_CTC ? "nemo-ctc" : "conformer-ctc"),
                 featureDim,
                 subsampling,
                 vocab,
@@ -188,7 +215,8 @@ public final class OnnxAcousticModel implements AcousticModel {
                 lengthsInput,
                 logProbsOutput,
                 lengthsOutput,
-                meta);
+                meta,
+                layout);
     }
 
     private static CodaVariant variantMeta(Path path, Map<String, String> meta) {
@@ -265,7 +293,8 @@ public final class OnnxAcousticModel implements AcousticModel {
             return out;
         }
         // only the outputs read here are fetched, so extra outputs such as coda_selected cost nothing
-        Set<String> wanted = Set.of(info.logProbsOutput(), info.outputLengthsOutput());
+        Set<String> wanted = info.outputLengthsOutput() == null ? Set.of(info.logProbsOutput())
+                : Set.of(info.logProbsOutput(), info.outputLengthsOutput());
         try (OnnxTensor x = featureTensor(features, lengths, maxFrames);
                 OnnxTensor xl = lengthTensor(lengths);
                 OrtSession.Result result = session.run(Map.of(info.featuresInput(), x, info.lengthsInput(), xl),
@@ -275,7 +304,7 @@ public final class OnnxAcousticModel implements AcousticModel {
             int outFrames = (int) shape[1];
             int vocab = (int) shape[2];
             FloatBuffer lp = logProbs.getFloatBuffer();
-            int[] valid = validOutputFrames(result, batch, outFrames);
+            int[] valid = validOutputFrames(result, lengths, outFrames);
             for (int b = 0; b < batch; b++) {
                 float[][] rows = new float[valid[b]][vocab];
                 for (int t = 0; t < valid[b]; t++) {
@@ -328,7 +357,7 @@ public final class OnnxAcousticModel implements AcousticModel {
             }
             int layers = (int) shape[1];
             int outFrames = (int) shape[2];
-            int frames = validOutputFrames(result, 1, outFrames)[0];
+            int frames = validOutputFrames(result, lengths, outFrames)[0];
             ByteBuffer bytes = selected.getByteBuffer();
             boolean[][] rows = new boolean[layers][frames];
             for (int l = 0; l < layers; l++) {
@@ -376,7 +405,25 @@ public final class OnnxAcousticModel implements AcousticModel {
             }
         }
         feats.rewind();
+        if (info.layout() == ModelLayout.NEMO_CTC) {
+            return OnnxTensor.createTensor(env, channelFirst(feats, batch, maxFrames, dim),
+                    new long[] {batch, dim, maxFrames});
+        }
         return OnnxTensor.createTensor(env, feats, new long[] {batch, maxFrames, dim});
+    }
+
+    /** [batch][frames][dim] -> [batch][dim][frames], the order NeMo's audio_signal takes. */
+    private static FloatBuffer channelFirst(FloatBuffer rowMajor, int batch, int frames, int dim) {
+        FloatBuffer out = FloatBuffer.allocate(batch * frames * dim);
+        for (int b = 0; b < batch; b++) {
+            int base = b * frames * dim;
+            for (int t = 0; t < frames; t++) {
+                for (int d = 0; d < dim; d++) {
+                    out.put(base + d * frames + t, rowMajor.get(base + t * dim + d));
+                }
+            }
+        }
+        return out;
     }
 
     private OnnxTensor lengthTensor(int[] lengths) throws OrtException {
@@ -387,9 +434,18 @@ public final class OnnxAcousticModel implements AcousticModel {
         return OnnxTensor.createTensor(env, LongBuffer.wrap(lens), new long[] {lengths.length});
     }
 
-    private int[] validOutputFrames(OrtSession.Result result, int batch, int outFrames) {
-        LongBuffer ol = ((OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow()).getLongBuffer();
+    private int[] validOutputFrames(OrtSession.Result result, int[] lengths, int outFrames) {
+        int batch = lengths.length;
         int[] valid = new int[batch];
+        if (info.outputLengthsOutput() == null) {
+            // NeMo's strided subsampling keeps ceil(frames / factor); the longest entry fills the output
+            int factor = info.subsamplingFactor();
+            for (int b = 0; b < batch; b++) {
+                valid[b] = Math.min(outFrames, (lengths[b] + factor - 1) / factor);
+            }
+            return valid;
+        }
+        LongBuffer ol = ((OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow()).getLongBuffer();
         for (int b = 0; b < batch; b++) {
             valid[b] = (int) Math.min(outFrames, Math.max(0, ol.get(b)));
         }

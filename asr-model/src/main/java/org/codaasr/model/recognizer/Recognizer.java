@@ -19,11 +19,13 @@ import org.codaasr.model.ctc.PrefixBeamSearchDecoder;
 import org.codaasr.model.ctc.Vocabulary;
 import org.codaasr.model.features.FbankConfig;
 import org.codaasr.model.features.FbankExtractor;
+import org.codaasr.model.features.NemoMelSpectrogram;
 import org.codaasr.model.lm.ArpaLanguageModel;
 import org.codaasr.model.lm.LanguageModel;
 import org.codaasr.model.onnx.AcousticModel;
 import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.onnx.ModelInfo;
+import org.codaasr.model.onnx.ModelLayout;
 import org.codaasr.model.onnx.OnnxAcousticModel;
 
 /**
@@ -38,6 +40,8 @@ public final class Recognizer implements AutoCloseable {
     private final CodaVariant defaultVariant;
     private final Vocabulary vocabulary;
     private final FbankExtractor fbank;
+    /** NeMo's whole-utterance front end for {@link ModelLayout#NEMO_CTC} models; null for this project's own. */
+    private final NemoMelSpectrogram nemoFrontEnd;
     private final RecognizerConfig config;
     private final CtcDecoder partialDecoder;
     private final CtcDecoder finalDecoder;
@@ -89,9 +93,19 @@ public final class Recognizer implements AutoCloseable {
         this.vocabulary = vocabulary;
         this.config = config;
         FbankConfig fbankConfig = FbankConfig.defaults();
-        if (info.featureDim() != fbankConfig.numMelBins()) {
-            throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end makes "
-                    + fbankConfig.numMelBins());
+        if (info.layout() == ModelLayout.NEMO_CTC) {
+            if (vocabulary.blankId() != vocabulary.size() - 1) {
+                throw new AsrException("the NeMo CTC layout puts the blank <blk> last (id " + (vocabulary.size() - 1)
+                        + "), but the token list has it at id " + vocabulary.blankId()
+                        + ": tokens.txt does not belong to this model");
+            }
+            this.nemoFrontEnd = new NemoMelSpectrogram(info.featureDim(), "per_feature".equals(info.normalizeType()));
+        } else {
+            if (info.featureDim() != fbankConfig.numMelBins()) {
+                throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end "
+                        + "makes " + fbankConfig.numMelBins());
+            }
+            this.nemoFrontEnd = null;
         }
         this.fbank = new FbankExtractor(fbankConfig);
         this.partialDecoder = new GreedyCtcDecoder(vocabulary);
@@ -193,7 +207,7 @@ public final class Recognizer implements AutoCloseable {
         float[] samples = audio.sampleRate() == rate
                 ? audio.samples()
                 : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
-        return model.logProbs(fbank.compute(samples));
+        return model.logProbs(nemoFrontEnd != null ? nemoFrontEnd.compute(samples) : fbank.compute(samples));
     }
 
     /**
@@ -217,6 +231,11 @@ public final class Recognizer implements AutoCloseable {
     }
 
     public RecognizerStream createStream() {
+        if (nemoFrontEnd != null) {
+            throw new AsrException("the model " + config.modelFile() + " has the NeMo CTC layout, whose features are "
+                    + "normalised over the whole utterance: it transcribes files (./asr transcribe, ./asr eval), "
+                    + "not live streams");
+        }
         return new RecognizerStream(this);
     }
 

@@ -1,0 +1,20 @@
+package org.codaasr.model.onnx;
+
+/**
+ * Which ONNX CTC contract a model file follows; read from the graph and its metadata, never from an option.
+ */
+public enum ModelLayout {
+    /**
+     * This project's export: features {@code float[N, T, 80]} (Kaldi fbank) + lengths in, log-probabilities
+     * {@code float[N, T', V]} + output lengths out, streaming facts and the CoDA variant in the metadata.
+     */
+    CODA_ASR,
+    /**
+     * NeMo's EncDecCTC models as sherpa-onnx exports them: {@code audio_signal float[N, 80, T]} (NeMo's mel front end,
+     * features channel-first) + {@code length} in, log-probabilities {@code float[N, T', V]} out with the blank last;
+     * output lengths are the input lengths over {@code subsampling_factor}; metadata {@code vocab_size},
+     * {@code subsampling_factor}, {@code normalize_type}. Whole utterances only: the per-feature normalisation needs
+     * all of the audio.
+     */
+    NEMO_CTC
+}
