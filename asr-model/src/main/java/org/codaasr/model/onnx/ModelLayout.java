@@ -16,5 +16,12 @@ public enum ModelLayout {
      * {@code subsampling_factor}, {@code normalize_type}. Whole utterances only: the per-feature normalisation needs
      * all of the audio.
      */
-    NEMO_CTC
+    NEMO_CTC,
+    /**
+     * WeNet's CTC branch as sherpa-onnx's {@code scripts/wenet/export-onnx.py} exports it (metadata
+     * {@code model_type=wenet_ctc}): {@code x float[N, T, 80]} + {@code x_lens} in, {@code log_probs} +
+     * {@code log_probs_lens} (int32) out, blank {@code <blank>} first. Its features are the Kaldi fbank this project
+     * computes (WeNet's global CMVN is inside the graph).
+     */
+    WENET_CTC
 }

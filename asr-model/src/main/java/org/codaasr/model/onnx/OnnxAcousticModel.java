@@ -158,17 +158,18 @@ public final class OnnxAcousticModel implements AcousticModel {
             if (t.type == OnnxJavaType.FLOAT && t.getShape().length == 3 && logProbsOutput == null) {
                 logProbsOutput = e.getKey();
                 vocab = (int) t.getShape()[2];
-            } else if (t.type == OnnxJavaType.INT64 && t.getShape().length == 1) {
+            } else if ((t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.INT32) && t.getShape().length == 1) {
                 lengthsOutput = e.getKey();
             }
         }
         Map<String, String> meta = new HashMap<>(session.getMetadata().getCustomMetadata());
-        ModelLayout layout = channelFirst ? ModelLayout.NEMO_CTC : ModelLayout.CODA_ASR;
+        ModelLayout layout = channelFirst ? ModelLayout.NEMO_CTC
+                : "wenet_ctc".equals(meta.get("model_type")) ? ModelLayout.WENET_CTC : ModelLayout.CODA_ASR;
         if (featuresInput == null || lengthsInput == null || logProbsOutput == null
-                || (lengthsOutput == null && layout == ModelLayout.CODA_ASR)) {
+                || (lengthsOutput == null && layout != ModelLayout.NEMO_CTC)) {
             throw new AsrException("ONNX model " + path + " follows no CTC layout this project reads: expected "
                     + "inputs float[batch,frames,dim] + int64[batch] and outputs float[batch,frames,vocab] + "
-                    + "int64[batch] (this project's export), or inputs audio_signal float[batch,dim,frames] + length "
+                    + "int[batch] (this project's export, WeNet CTC as sherpa-onnx exports it), or inputs audio_signal float[batch,dim,frames] + length "
                     + "int64[batch] and output float[batch,frames,vocab] (NeMo CTC as sherpa-onnx exports it); got "
                     + session.getInputInfo().keySet() + " -> " + session.getOutputInfo().keySet());
         }
@@ -445,9 +446,14 @@ public final class OnnxAcousticModel implements AcousticModel {
             }
             return valid;
         }
-        LongBuffer ol = ((OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow()).getLongBuffer();
+        OnnxTensor lengthsTensor = (OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow();
+        // int64 in this project's export, int32 in WeNet's
+        boolean wide = lengthsTensor.getInfo().type == OnnxJavaType.INT64;
+        LongBuffer longs = wide ? lengthsTensor.getLongBuffer() : null;
+        java.nio.IntBuffer ints = wide ? null : lengthsTensor.getIntBuffer();
         for (int b = 0; b < batch; b++) {
-            valid[b] = (int) Math.min(outFrames, Math.max(0, ol.get(b)));
+            long n = wide ? longs.get(b) : ints.get(b);
+            valid[b] = (int) Math.min(outFrames, Math.max(0, n));
         }
         return valid;
     }

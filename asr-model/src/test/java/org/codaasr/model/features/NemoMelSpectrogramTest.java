@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The NeMo front end against {@code torch.stft} + {@code torchaudio.functional.melscale_fbanks} in float64
- * ({@code asr-model/training/tools/make_nemo_ctc_fixture.py}), on the fixture's test signal.
+ * ({@code asr-model/training/tools/make_layout_fixtures.py}), on the fixture's test signal.
  */
 class NemoMelSpectrogramTest {
 

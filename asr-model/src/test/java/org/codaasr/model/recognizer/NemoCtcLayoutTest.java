@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A model in sherpa-onnx's NeMo CTC layout (a tiny random graph built to that contract by
- * {@code asr-model/training/tools/make_nemo_ctc_fixture.py}: {@code audio_signal [N, 80, T]} + {@code length} in,
+ * {@code asr-model/training/tools/make_layout_fixtures.py}: {@code audio_signal [N, 80, T]} + {@code length} in,
  * {@code logprobs} out with the blank last, its metadata, a {@code "<piece> <id>"} token list) behind the same
  * {@link Recognizer} as this project's models: the features, the tensor layout and the decoding must give what
  * PyTorch gives on the same audio.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes a tiny model in the NeMo CTC layout that sherpa-onnx documents, and the reference the Java side is
-tested against (asr-model/src/test/resources/models/tiny-nemo-ctc/).
+"""Writes tiny models in the foreign CTC layouts this project reads, and the references the Java side is tested
+against: asr-model/src/test/resources/models/tiny-nemo-ctc/ and tiny-wenet-ctc/.
 
-The layout (what sherpa-onnx's NeMo EncDecCTC export gives, and what it reads):
+The NeMo CTC layout (what sherpa-onnx's NeMo EncDecCTC export gives, and what it reads):
     model.onnx   inputs  audio_signal float [N, 80, T] (features channel-first), length int64 [N]
                  output  logprobs float [N, T', vocab] (log-softmax; blank is the last token)
                  metadata vocab_size, subsampling_factor, normalize_type (per_feature), model_type
@@ -13,11 +13,20 @@ spectrum, 80 Slaney-normalised Slaney-scale mel filters over 0-8 kHz, log(mel + 
 normalised over the utterance (mean, standard deviation with N-1, plus 1e-5).
 
 A copy without the metadata goes to tiny-nemo-ctc-no-metadata/ for the error it must give.
-The model itself is random (two stride-2 convolutions and a projection): the test is that Java computes the same
+
+The WeNet CTC layout (sherpa-onnx's scripts/wenet/export-onnx.py):
+    model.onnx   inputs  x float [N, T, 80], x_lens int64 [N]
+                 outputs log_probs float [N, T', vocab], log_probs_lens int32 [N]
+                 metadata model_type=wenet_ctc, subsampling_factor, vocab_size (global CMVN is inside the graph)
+    tokens.txt   WeNet's units.txt: "<blank> 0", "<unk> 1", the pieces, "<sos/eos>" last
+The features are WeNet's: torchaudio.compliance.kaldi.fbank of the samples scaled to the int16 range (80 bins,
+25/10 ms, dither 0, energy floor 0), the same call this project's recipe makes.
+
+The models themselves are random (two stride-2 convolutions and a projection): the test is that Java computes the same
 features, feeds them in the same layout, and gets the same log-probabilities and greedy tokens as PyTorch.
 
 Run from the repository root with the Debian interpreter (torch, torchaudio, onnx):
-    /usr/bin/python3 asr-model/training/tools/make_nemo_ctc_fixture.py
+    /usr/bin/python3 asr-model/training/tools/make_layout_fixtures.py
 """
 import json
 import math
@@ -30,6 +39,7 @@ import torch
 import torchaudio
 
 OUT = "asr-model/src/test/resources/models/tiny-nemo-ctc"
+WENET_OUT = "asr-model/src/test/resources/models/tiny-wenet-ctc"
 RATE = 16000
 WIN, HOP, NFFT, MELS = 400, 160, 512, 80
 PREEMPH = 0.97
@@ -85,17 +95,80 @@ class TinyNemoCtc(torch.nn.Module):
         return torch.log_softmax(logits, dim=-1)
 
 
-def greedy(log_probs):
+class TinyWenetCtc(torch.nn.Module):
+    """Two unpadded stride-2 convolutions over time, as WeNet's Conv2dSubsampling4 shortens, and a CTC head."""
+
+    def __init__(self, vocab):
+        super().__init__()
+        self.cmvn_mean = torch.nn.Parameter(torch.linspace(8.0, 12.0, MELS), requires_grad=False)
+        self.conv1 = torch.nn.Conv1d(MELS, 48, kernel_size=3, stride=2)
+        self.conv2 = torch.nn.Conv1d(48, 48, kernel_size=3, stride=2)
+        self.ctc = torch.nn.Linear(48, vocab)
+
+    def forward(self, x, x_lens):
+        h = (x - self.cmvn_mean) / 4.0
+        h = torch.relu(self.conv1(h.transpose(1, 2)))
+        h = torch.relu(self.conv2(h)).transpose(1, 2)
+        log_probs = torch.log_softmax(self.ctc(h) * 4.0, dim=-1)
+        lens = torch.div(torch.div(x_lens - 1, 2, rounding_mode="floor") - 1, 2, rounding_mode="floor")
+        return log_probs, lens.to(torch.int32)
+
+
+def greedy(log_probs, blank):
     ids, previous = [], -1
     for i in log_probs.argmax(dim=-1).tolist():
-        if i != previous and i != len(TOKENS) - 1:
+        if i != previous and i != blank:
             ids.append(i)
         previous = i
     return ids
 
 
-def text(ids):
-    return "".join(TOKENS[i] for i in ids if not TOKENS[i].startswith("<")).replace("\u2581", " ").strip()
+def text(ids, tokens=TOKENS):
+    return "".join(tokens[i] for i in ids if not tokens[i].startswith("<")).replace("\u2581", " ").strip()
+
+
+def add_metadata(path, values):
+    m = onnx.load(path)
+    for key, value in values.items():
+        prop = m.metadata_props.add()
+        prop.key, prop.value = key, value
+    onnx.save(m, path)
+
+
+def write_wenet(pcm):
+    os.makedirs(WENET_OUT, exist_ok=True)
+    tokens = ["<blank>", "<unk>"] + PIECES[1:] + ["<sos/eos>"]
+    waveform = torch.tensor(pcm.astype(np.float64) / 32768.0, dtype=torch.float64).unsqueeze(0)
+    features = torchaudio.compliance.kaldi.fbank(waveform * 32768, num_mel_bins=MELS, frame_length=25,
+                                                 frame_shift=10, dither=0.0, energy_floor=0.0,
+                                                 sample_frequency=RATE).to(torch.float32)
+    torch.manual_seed(13)
+    model = TinyWenetCtc(len(tokens)).eval()
+    x = features.unsqueeze(0)
+    x_lens = torch.tensor([features.shape[0]], dtype=torch.int64)
+    with torch.no_grad():
+        log_probs, lens = model(x, x_lens)
+    path = os.path.join(WENET_OUT, "model.onnx")
+    torch.onnx.export(model, (x, x_lens), path, input_names=["x", "x_lens"],
+                      output_names=["log_probs", "log_probs_lens"], opset_version=13,
+                      dynamic_axes={"x": {0: "N", 1: "T"}, "x_lens": {0: "N"}, "log_probs": {0: "N", 1: "T"},
+                                    "log_probs_lens": {0: "N"}})
+    add_metadata(path, {"model_type": "wenet_ctc", "version": "1", "model_author": "wenet",
+                        "comment": "non-streaming", "subsampling_factor": "4", "vocab_size": str(len(tokens))})
+    with open(os.path.join(WENET_OUT, "tokens.txt"), "w", encoding="utf-8") as f:
+        for i, token in enumerate(tokens):
+            f.write(f"{token} {i}\n")
+    ids = greedy(log_probs[0], 0)
+    reference = {
+        "frames": int(features.shape[0]),
+        "outputFrames": int(lens[0]),
+        "logProbs": [[round(float(v), 6) for v in row] for row in log_probs[0].tolist()],
+        "greedyIds": ids,
+        "text": text(ids, tokens),
+    }
+    with open(os.path.join(WENET_OUT, "reference.json"), "w", encoding="utf-8") as f:
+        json.dump(reference, f, separators=(",", ":"))
+    print(f"{WENET_OUT}: {features.shape[0]} frames -> {int(lens[0])} outputs, greedy '{reference['text']}'")
 
 
 def main():
@@ -121,12 +194,8 @@ def main():
                       output_names=["logprobs"], opset_version=13,
                       dynamic_axes={"audio_signal": {0: "N", 2: "T"}, "length": {0: "N"},
                                     "logprobs": {0: "N", 1: "T_out"}})
-    m = onnx.load(path)
-    for key, value in {"vocab_size": str(len(TOKENS)), "subsampling_factor": "4", "normalize_type": "per_feature",
-                       "model_type": "EncDecCTCModelBPE", "is_giga_am": "0"}.items():
-        prop = m.metadata_props.add()
-        prop.key, prop.value = key, value
-    onnx.save(m, path)
+    add_metadata(path, {"vocab_size": str(len(TOKENS)), "subsampling_factor": "4", "normalize_type": "per_feature",
+                        "model_type": "EncDecCTCModelBPE", "is_giga_am": "0"})
     bare = onnx.load(path)
     del bare.metadata_props[:]
     os.makedirs(OUT + "-no-metadata", exist_ok=True)
@@ -135,7 +204,7 @@ def main():
     with open(os.path.join(OUT, "tokens.txt"), "w", encoding="utf-8") as f:
         for i, token in enumerate(TOKENS):
             f.write(f"{token} {i}\n")
-    ids = greedy(log_probs)
+    ids = greedy(log_probs, len(TOKENS) - 1)
     reference = {
         "samples": int(pcm.size),
         "features": [[round(float(v), 6) for v in row] for row in features.tolist()],
@@ -146,6 +215,7 @@ def main():
     with open(os.path.join(OUT, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, separators=(",", ":"))
     print(f"{OUT}: {features.shape[0]} frames -> {log_probs.shape[0]} outputs, greedy '{reference['text']}'")
+    write_wenet(pcm)
 
 
 if __name__ == "__main__":
