@@ -124,7 +124,8 @@ public final class TranscribeCommand implements Callable<Integer> {
                 : new AudioData(Resampler.resample(audio.samples(), audio.sampleRate(), rate), rate);
         String text;
         List<WordInfo> words = new ArrayList<>();
-        if (at16k.durationSeconds() <= offlineMaxSeconds) {
+        // a model that cannot stream (NeMo CTC: per-utterance normalisation) takes any length whole
+        if (at16k.durationSeconds() <= offlineMaxSeconds || !recognizer.supportsStreaming()) {
             RecognitionResult r = recognizer.transcribe(at16k);
             text = r.text();
             words.addAll(r.words());

@@ -230,6 +230,11 @@ public final class Recognizer implements AutoCloseable {
         return finals;
     }
 
+    /** False for models whose front end needs the whole utterance ({@link ModelLayout#NEMO_CTC}). */
+    public boolean supportsStreaming() {
+        return nemoFrontEnd == null;
+    }
+
     public RecognizerStream createStream() {
         if (nemoFrontEnd != null) {
             throw new AsrException("the model " + config.modelFile() + " has the NeMo CTC layout, whose features are "

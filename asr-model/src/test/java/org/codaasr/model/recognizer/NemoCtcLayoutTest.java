@@ -106,6 +106,7 @@ class NemoCtcLayoutTest {
     @Test
     void liveStreamsAreRefusedNamingWhatTheModelCanDo() {
         try (Recognizer recognizer = Recognizer.load(greedy(DIR))) {
+            assertTrue(!recognizer.supportsStreaming());
             AsrException e = assertThrows(AsrException.class, recognizer::createStream);
             assertTrue(e.getMessage().contains("NeMo CTC layout") && e.getMessage().contains("./asr transcribe"),
                     e.getMessage());
