@@ -5,8 +5,7 @@ Every arm is one `train.py` run with identical settings (seed, steps, LR schedul
 chunks); only --sources differs. With --init-from the arms fine-tune the same checkpoint (the cheap CPU form: how
 each source moves an existing model), without it they train from scratch (the GPU form). The starting checkpoint
 is scored too, so every arm reads as a change against it. Results: OUT/ablation.md + OUT/ablation.json; --card DIR
-also writes them into DIR/model-card.md (section "Data-source ablation", replaced on a rerun) and model-card.json
-("ablation").
+also puts the figures into DIR/model-card.json ("ablation"). The table belongs in RESULTS.md, with its command.
 
   python3 -m tools.ablation --data data --init-from runs/backbone/step237.pt --out runs/ablation --steps 100 --threads 2 \\
       --card ../models/conformer-ctc-small
@@ -75,18 +74,8 @@ def markdown(rows, a, extra):
     return "\n".join(lines)
 
 
-def update_card(folder, md, result):
-    md_path, json_path = os.path.join(folder, "model-card.md"), os.path.join(folder, "model-card.json")
-    with open(md_path) as f:
-        text = f.read()
-    if SECTION in text:  # replace the previous section up to the next "## " heading
-        head, rest = text.split(SECTION, 1)
-        nxt = rest.find("\n## ")
-        text = head + md + (rest[nxt + 1:] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + md
-    with open(md_path, "w") as f:
-        f.write(text)
+def update_card(folder, result):
+    json_path = os.path.join(folder, "model-card.json")
     with open(json_path) as f:
         card = json.load(f)
     card["ablation"] = result
@@ -100,7 +89,7 @@ def write_outputs(a, md, result):
     with open(os.path.join(a.out, "ablation.json"), "w") as f:
         json.dump(result, f, indent=1)
     if a.card:
-        update_card(a.card, md, result)
+        update_card(a.card, result)
     print(md)
 
 
@@ -118,7 +107,7 @@ def main():
     ap.add_argument("--max-frames", type=int, default=8000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--card", default="", help="model folder whose model-card.md/json get the table")
+    ap.add_argument("--card", default="", help="model folder whose model-card.json gets the figures")
     ap.add_argument("--note", default="", help="a sentence for the table, e.g. how the synthetic shard was made")
     ap.add_argument("--report-only", action="store_true",
                     help="no training: rewrite the table (and --card) from OUT/ablation.json, e.g. after a re-export "
