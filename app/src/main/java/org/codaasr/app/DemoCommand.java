@@ -107,28 +107,29 @@ public final class DemoCommand implements Callable<Integer> {
                     recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
                     recognizer.modelInfo().variant().label(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
-            WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), webPort, audioPort,
+            // a null resource is allowed: without --keep-running there is no page to close
+            try (WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), webPort, audioPort,
                     audioSocket.policy(spec, true), WebConsole.routingOf(recognizer),
-                    WebConsole.defaultRoutingOf(recognizer)) : null;
-            if (web != null) {
-                System.out.println(web.describe());
-            }
-            long start = System.nanoTime();
-            IngestReport sent = pipeline.ingest(items, IngestConfig.defaults().withRunId(runId).withRealtime(realtime)
-                    .withConcurrency(concurrency), AudioLoader.decoder());
-            boolean done = monitor.awaitCompleted(items.size(), items.size(), Duration.ofSeconds(timeoutSeconds));
-            awaitRunAggregate(monitor, runId, items.size());
-            double wall = (System.nanoTime() - start) / 1e9;
-            printSummary(monitor, sent, wall, done, runId);
-            if (web != null) {
-                System.out.println("pipeline still running on " + servers + "; open " + web.pageUri()
-                        + " to speak or upload, or send audio with: ./asr ingest --bootstrap-servers " + servers
-                        + " FILE...   (Ctrl-C to stop)");
-                try (web) {
+                    WebConsole.defaultRoutingOf(recognizer)) : null) {
+                if (web != null) {
+                    System.out.println(web.describe());
+                }
+                long start = System.nanoTime();
+                IngestReport sent = pipeline.ingest(items, IngestConfig.defaults().withRunId(runId)
+                        .withRealtime(realtime).withConcurrency(concurrency), AudioLoader.decoder());
+                boolean done = monitor.awaitCompleted(items.size(), items.size(),
+                        Duration.ofSeconds(timeoutSeconds));
+                awaitRunAggregate(monitor, runId, items.size());
+                double wall = (System.nanoTime() - start) / 1e9;
+                printSummary(monitor, sent, wall, done, runId);
+                if (web != null) {
+                    System.out.println("pipeline still running on " + servers + "; open " + web.pageUri()
+                            + " to speak or upload, or send audio with: ./asr ingest --bootstrap-servers " + servers
+                            + " FILE...   (Ctrl-C to stop)");
                     shutdown.await();
                 }
+                return done ? 0 : 1;
             }
-            return done ? 0 : 1;
         }
     }
 

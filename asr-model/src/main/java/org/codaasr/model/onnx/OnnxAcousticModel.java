@@ -390,41 +390,28 @@ public final class OnnxAcousticModel implements AcousticModel {
     private OnnxTensor featureTensor(float[][][] features, int[] lengths, int maxFrames) throws OrtException {
         int batch = features.length;
         int dim = info.featureDim();
+        // NeMo's audio_signal is channel-first: [batch, dim, frames]; this project's and WeNet's [batch, frames, dim]
+        boolean channelFirst = info.layout() == ModelLayout.NEMO_CTC;
         FloatBuffer feats = FloatBuffer.allocate(batch * maxFrames * dim);
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < maxFrames; t++) {
-                if (t < lengths[b]) {
-                    float[] row = features[b][t];
-                    if (row.length != dim) {
-                        throw new IllegalArgumentException("feature frame has " + row.length + " bins, model expects "
-                                + dim);
+            int base = b * maxFrames * dim;
+            for (int t = 0; t < lengths[b]; t++) {
+                float[] row = features[b][t];
+                if (row.length != dim) {
+                    throw new IllegalArgumentException("feature frame has " + row.length + " bins, model expects "
+                            + dim);
+                }
+                if (channelFirst) {
+                    for (int d = 0; d < dim; d++) {
+                        feats.put(base + d * maxFrames + t, row[d]);
                     }
-                    feats.put(row);
                 } else {
-                    feats.position(feats.position() + dim);
+                    feats.put(base + t * dim, row);
                 }
             }
         }
-        feats.rewind();
-        if (info.layout() == ModelLayout.NEMO_CTC) {
-            return OnnxTensor.createTensor(env, channelFirst(feats, batch, maxFrames, dim),
-                    new long[] {batch, dim, maxFrames});
-        }
-        return OnnxTensor.createTensor(env, feats, new long[] {batch, maxFrames, dim});
-    }
-
-    /** [batch][frames][dim] -> [batch][dim][frames], the order NeMo's audio_signal takes. */
-    private static FloatBuffer channelFirst(FloatBuffer rowMajor, int batch, int frames, int dim) {
-        FloatBuffer out = FloatBuffer.allocate(batch * frames * dim);
-        for (int b = 0; b < batch; b++) {
-            int base = b * frames * dim;
-            for (int t = 0; t < frames; t++) {
-                for (int d = 0; d < dim; d++) {
-                    out.put(base + d * frames + t, rowMajor.get(base + t * dim + d));
-                }
-            }
-        }
-        return out;
+        long[] shape = channelFirst ? new long[] {batch, dim, maxFrames} : new long[] {batch, maxFrames, dim};
+        return OnnxTensor.createTensor(env, feats, shape);
     }
 
     private OnnxTensor lengthTensor(int[] lengths) throws OrtException {

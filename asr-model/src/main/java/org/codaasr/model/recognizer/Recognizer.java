@@ -192,7 +192,10 @@ public final class Recognizer implements AutoCloseable {
 
     /** Seconds of audio per encoder output frame. */
     public double frameSeconds() {
-        return model.info().subsamplingFactor() * fbank.config().frameShiftMs() / 1000.0;
+        double shiftSeconds = nemoFrontEnd != null
+                ? (double) NemoMelSpectrogram.HOP / NemoMelSpectrogram.SAMPLE_RATE
+                : fbank.config().frameShiftMs() / 1000.0;
+        return model.info().subsamplingFactor() * shiftSeconds;
     }
 
     /** Transcribes a whole utterance with full attention context (the offline path). */

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.AudioChunkValidator;
+import org.codaasr.messages.AudioEncoding;
 import org.codaasr.messages.DeadLetter;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
@@ -195,9 +196,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             return state.withNextSequence(chunk.sequence() + 1);
         }
         float[] samples = chunk.samples();
-        int bad = firstNonFinite(samples);
+        // only float PCM can carry NaN or infinity, which would poison the features of every later window
+        int bad = chunk.encoding() == AudioEncoding.PCM_F32LE ? firstNonFinite(samples) : -1;
         if (bad >= 0) {
-            // float PCM can carry NaN or infinity, which would poison the features of every later window
             deadLetter(record, raw, "chunk " + chunk.sequence() + " of stream '" + id + "': sample " + bad + " is "
                     + samples[bad] + ", expected finite audio; chunk dropped"
                     + (chunk.endOfStream() ? ", the stream ends without it" : ""), null);

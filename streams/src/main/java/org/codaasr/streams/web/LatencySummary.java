@@ -1,6 +1,7 @@
 package org.codaasr.streams.web;
 
-import java.util.Arrays;
+import java.util.List;
+import org.codaasr.streams.PipelineMonitor;
 
 /**
  * Percentiles of the latest transcript latencies (emission time minus capture of the last audio covered), as the
@@ -15,18 +16,12 @@ public record LatencySummary(int count, long p50, long p95, long p99) {
 
     public static final LatencySummary NONE = new LatencySummary(0, 0, 0, 0);
 
-    /** Nearest-rank percentiles of {@code values}; the array is not changed. */
-    public static LatencySummary of(long[] values) {
-        if (values.length == 0) {
+    /** Nearest-rank percentiles of {@code latenciesMs}, as {@link PipelineMonitor#percentile} ranks them. */
+    public static LatencySummary of(List<Long> latenciesMs) {
+        if (latenciesMs.isEmpty()) {
             return NONE;
         }
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return new LatencySummary(sorted.length, rank(sorted, 50), rank(sorted, 95), rank(sorted, 99));
-    }
-
-    private static long rank(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        return new LatencySummary(latenciesMs.size(), PipelineMonitor.percentile(latenciesMs, 50),
+                PipelineMonitor.percentile(latenciesMs, 95), PipelineMonitor.percentile(latenciesMs, 99));
     }
 }

@@ -121,8 +121,12 @@ public final class LiveState {
             ring[(int) (added++ % ring.length)] = latencyMs;
         }
 
-        long[] values() {
-            return java.util.Arrays.copyOf(ring, (int) Math.min(added, ring.length));
+        List<Long> values() {
+            List<Long> values = new ArrayList<>(ring.length);
+            for (int i = 0; i < Math.min(added, ring.length); i++) {
+                values.add(ring[i]);
+            }
+            return values;
         }
     }
 }
