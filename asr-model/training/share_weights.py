@@ -13,6 +13,12 @@ model), only the stored weights are rounded to 11 significant bits. That is what
 its CoDA variants fit the repository's size budget; check the dev WER of the result against the float32 export.
 
   share_weights.py asr-model/models/conformer-ctc-small model.onnx model.adapter.onnx model.coda-r2.onnx ...
+
+--append adds models to a folder that was shared before: the existing weights file is kept byte for byte, tensors
+already in it (found through the external-data entries of --existing models) are referenced where they are, and only
+new contents are appended, e.g. for the streaming graph exported later from the same backbone:
+
+  share_weights.py --fp16 --append --existing model.onnx asr-model/models/conformer-ctc-small model.streaming.onnx
 """
 import argparse
 import hashlib
@@ -33,6 +39,20 @@ def tensor_bytes(t):
     return arr, arr.tobytes()
 
 
+def index_external(path, weights, buf, blobs):
+    """Adds the external tensors of an already shared model to `blobs`, keyed as main() keys new ones."""
+    model = onnx.load(path, load_external_data=False)
+    for t in model.graph.initializer:
+        if t.data_location != onnx.TensorProto.EXTERNAL:
+            continue
+        info = {e.key: e.value for e in t.external_data}
+        if info.get("location") != weights:
+            continue
+        offset, length = int(info["offset"]), int(info["length"])
+        raw = bytes(buf[offset: offset + length])
+        blobs[(t.data_type, tuple(t.dims), hashlib.sha256(raw).hexdigest())] = (offset, length)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder")
@@ -40,11 +60,21 @@ def main():
     ap.add_argument("--weights", default="weights.bin")
     ap.add_argument("--min-bytes", type=int, default=1024, help="smaller tensors stay inside the model")
     ap.add_argument("--fp16", action="store_true", help="store shared float32 weights as float16 + Cast nodes")
+    ap.add_argument("--append", action="store_true", help="keep the existing weights file and append to it")
+    ap.add_argument("--existing", nargs="*", default=[],
+                    help="with --append: already shared models whose external tensors may be reused")
     a = ap.parse_args()
 
     weights_path = os.path.join(a.folder, a.weights)
     blobs = {}
     buf = bytearray()
+    if a.append:
+        with open(weights_path, "rb") as f:
+            buf.extend(f.read())
+        for name in a.existing:
+            index_external(os.path.join(a.folder, name), a.weights, buf, blobs)
+        print(f"{a.weights}: {len(buf) / 1e6:.2f} MB kept, {len(blobs)} tensors indexed from {a.existing}")
+    kept = len(buf)
     loaded = []
     before = 0
     for name in a.models:
@@ -87,7 +117,7 @@ def main():
             model.graph.node.extend(casts + nodes)
     with open(weights_path, "wb") as f:
         f.write(buf)
-    after = len(buf)
+    after = len(buf) - kept
     for path, model in loaded:
         onnx.save(model, path)
         after += os.path.getsize(path)

@@ -74,6 +74,11 @@ public final class ModelOptions {
             description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
     double adaptiveLowerLag;
 
+    @Option(names = "--windowed-encoder",
+            description = "streaming: re-encode the left context with every chunk instead of using the model's "
+                    + "cache-based streaming encoder (model.streaming.onnx, used by default for the dense backbone)")
+    boolean windowedEncoder;
+
     /** The LM decided once per command: given, default (built if needed), or none. */
     private Optional<Path> languageModel;
 
@@ -115,7 +120,8 @@ public final class ModelOptions {
         return new RecognizerConfig(modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, variant, int8,
                 OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
                 StreamingConfig.defaults().withAdaptive(adaptiveLevels.isEmpty() ? AdaptiveRouting.off()
-                        : new AdaptiveRouting(adaptiveLevels, adaptiveRaiseLag, adaptiveLowerLag, 4)));
+                        : new AdaptiveRouting(adaptiveLevels, adaptiveRaiseLag, adaptiveLowerLag, 4))
+                        .withWindowed(windowedEncoder));
     }
 
     /** Reads {@code --coda-r} and {@code --adaptive-r} values through {@link CodaVariant#parse}. */

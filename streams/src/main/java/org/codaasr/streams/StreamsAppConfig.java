@@ -89,6 +89,9 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         return toBuilder().idleTimeoutMs(ms).build();
     }
 
+    /** Largest changelog record (a recognizer snapshot with a full encoder cache is about 1.5 MB). */
+    public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
     /** Kafka Streams properties: exactly-once v2, byte-array default serdes (every node names its serde). */
     public Properties toProperties() {
         Properties p = client.applyTo(new Properties());
@@ -104,6 +107,9 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         // for their audio that long (heartbeats run on their own thread, so long decodes do not expire a member)
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), SESSION_TIMEOUT_MS);
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), SESSION_TIMEOUT_MS / 4);
+        // a recognizer snapshot taken while the streaming encoder's cache holds context is larger than the
+        // client's 1 MB default (the snapshot changelog topic allows the same, see RecognitionTopology)
+        p.put(StreamsConfig.producerPrefix("max.request.size"), MAX_RECORD_BYTES);
         return p;
     }
 

@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
@@ -77,54 +76,21 @@ public final class OnnxAcousticModel implements AcousticModel {
             throw new AsrException("acoustic model not found: expected an ONNX file at " + modelFile.toAbsolutePath());
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (config.intraOpThreads() > 0) {
-                options.setIntraOpNumThreads(config.intraOpThreads());
-            }
-            if (config.interOpThreads() > 0) {
-                options.setInterOpNumThreads(config.interOpThreads());
-            }
-            String provider = chooseProvider(options, config);
-            OrtSession session = env.createSession(modelFile.toString(), options);
+        try {
+            OrtSessions.Opened opened = OrtSessions.open(env, modelFile, config);
             OnnxAcousticModel model;
             try {
-                model = new OnnxAcousticModel(modelFile, env, session, provider);
+                model = new OnnxAcousticModel(modelFile, env, opened.session(), opened.provider());
             } catch (OrtException | RuntimeException e) {
-                session.close();
+                opened.session().close();
                 throw e;
             }
             LOG.info("loaded {} ({}, {}, vocab {}) on {} with {} intra-op thread(s)", modelFile,
-                    model.info.modelType(), model.info.variant().label(), model.info.vocabSize(), provider,
+                    model.info.modelType(), model.info.variant().label(), model.info.vocabSize(), opened.provider(),
                     config.intraOpThreads() == 0 ? "default" : config.intraOpThreads());
             return model;
         } catch (OrtException e) {
             throw new AsrException("cannot load ONNX model " + modelFile + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String chooseProvider(OrtSession.SessionOptions options, OnnxConfig config) throws OrtException {
-        boolean cudaBuilt = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-        switch (config.provider()) {
-            case CPU:
-                return "CPU";
-            case CUDA:
-                if (!cudaBuilt) {
-                    throw new AsrException("CUDA execution provider requested but this ONNX Runtime build has none: "
-                            + "build with the Maven profile -Pgpu (onnxruntime_gpu)");
-                }
-                options.addCUDA(config.cudaDevice());
-                return "CUDA:" + config.cudaDevice();
-            default:
-                if (cudaBuilt) {
-                    try {
-                        options.addCUDA(config.cudaDevice());
-                        return "CUDA:" + config.cudaDevice();
-                    } catch (OrtException e) {
-                        LOG.warn("CUDA provider present but unusable ({}); falling back to CPU", e.getMessage());
-                    }
-                }
-                return "CPU";
         }
     }
 

@@ -1,11 +1,13 @@
 package org.codaasr.model.recognizer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.codaasr.model.AsrException;
@@ -24,9 +26,11 @@ import org.codaasr.model.lm.ArpaLanguageModel;
 import org.codaasr.model.lm.LanguageModel;
 import org.codaasr.model.onnx.AcousticModel;
 import org.codaasr.model.onnx.CodaVariant;
+import org.codaasr.model.onnx.EncoderCache;
 import org.codaasr.model.onnx.ModelInfo;
 import org.codaasr.model.onnx.ModelLayout;
 import org.codaasr.model.onnx.OnnxAcousticModel;
+import org.codaasr.model.onnx.OnnxStreamingEncoder;
 
 /**
  * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the acoustic model,
@@ -48,6 +52,8 @@ public final class Recognizer implements AutoCloseable {
     private final int chunkFrames;
     private final int leftContextFrames;
     private final int receptiveField;
+    /** The dense backbone's cache-based streaming encoder; null where the folder has none or windows are asked for. */
+    private final OnnxStreamingEncoder streamingEncoder;
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
@@ -64,6 +70,17 @@ public final class Recognizer implements AutoCloseable {
      */
     public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
             RecognizerConfig config, LanguageModel lm) {
+        this(models, defaultVariant, vocabulary, config, lm, null);
+    }
+
+    /**
+     * With a cache-based streaming encoder for the dense backbone (owned by the recognizer from here on): streams
+     * at the dense variant encode each chunk once through it.
+     *
+     * @throws AsrException when the encoder is not from the dense model's export
+     */
+    public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
+            RecognizerConfig config, LanguageModel lm, OnnxStreamingEncoder streamingEncoder) {
         AcousticModel model = models.get(defaultVariant);
         if (model == null) {
             throw new IllegalArgumentException("no model for the default variant " + defaultVariant.label()
@@ -121,6 +138,30 @@ public final class Recognizer implements AutoCloseable {
         this.leftContextFrames = s.chunkFrames() > 0 || s.leftContextFrames() > 0
                 ? s.leftContextFrames() : info.leftContextFrames();
         this.receptiveField = 2 * info.subsamplingFactor() - 1;
+        this.streamingEncoder = streamingEncoder;
+        if (streamingEncoder != null) {
+            checkStreamingEncoder(streamingEncoder, models.get(CodaVariant.DENSE));
+        }
+    }
+
+    private void checkStreamingEncoder(OnnxStreamingEncoder encoder, AcousticModel dense) {
+        if (dense == null) {
+            throw new AsrException("a streaming encoder needs the dense backbone among the loaded variants "
+                    + models.keySet());
+        }
+        ModelInfo info = dense.info();
+        String denseVersion = info.metadata().getOrDefault("version", "");
+        if (encoder.shape().vocab() != info.vocabSize() || encoder.subsamplingFactor() != info.subsamplingFactor()
+                || !encoder.version().equals(denseVersion)) {
+            throw new AsrException(encoder.path() + " (version '" + encoder.version() + "', vocab "
+                    + encoder.shape().vocab() + ") is not from the export of the dense model (version '"
+                    + denseVersion + "', vocab " + info.vocabSize() + "): re-run export_streaming.py on this folder");
+        }
+        if (encoder.shape().cacheFrames() != leftContextFrames) {
+            throw new AsrException(encoder.path() + " caches " + encoder.shape().cacheFrames()
+                    + " frames of left context but streaming asks for " + leftContextFrames
+                    + ": use the windowed encoder for another context");
+        }
     }
 
     /** Loads the model, vocabulary and (optional) language model that {@code config} names. */
@@ -134,15 +175,43 @@ public final class Recognizer implements AutoCloseable {
         List<CodaVariant> levels = adaptive.enabled() ? adaptive.levels() : List.of(config.variant());
         CodaVariant first = levels.contains(config.variant()) ? config.variant() : levels.get(0);
         Map<CodaVariant, AcousticModel> models = new LinkedHashMap<>();
+        OnnxStreamingEncoder encoder = null;
         try {
             for (CodaVariant v : levels) {
                 models.put(v, OnnxAcousticModel.load(config.withVariant(v).modelFile(), config.onnx()));
             }
-            return new Recognizer(models, first, vocabulary, config, lm);
+            Path encoderFile = config.modelDir().resolve(OnnxStreamingEncoder.FILE_NAME);
+            if (usesStreamingEncoder(config, models.keySet()) && Files.isRegularFile(encoderFile)) {
+                encoder = OnnxStreamingEncoder.load(encoderFile, config.onnx());
+            }
+            return new Recognizer(models, first, vocabulary, config, lm, encoder);
         } catch (RuntimeException e) {
             models.values().forEach(AcousticModel::close);
+            if (encoder != null) {
+                encoder.close();
+            }
             throw e;
         }
+    }
+
+    /**
+     * The streaming encoder serves the fp32 dense backbone at the model's own chunking: int8 graphs, other left
+     * contexts and {@link StreamingConfig#windowed()} keep windowed encoding, so a stream's results do not depend
+     * on which graph ran.
+     */
+    private static boolean usesStreamingEncoder(RecognizerConfig config, Set<CodaVariant> variants) {
+        StreamingConfig s = config.streaming();
+        return !s.windowed() && !config.int8() && variants.contains(CodaVariant.DENSE)
+                && s.chunkFrames() == 0 && s.leftContextFrames() == 0;
+    }
+
+    /** The cache-based streaming encoder streams at the dense variant use, if any. */
+    public Optional<OnnxStreamingEncoder> streamingEncoderInUse() {
+        return Optional.ofNullable(streamingEncoder);
+    }
+
+    OnnxStreamingEncoder streamingEncoder() {
+        return streamingEncoder;
     }
 
     public ModelInfo modelInfo() {
@@ -300,25 +369,46 @@ public final class Recognizer implements AutoCloseable {
      */
     public void decode(List<RecognizerStream> streams) {
         while (true) {
-            Map<CodaVariant, List<RecognizerStream>> readyByR = new LinkedHashMap<>();
-            Map<CodaVariant, List<RecognizerStream.Window>> windowsByR = new LinkedHashMap<>();
+            Map<BatchKey, List<RecognizerStream>> ready = new LinkedHashMap<>();
+            Map<BatchKey, List<RecognizerStream.Window>> windows = new LinkedHashMap<>();
             for (RecognizerStream s : streams) {
                 RecognizerStream.Window w = s.nextWindow();
                 if (w != null) {
-                    readyByR.computeIfAbsent(s.variant(), k -> new ArrayList<>()).add(s);
-                    windowsByR.computeIfAbsent(s.variant(), k -> new ArrayList<>()).add(w);
+                    // cached windows batch only with windows of the same length (no padding in the graph)
+                    BatchKey key = new BatchKey(s.variant(), w.cached(), w.cached() ? w.features().length : 0);
+                    ready.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                    windows.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
                 }
             }
-            if (readyByR.isEmpty()) {
+            if (ready.isEmpty()) {
                 return;
             }
-            for (Map.Entry<CodaVariant, List<RecognizerStream>> e : readyByR.entrySet()) {
-                List<RecognizerStream.Window> windows = windowsByR.get(e.getKey());
-                runBatch(models.get(e.getKey()), e.getValue(), windows);
+            for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
+                List<RecognizerStream.Window> batch = windows.get(e.getKey());
+                if (e.getKey().cached()) {
+                    runCachedBatch(e.getValue(), batch);
+                } else {
+                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
+                }
                 encoderCalls.increment();
-                encoderWindows.add(windows.size());
-                windows.forEach(w -> encoderInputFrames.add(w.features().length));
+                encoderWindows.add(batch.size());
+                batch.forEach(w -> encoderInputFrames.add(w.features().length));
             }
+        }
+    }
+
+    private record BatchKey(CodaVariant variant, boolean cached, int frames) {}
+
+    private void runCachedBatch(List<RecognizerStream> ready, List<RecognizerStream.Window> windows) {
+        float[][][] batch = new float[windows.size()][][];
+        List<EncoderCache> caches = new ArrayList<>(windows.size());
+        for (int i = 0; i < windows.size(); i++) {
+            batch[i] = windows.get(i).features();
+            caches.add(ready.get(i).cache());
+        }
+        float[][][] out = streamingEncoder.encode(batch, caches);
+        for (int i = 0; i < ready.size(); i++) {
+            ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }
     }
 
@@ -361,6 +451,14 @@ public final class Recognizer implements AutoCloseable {
         return leftContextFrames;
     }
 
+    /**
+     * Output frames of already encoded features a stream keeps: none when every window it can run goes through
+     * the streaming encoder (fixed dense routing), the windowed left context otherwise.
+     */
+    int featureContextFrames() {
+        return streamingEncoder != null && !isAdaptive() ? 0 : leftContextFrames;
+    }
+
     int subsampling() {
         return model.info().subsamplingFactor();
     }
@@ -371,6 +469,12 @@ public final class Recognizer implements AutoCloseable {
 
     @Override
     public void close() {
-        models.values().forEach(AcousticModel::close);
+        try {
+            models.values().forEach(AcousticModel::close);
+        } finally {
+            if (streamingEncoder != null) {
+                streamingEncoder.close();
+            }
+        }
     }
 }

@@ -18,22 +18,29 @@ import org.codaasr.model.ctc.CtcHypothesis;
 import org.codaasr.model.ctc.WordInfo;
 import org.codaasr.model.features.StreamingFbank;
 import org.codaasr.model.onnx.CodaVariant;
+import org.codaasr.model.onnx.EncoderCache;
 
 /**
- * Per-stream recognition state: the feature extractor's unconsumed samples, the feature frames still needed as
- * encoder left context, and the open segment's CTC log-probabilities. Feed audio with {@link #acceptWaveform},
+ * Per-stream recognition state: the feature extractor's unconsumed samples, the feature frames not yet encoded (and,
+ * for windowed encoding, those still needed as left context), the streaming encoder's cache where the recognizer has
+ * one, and the open segment's CTC log-probabilities. Feed audio with {@link #acceptWaveform},
  * let the shared {@link Recognizer#decode} run the encoder, read {@link #partial()} and drain finals with
  * {@link #pollFinal()}. {@link #snapshot()} serializes the state so a Kafka Streams task can resume it after a
  * restart or rebalance. Not thread-safe: one stream is driven by one thread at a time.
  */
 public final class RecognizerStream {
 
-    private static final int SNAPSHOT_VERSION = 3;
-    /** Version 2 snapshots lack the pinned flag; they are read as unpinned. */
+    private static final int SNAPSHOT_VERSION = 4;
+    /** Version 3 snapshots lack the encoder cache; such streams encode windowed until their next segment. */
+    private static final int SNAPSHOT_VERSION_NO_CACHE = 3;
+    /** Version 2 snapshots lack the pinned flag as well; they are read as unpinned. */
     private static final int SNAPSHOT_VERSION_UNPINNED = 2;
 
-    /** A slice of features for one encoder call and how many of its trailing output frames are new. */
-    record Window(float[][] features, int firstOutputFrame, int newOutputFrames) {}
+    /**
+     * A slice of features for one encoder call and how many of its trailing output frames are new; a cached window
+     * holds only new frames and goes through the streaming encoder with this stream's cache.
+     */
+    record Window(float[][] features, int firstOutputFrame, int newOutputFrames, boolean cached) {}
 
     private final Recognizer recognizer;
     private StreamingFbank fbank;
@@ -53,11 +60,41 @@ public final class RecognizerStream {
     private int windowsAtLevel;
     /** Greedy hypothesis of the open segment as of the last change to it; null when it must be recomputed. */
     private CtcHypothesis segmentGreedy;
+    /** The streaming encoder's state; null when the recognizer encodes windowed only. */
+    private EncoderCache cache;
+    /**
+     * False once a window was encoded without the cache (a CoDA variant under adaptive routing): the cache then
+     * misses frames, so the dense backbone also runs windowed until the next reset gives the cache a clean start.
+     */
+    private boolean cacheInSync = true;
 
     RecognizerStream(Recognizer recognizer) {
         this.recognizer = recognizer;
         this.fbank = new StreamingFbank(recognizer.fbank());
         this.variant = recognizer.defaultVariant();
+        this.cache = recognizer.streamingEncoder() == null ? null : recognizer.streamingEncoder().newCache();
+    }
+
+    /** True when the next window goes through the cache-based streaming encoder. */
+    public boolean encodesWithCache() {
+        return cache != null && cacheInSync && variant == CodaVariant.DENSE;
+    }
+
+    /** True while the encoder cache holds context, which makes a {@link #snapshot()} larger by its size. */
+    public boolean holdsEncoderContext() {
+        return cache != null && !cache.isEmpty();
+    }
+
+    EncoderCache cache() {
+        return cache;
+    }
+
+    /** Segment boundaries and leading silence start the cache afresh, which keeps most snapshots small. */
+    private void resetCache() {
+        if (cache != null) {
+            cache.reset();
+            cacheInSync = true;
+        }
     }
 
     /** The CoDA variant the next encoder windows of this stream use. */
@@ -190,14 +227,21 @@ public final class RecognizerStream {
         int s = recognizer.subsampling();
         int total = featureFramesTotal();
         int available = outputFramesAvailable(total);
-        int start = Math.max(0, outputFramesDone - recognizer.leftContextFrames());
+        boolean cached = encodesWithCache();
+        // a stream restored from a cached one's snapshot has kept no left context: its windows start where it has
+        int earliest = (featureBase + s - 1) / s;
+        int start = cached ? outputFramesDone
+                : Math.max(earliest, outputFramesDone - recognizer.leftContextFrames());
         int fromFeature = s * start;
-        int toFeature = inputFinished && end == available ? total : s * (end - 1) + recognizer.receptiveField();
+        // the cached encoder takes exactly the chunk's frames; a windowed call may carry the few trailing frames
+        // that make no further output frame
+        int toFeature = !cached && inputFinished && end == available ? total
+                : s * (end - 1) + recognizer.receptiveField();
         float[][] slice = new float[toFeature - fromFeature][];
         for (int i = 0; i < slice.length; i++) {
             slice[i] = features.get(fromFeature - featureBase + i);
         }
-        return new Window(slice, start, end - outputFramesDone);
+        return new Window(slice, start, end - outputFramesDone, cached);
     }
 
     /** End (exclusive, in output frames) of the next window to encode, or -1 when no window is ready. */
@@ -219,6 +263,9 @@ public final class RecognizerStream {
         for (int t = skip; t < logProbs.length; t++) {
             segmentLogProbs.add(logProbs[t]);
         }
+        if (!window.cached()) {
+            cacheInSync = false;
+        }
         segmentGreedy = null;
         outputFramesDone += window.newOutputFrames();
         windowsAtLevel++;
@@ -227,7 +274,7 @@ public final class RecognizerStream {
     }
 
     private void trimFeatures() {
-        int keepFrom = recognizer.subsampling() * Math.max(0, outputFramesDone - recognizer.leftContextFrames());
+        int keepFrom = recognizer.subsampling() * Math.max(0, outputFramesDone - recognizer.featureContextFrames());
         int drop = keepFrom - featureBase;
         if (drop > 0) {
             features.subList(0, drop).clear();
@@ -251,6 +298,7 @@ public final class RecognizerStream {
                 segmentLogProbs.subList(0, drop).clear();
                 segmentGreedy = null;
                 segmentStartFrame += drop;
+                resetCache();
             } else if (exhausted) {
                 segmentStartFrame += segmentLogProbs.size();
                 segmentLogProbs.clear();
@@ -277,6 +325,7 @@ public final class RecognizerStream {
         segmentStartFrame += segmentLogProbs.size();
         segmentLogProbs.clear();
         segmentGreedy = null;
+        resetCache();
     }
 
     private static List<WordInfo> shift(List<WordInfo> words, double offset) {
@@ -369,6 +418,11 @@ public final class RecognizerStream {
             out.writeInt(variant.reductionFactor());
             out.writeInt(windowsAtLevel);
             out.writeBoolean(pinned);
+            out.writeBoolean(cache != null);
+            if (cache != null) {
+                out.writeBoolean(cacheInSync);
+                cache.write(out);
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -379,8 +433,8 @@ public final class RecognizerStream {
     static RecognizerStream restore(Recognizer recognizer, byte[] snapshot) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
         int version = in.readByte();
-        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_UNPINNED) {
-            throw new IOException("snapshot version " + version + ", expected " + SNAPSHOT_VERSION_UNPINNED + " or "
+        if (version < SNAPSHOT_VERSION_UNPINNED || version > SNAPSHOT_VERSION) {
+            throw new IOException("snapshot version " + version + ", expected " + SNAPSHOT_VERSION_UNPINNED + " to "
                     + SNAPSHOT_VERSION);
         }
         RecognizerStream s = new RecognizerStream(recognizer);
@@ -413,7 +467,17 @@ public final class RecognizerStream {
         }
         s.variant = recognizer.variants().contains(saved) ? saved : recognizer.defaultVariant();
         s.windowsAtLevel = in.readInt();
-        s.pinned = version >= SNAPSHOT_VERSION && in.readBoolean() && s.variant == saved;
+        s.pinned = version >= SNAPSHOT_VERSION_NO_CACHE && in.readBoolean() && s.variant == saved;
+        boolean hasCache = version >= SNAPSHOT_VERSION && in.readBoolean();
+        if (hasCache) {
+            boolean inSync = in.readBoolean();
+            if (s.cache != null) {
+                s.cache = EncoderCache.read(s.cache.shape(), in);
+                s.cacheInSync = inSync;
+            } // else: a recognizer without the streaming encoder ignores the rest, and encodes windowed
+        } else if (s.cache != null) {
+            s.cacheInSync = false; // the snapshot holds no cache: windowed until the next segment starts it afresh
+        }
         return s;
     }
 

@@ -11,14 +11,22 @@ package org.codaasr.model.recognizer;
  * @param trailingSilenceSeconds silence after speech that ends an utterance
  * @param maxUtteranceSeconds an utterance is finalized at this length even without silence
  * @param adaptive load-adaptive CoDA routing between reduction factors, or {@link AdaptiveRouting#off()}
+ * @param windowed re-encode the left context with every chunk even where the model folder has a cache-based
+ *     streaming encoder (which encodes each chunk once and is used by default for the dense backbone)
  */
 public record StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
-        double maxUtteranceSeconds, AdaptiveRouting adaptive) {
+        double maxUtteranceSeconds, AdaptiveRouting adaptive, boolean windowed) {
 
     /** Fixed routing. */
     public StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
             double maxUtteranceSeconds) {
         this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, AdaptiveRouting.off());
+    }
+
+    /** The cached encoder where available. */
+    public StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
+            double maxUtteranceSeconds, AdaptiveRouting adaptive) {
+        this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, adaptive, false);
     }
 
     public StreamingConfig {
@@ -34,7 +42,12 @@ public record StreamingConfig(int chunkFrames, int leftContextFrames, double tra
 
     public StreamingConfig withAdaptive(AdaptiveRouting routing) {
         return new StreamingConfig(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds,
-                routing);
+                routing, windowed);
+    }
+
+    public StreamingConfig withWindowed(boolean reencodeContext) {
+        return new StreamingConfig(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds,
+                adaptive, reencodeContext);
     }
 
     public static StreamingConfig defaults() {

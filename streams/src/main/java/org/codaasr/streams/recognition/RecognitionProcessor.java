@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: every accepted chunk is written to a chunk journal in the same transaction that consumes it; the
  * recognizer's (larger) snapshot is written every few seconds of audio, after which the journal up to that point is
- * deleted. After a restart or rebalance a stream is rebuilt from snapshot + journal, and finals whose segment index
+ * deleted. A stream whose streaming-encoder cache holds context (about a megabyte for the shipped model) waits for
+ * the cache's next reset (a segment boundary or leading silence) before its snapshot, up to
+ * {@value #MAX_CHECKPOINT_AUDIO_SECONDS} s of audio, so most snapshots stay small and the journal stays bounded. After a restart or rebalance a stream is rebuilt from snapshot + journal, and finals whose segment index
  * was already emitted are not emitted again. With {@code exactly_once_v2} the journal, the state and the outputs
  * commit atomically, so accepted audio is neither lost nor transcribed twice.
  *
@@ -69,6 +71,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private static final long BATCH_LINGER_MS = 20;
     private static final long SWEEP_INTERVAL_MS = 1_000;
     private static final double CHECKPOINT_AUDIO_SECONDS = 3.0;
+    static final double MAX_CHECKPOINT_AUDIO_SECONDS = 30.0;
     private static final long ENDED_RETENTION_MS = 10 * 60_000;
     private static final long UNSET = Long.MIN_VALUE;
 
@@ -395,7 +398,8 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             state = state.withPartial(partial.endSeconds(), partial.text());
         }
         double sinceCheckpoint = stream.audioSeconds() - checkpointAudio.getOrDefault(id, 0.0);
-        if (sinceCheckpoint >= CHECKPOINT_AUDIO_SECONDS) {
+        if (sinceCheckpoint >= CHECKPOINT_AUDIO_SECONDS
+                && (!stream.holdsEncoderContext() || sinceCheckpoint >= MAX_CHECKPOINT_AUDIO_SECONDS)) {
             snapshots.put(id, stream.snapshot());
             deleteJournal(id, state.snapshotSequence(), state.nextSequence());
             state = state.withSnapshotAt(state.nextSequence());

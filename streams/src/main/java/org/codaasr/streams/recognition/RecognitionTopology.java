@@ -1,5 +1,7 @@
 package org.codaasr.streams.recognition;
 
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -35,7 +37,8 @@ public final class RecognitionTopology {
                 Serdes.String(), StreamState.serde()), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE), Serdes.String(),
-                Serdes.ByteArray()), PROCESSOR);
+                Serdes.ByteArray()).withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(StreamsAppConfig.MAX_RECORD_BYTES))), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.JOURNAL_STORE), Serdes.String(),
                 Serdes.ByteArray()), PROCESSOR);

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Export the cache-based streaming encoder (local/streaming.py) of a model folder as model.streaming.onnx.
+
+The backbone is rebuilt from the folder's dense model.onnx (tools/recover_backbone.py), so the streaming graph has
+exactly the weights the Java runtime already runs; with --share its weights go into the folder's existing
+weights.bin (share_weights.py --append), which leaves the folder's size almost unchanged.
+
+ONNX contract (the Java side, OnnxStreamingEncoder, depends on it exactly):
+  inputs : features   float32 [batch, frames, 80]  one chunk of raw fbank: subsampling*(chunk-1)+receptive field
+                                                   frames for `chunk` output frames (fewer at the end of a stream)
+           cache_len  int64   [batch]              valid frames in att_cache
+           att_cache  float32 [batch, layers, 2, cache_frames, d_model]
+           conv_cache float32 [batch, layers, d_model, kernel-1]
+  outputs: log_probs      float32 [batch, chunk, vocab]
+           new_att_cache  float32 like att_cache (the caller sets cache_len to min(cache_frames, cache_len + chunk))
+           new_conv_cache float32 like conv_cache
+Checks: chunk-by-chunk PyTorch outputs equal the chunk-masked full forward (what the model was trained with) on dev
+utterances or random input; streaming-reference.json gets a short utterance's chunk features and full-forward
+log-probs for the Java test.
+
+  export_streaming.py ../models/conformer-ctc-small --share        (from the recipe folder)
+  export_streaming.py --tiny-random ../src/test/resources/models/tiny-streaming-ctc
+     (a random two-layer model, dense model.onnx + streaming graph, for the Java tests)
+"""
+import argparse
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+import onnx
+import torch
+
+from local import model as M
+from local import streaming as S
+from local import tokens
+from tools.recover_backbone import recover
+
+OUT_NAME = "model.streaming.onnx"
+REFERENCE_NAME = "streaming-reference.json"
+
+
+def parity(net, enc, chunk, left_chunks, inputs):
+    worst = 0.0
+    for x in inputs:
+        with torch.no_grad():
+            full, _ = net(x.unsqueeze(0), torch.tensor([x.size(0)]), chunk=chunk, left_chunks=left_chunks)
+        got = S.run_chunked(enc, x, chunk)
+        if got.size(0) != full.size(1):
+            raise SystemExit(f"parity: {got.size(0)} chunked frames vs {full.size(1)} from the full forward")
+        worst = max(worst, float((full[0] - got).abs().max()))
+    return worst
+
+
+def test_inputs(folder, count):
+    """Raw fbank of real speech where the recipe's cached dev features exist, else seeded random frames."""
+    g = torch.Generator().manual_seed(0)
+    ref = os.path.join(folder, "reference-io.json")
+    base = None
+    if os.path.exists(ref):
+        with open(ref) as f:
+            feats = json.load(f)["features"][0]
+        base = torch.tensor(feats, dtype=torch.float32)
+    out = []
+    for i in range(count):
+        length = 67 + 64 * (i + 1) + 17 * i
+        if base is not None:
+            reps = -(-length // base.size(0))
+            x = base.repeat(reps, 1)[:length] + 0.1 * torch.randn(length, 80, generator=g)
+        else:
+            x = 10.0 + 3.0 * torch.randn(length, 80, generator=g)
+        out.append(x)
+    return out
+
+
+def export(enc, cfg, cache_frames, chunk, path, opset):
+    rf, stride = M.subsampling_receptive_field(cfg.subsampling)
+    frames = stride * (chunk - 1) + rf
+    example = (torch.randn(2, frames, 80) + 10.0, torch.tensor([0, 16]),
+               *S.empty_caches(cfg, 2, cache_frames)[1:])
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    torch.onnx.export(enc, example, path, opset_version=opset, **extra,
+                      input_names=["features", "cache_len", "att_cache", "conv_cache"],
+                      output_names=["log_probs", "new_att_cache", "new_conv_cache"],
+                      dynamic_axes={"features": {0: "batch", 1: "frames"}, "cache_len": {0: "batch"},
+                                    "att_cache": {0: "batch"}, "conv_cache": {0: "batch"},
+                                    "log_probs": {0: "batch", 1: "chunk"}, "new_att_cache": {0: "batch"},
+                                    "new_conv_cache": {0: "batch"}},
+                      do_constant_folding=True)
+
+
+def tiny_random(folder, opset):
+    """A random two-layer model with non-trivial norms and CMVN, written as the dense model.onnx + tokens.txt."""
+    cfg = M.ConformerConfig(d_model=32, heads=2, ff=64, layers=2, kernel=15, subsampling=4, subsampling_channels=4,
+                            vocab=tokens.VOCAB_SIZE, dropout=0.0)
+    net = M.ConformerCTC(cfg)
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if "norm" in name:  # untrained norms are all ones/zeros, which the exporter folds together
+                p.add_(0.1 * torch.randn(p.shape, generator=g))
+        net.cmvn.set_stats(torch.full((80,), 10.0), torch.full((80,), 3.0))
+    net.eval()
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "model.onnx")
+    example = (torch.randn(2, 100, 80) + 10.0, torch.tensor([100, 80]))
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    torch.onnx.export(M.OnnxWrapper(net), example, path, opset_version=opset, **extra,
+                      input_names=["features", "feature_lengths"], output_names=["log_probs", "log_prob_lengths"],
+                      dynamic_axes={"features": {0: "batch", 1: "frames"}, "feature_lengths": {0: "batch"},
+                                    "log_probs": {0: "batch", 1: "out_frames"}, "log_prob_lengths": {0: "batch"}},
+                      do_constant_folding=True)
+    m = onnx.load(path)
+    for k, v in M.onnx_metadata(cfg, "tiny-streaming-random-1").items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.save(m, path)
+    tokens.CHARS.write(os.path.join(folder, "tokens.txt"))
+    with open(os.path.join(folder, "model-card.json"), "w") as f:
+        json.dump({"name": os.path.basename(os.path.abspath(folder)), "version": "tiny-streaming-random-1",
+                   "source": "random initialisation (seed 0, norms perturbed with seed 1), untrained",
+                   "config": cfg.to_dict()}, f, indent=1)
+    return net, cfg
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", help="model folder with model.onnx and model-card.json")
+    ap.add_argument("--left-chunks", type=int, default=M.RECOMMENDED_LEFT_CHUNKS)
+    ap.add_argument("--chunk", type=int, default=M.RECOMMENDED_CHUNK_OUT, help="output frames per call")
+    ap.add_argument("--opset", type=int, default=17)
+    ap.add_argument("--share", action="store_true", help="store the weights in the folder's weights.bin (fp16)")
+    ap.add_argument("--tolerance", type=float, default=1e-3)
+    ap.add_argument("--tiny-random", action="store_true", help="write a random tiny model into the folder first")
+    a = ap.parse_args()
+    torch.manual_seed(0)
+    net, cfg = tiny_random(a.folder, a.opset) if a.tiny_random else recover(a.folder)[:2]
+    cache_frames = a.chunk * a.left_chunks
+    enc = S.StreamingEncoder(net, cache_frames).eval()
+    diff = parity(net, enc, a.chunk, a.left_chunks, test_inputs(a.folder, 4))
+    if diff > a.tolerance:
+        raise SystemExit(f"chunked encoder differs from the chunk-masked forward by {diff:.2e}")
+    print(f"parity with the chunk-masked forward ({a.chunk} frames, {a.left_chunks} left chunks): max |diff| "
+          f"{diff:.2e}")
+
+    path = os.path.join(a.folder, OUT_NAME)
+    export(enc, cfg, cache_frames, a.chunk, path, a.opset)
+    dense = onnx.load(os.path.join(a.folder, "model.onnx"), load_external_data=False)
+    meta = {p.key: p.value for p in dense.metadata_props}
+    meta.update({"model_type": "conformer-ctc-streaming", "streaming_chunk_output_frames": str(a.chunk),
+                 "streaming_cache_frames": str(cache_frames), "layers": str(cfg.layers),
+                 "d_model": str(cfg.d_model), "causal_conv_kernel": str(cfg.kernel)})
+    m = onnx.load(path)
+    del m.metadata_props[:]
+    for k, v in meta.items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    m.doc_string = "CoDA-ASR conformer-CTC, cache-based streaming encoder; see model-card.md"
+    onnx.checker.check_model(m, full_check=True)
+    onnx.save(m, path)
+    print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB, metadata {meta}")
+
+    x = torch.round(test_inputs(a.folder, 2)[1] * 1e4) / 1e4  # what the JSON holds
+    with torch.no_grad():
+        full, _ = net(x.unsqueeze(0), torch.tensor([x.size(0)]), chunk=a.chunk, left_chunks=a.left_chunks)
+    with open(os.path.join(a.folder, REFERENCE_NAME), "w") as f:
+        json.dump({"chunk_output_frames": a.chunk, "cache_frames": cache_frames,
+                   "features": [[round(v, 4) for v in row] for row in x.tolist()],
+                   "log_probs": [[round(v, 5) for v in row] for row in full[0].tolist()]}, f)
+    print(f"{REFERENCE_NAME}: {x.size(0)} feature frames -> {full.size(1)} output frames")
+
+    if a.share:
+        here = os.path.dirname(os.path.abspath(__file__))
+        subprocess.run([sys.executable, os.path.join(here, "share_weights.py"), "--fp16", "--append", "--existing",
+                        "model.onnx", "--", a.folder, OUT_NAME], check=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
