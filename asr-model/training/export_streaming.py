@@ -18,7 +18,11 @@ Checks: chunk-by-chunk PyTorch outputs equal the chunk-masked full forward (what
 utterances or random input; streaming-reference.json gets a short utterance's chunk features and full-forward
 log-probs for the Java test.
 
-  export_streaming.py ../models/conformer-ctc-small --share        (from the recipe folder)
+--int8 also writes model.streaming.int8.onnx (export_onnx.quantize_dynamic_int8 of the fp32 streaming graph) and
+quantizes model.int8.onnx again from the same rebuilt weights, so that with --share both int8 graphs keep their
+int8 weights once, appended to weights.bin (their float tensors are the fp16 ones already there).
+
+  export_streaming.py ../models/conformer-ctc-small --share --int8   (from the recipe folder)
   export_streaming.py --tiny-random ../src/test/resources/models/tiny-streaming-ctc
      (a random two-layer model, dense model.onnx + streaming graph, for the Java tests)
 """
@@ -38,6 +42,7 @@ from local import tokens
 from tools.recover_backbone import recover
 
 OUT_NAME = "model.streaming.onnx"
+INT8_NAME = "model.streaming.int8.onnx"
 REFERENCE_NAME = "streaming-reference.json"
 
 
@@ -133,6 +138,8 @@ def main():
     ap.add_argument("--share", action="store_true", help="store the weights in the folder's weights.bin (fp16)")
     ap.add_argument("--tolerance", type=float, default=1e-3)
     ap.add_argument("--tiny-random", action="store_true", help="write a random tiny model into the folder first")
+    ap.add_argument("--int8", action="store_true",
+                    help="also model.streaming.int8.onnx, and model.int8.onnx quantized from the same weights")
     a = ap.parse_args()
     torch.manual_seed(0)
     net, cfg = tiny_random(a.folder, a.opset) if a.tiny_random else recover(a.folder)[:2]
@@ -161,19 +168,49 @@ def main():
     onnx.save(m, path)
     print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB, metadata {meta}")
 
-    x = torch.round(test_inputs(a.folder, 2)[1] * 1e4) / 1e4  # what the JSON holds
+    x = torch.round(test_inputs(a.folder, 2)[1] * 1e2) / 1e2  # what the JSON holds
     with torch.no_grad():
         full, _ = net(x.unsqueeze(0), torch.tensor([x.size(0)]), chunk=a.chunk, left_chunks=a.left_chunks)
     with open(os.path.join(a.folder, REFERENCE_NAME), "w") as f:
         json.dump({"chunk_output_frames": a.chunk, "cache_frames": cache_frames,
-                   "features": [[round(v, 4) for v in row] for row in x.tolist()],
-                   "log_probs": [[round(v, 5) for v in row] for row in full[0].tolist()]}, f)
+                   "features": [[round(v, 2) for v in row] for row in x.tolist()],
+                   "log_probs": [[round(v, 4) for v in row] for row in full[0].tolist()]}, f)
     print(f"{REFERENCE_NAME}: {x.size(0)} feature frames -> {full.size(1)} output frames")
 
-    if a.share:
-        here = os.path.dirname(os.path.abspath(__file__))
-        subprocess.run([sys.executable, os.path.join(here, "share_weights.py"), "--fp16", "--append", "--existing",
-                        "model.onnx", "--", a.folder, OUT_NAME], check=True)
+    share = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "share_weights.py"), "--fp16",
+             "--append", "--existing", "model.onnx", "--", a.folder]
+    if a.int8:
+        write_int8(net, a.folder, path, meta, dense, a.opset)
+    if a.tiny_random:  # a fresh folder: both graphs' float32 weights stored once
+        subprocess.run(share[:2] + [a.folder, "model.onnx", OUT_NAME], check=True)
+    elif a.share:
+        subprocess.run(share + [OUT_NAME], check=True)
+        if a.int8:  # their float tensors are the fp16 ones already there; the int8 weights are appended once
+            subprocess.run(share + ["model.int8.onnx", INT8_NAME], check=True)
+
+
+def write_int8(net, folder, streaming_path, streaming_meta, dense, opset):
+    """Quantizes the fp32 streaming graph and a fresh fp32 export of the dense graph (both from `net`)."""
+    import tempfile
+    from export_onnx import quantize_dynamic_int8
+    n = quantize_dynamic_int8(streaming_path, os.path.join(folder, INT8_NAME))
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = os.path.join(tmp, "model.onnx")
+        example = (torch.randn(2, 100, 80) + 10.0, torch.tensor([100, 80]))
+        extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+        torch.onnx.export(M.OnnxWrapper(net), example, fp32, opset_version=opset, **extra,
+                          input_names=["features", "feature_lengths"], output_names=["log_probs", "log_prob_lengths"],
+                          dynamic_axes={"features": {0: "batch", 1: "frames"}, "feature_lengths": {0: "batch"},
+                                        "log_probs": {0: "batch", 1: "out_frames"},
+                                        "log_prob_lengths": {0: "batch"}},
+                          do_constant_folding=True)
+        m = onnx.load(fp32)
+        for p in dense.metadata_props:
+            m.metadata_props.add().CopyFrom(p)
+        m.doc_string = dense.doc_string
+        onnx.save(m, fp32)
+        n_dense = quantize_dynamic_int8(fp32, os.path.join(folder, "model.int8.onnx"))
+    print(f"int8: {INT8_NAME} ({n} MatMuls) and model.int8.onnx ({n_dense} MatMuls) from the same weights")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@
 #   stage 3  routing-aware joint backbone stage (only with --joint)       -> RUN_DIR/joint/
 #   stage 4  CoDA routers + adapters on the frozen backbone (r from the profile's CODA_R), then the r = 1 parallel
 #            adapters (train_coda.py)                                     -> RUN_DIR/coda/, RUN_DIR/coda-adapter/
-#   stage 5  export: model.onnx + model.int8.onnx, model.adapter.onnx + model.coda-r{2,4,8}.onnx, cards, the shared
-#            weights stored once (fp16 by default), ONNX Runtime check when Java is there   -> EXPORT_DIR
+#   stage 5  export: model.onnx + model.int8.onnx, model.streaming.onnx (cache-based streaming encoder),
+#            model.adapter.onnx + model.coda-r{2,4,8}.onnx, cards, the shared weights stored once (fp16 by default),
+#            ONNX Runtime check when Java is there                                                -> EXPORT_DIR
 #   stage 6  evaluation: dev WER per variant (dense, chunked, int8 simulated, adapter, CoDA r) -> RUN_DIR/eval/
 #   stage 7  ship: EXPORT_DIR -> asr-model/models/NAME (or --ship-dir)
 #
@@ -230,7 +231,10 @@ if stage 5; then
   say "5: export of $BB${C:+ + CoDA $C}${A:+ (r = 1 adapters $A)} into $EXPORT_DIR"
   V=(); [ -z "$VERSION" ] || V=(--version "$VERSION")
   "$PY" "$HERE/export_onnx.py" --checkpoint "$BB" --data "$DATA" --out "$EXPORT_DIR" --int8 "${V[@]}"
-  GRAPHS=(model.onnx)
+  # the cache-based streaming encoder, rebuilt from model.onnx itself so that both graphs hold the same weights
+  # (fp32 and int8; the dense int8 graph is quantized again from the same weights, so both int8 graphs share theirs)
+  "$PY" "$HERE/export_streaming.py" "$EXPORT_DIR" --int8 2>&1 | { grep -v -i "warning\|_C._jit\|^ *$" || true; }
+  GRAPHS=(model.onnx model.streaming.onnx model.int8.onnx model.streaming.int8.onnx)
   if [ -n "$C" ]; then
     "$PY" "$HERE/export_coda.py" --backbone "$BB" --coda "$C" ${A:+--adapter-coda "$A"} --data "$DATA" \
       --out "$EXPORT_DIR" "${EXPORT_CODA_ARGS[@]}" "${V[@]}" 2>&1 | { grep -v -i "warning\|_C._jit\|^ *$" || true; }

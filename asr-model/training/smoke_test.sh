@@ -31,9 +31,10 @@ grep -q "resuming from" "$TMP/run-b.log" || fail "stage 2 did not resume"
 [ -s "$TMP/run/joint/backbone-latest.pt" ] || fail "stage 3 wrote no routing-aware backbone"
 [ -s "$TMP/run/coda/coda-latest.pt" ] && [ -s "$TMP/run/coda-adapter/coda-latest.pt" ] || fail "stage 4"
 for f in model.onnx model.int8.onnx tokens.txt model-card.md model-card.json model.adapter.onnx model.coda-r2.onnx \
-    model.coda-r4.onnx model.coda-r8.onnx coda-card.md coda-card.json; do
+    model.coda-r4.onnx model.coda-r8.onnx coda-card.md coda-card.json model.streaming.onnx model.streaming.int8.onnx streaming-reference.json; do
   [ -s "$TMP/export/$f" ] || fail "stage 5 wrote no $f"
 done
+grep "parity with the chunk-masked forward" "$TMP/run-b.log" || fail "export_streaming.py checked no parity"
 grep "padded-batch check ok" "$TMP/run-b.log"
 grep -q "r=1 adapters from" "$TMP/export/coda-card.json" || fail "model.adapter.onnx not from the r = 1 run"
 grep -q "^| CoDA r=4 |" "$TMP/run/eval/dev-wer.md" || fail "stage 6 wrote no CoDA r=4 row"

@@ -10,6 +10,7 @@ import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.DecodingConfig;
+import org.codaasr.model.recognizer.EncoderChoice;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
 import picocli.CommandLine.ITypeConverter;
@@ -74,10 +75,11 @@ public final class ModelOptions {
             description = "seconds of lag below which a stream moves back to a more accurate level (default: ${DEFAULT-VALUE})")
     double adaptiveLowerLag;
 
-    @Option(names = "--windowed-encoder",
-            description = "streaming: re-encode the left context with every chunk instead of using the model's "
-                    + "cache-based streaming encoder (model.streaming.onnx, used by default for the dense backbone)")
-    boolean windowedEncoder;
+    @Option(names = "--streaming-encoder", paramLabel = "E", defaultValue = "INT8",
+            description = "encoder of live streams at the dense backbone: INT8 (model.streaming.int8.onnx, cache-based), "
+                    + "FP32 (model.streaming.onnx) or WINDOWED (re-encodes the left context with every chunk); a "
+                    + "missing file falls back to the next (default: ${DEFAULT-VALUE})")
+    EncoderChoice streamingEncoder;
 
     /** The LM decided once per command: given, default (built if needed), or none. */
     private Optional<Path> languageModel;
@@ -121,7 +123,7 @@ public final class ModelOptions {
                 OnnxConfig.defaults().withThreads(threads).withProvider(provider), decoding,
                 StreamingConfig.defaults().withAdaptive(adaptiveLevels.isEmpty() ? AdaptiveRouting.off()
                         : new AdaptiveRouting(adaptiveLevels, adaptiveRaiseLag, adaptiveLowerLag, 4))
-                        .withWindowed(windowedEncoder));
+                        .withEncoder(streamingEncoder));
     }
 
     /** Reads {@code --coda-r} and {@code --adaptive-r} values through {@link CodaVariant#parse}. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.codaasr.app.bench.CapacityChart;
 import org.codaasr.app.bench.PipelineBenchmark;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.model.recognizer.Recognizer;
@@ -45,6 +46,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the figures to this JSON file")
     Path json;
 
+    @Option(names = "--png", description = "plot final latency and lag against streams into this PNG file")
+    Path png;
+
     @Override
     public Integer call() throws Exception {
         List<AudioItem> items = load.items();
@@ -56,7 +60,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Map<String, Object> figures;
         try (Recognizer recognizer = Recognizer.load(model.toConfig())) {
             figures = new PipelineBenchmark(recognizer, items, settings).runAll(System.err);
-            figures.put("model", recognizer.config().modelFile().toString());
+            figures.put("model", recognizer.modelLabel(recognizer.defaultVariant()));
+            figures.put("streaming_encoder", recognizer.streamingEncoderInUse()
+                    .map(e -> String.valueOf(e.path().getFileName())).orElse("windowed"));
             figures.put("coda_r", recognizer.modelInfo().variant().reductionFactor());
         }
         System.out.printf("direct decoding:   %.2f s of audio per s%n", (double) figures.get("direct_audio_per_second"));
@@ -78,6 +84,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     l.finalsByCodaR());
         }
         System.out.printf("most concurrent real-time streams held: %d%n", (int) figures.get("max_realtime_streams_held"));
+        if (png != null) {
+            CapacityChart.write(levels, (long) heldP95, "asr bench pipeline: " + figures.get("model") + ", streams on "
+                    + figures.get("streaming_encoder") + ", " + model.toConfig().decoding().method(), png);
+        }
         if (json != null) {
             Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(figures));

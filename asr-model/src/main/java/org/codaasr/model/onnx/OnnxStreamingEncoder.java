@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class OnnxStreamingEncoder implements AutoCloseable {
 
     public static final String FILE_NAME = "model.streaming.onnx";
+    /** The same graph with int8 MatMuls (dynamic quantization), written by {@code export_streaming.py --int8}. */
+    public static final String INT8_FILE_NAME = "model.streaming.int8.onnx";
     private static final Logger LOG = LoggerFactory.getLogger(OnnxStreamingEncoder.class);
 
     private final Path path;

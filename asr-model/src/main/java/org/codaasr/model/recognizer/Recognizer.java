@@ -180,8 +180,8 @@ public final class Recognizer implements AutoCloseable {
             for (CodaVariant v : levels) {
                 models.put(v, OnnxAcousticModel.load(config.withVariant(v).modelFile(), config.onnx()));
             }
-            Path encoderFile = config.modelDir().resolve(OnnxStreamingEncoder.FILE_NAME);
-            if (usesStreamingEncoder(config, models.keySet()) && Files.isRegularFile(encoderFile)) {
+            Path encoderFile = streamingEncoderFile(config, models.keySet());
+            if (encoderFile != null) {
                 encoder = OnnxStreamingEncoder.load(encoderFile, config.onnx());
             }
             return new Recognizer(models, first, vocabulary, config, lm, encoder);
@@ -195,14 +195,21 @@ public final class Recognizer implements AutoCloseable {
     }
 
     /**
-     * The streaming encoder serves the fp32 dense backbone at the model's own chunking: int8 graphs, other left
-     * contexts and {@link StreamingConfig#windowed()} keep windowed encoding, so a stream's results do not depend
-     * on which graph ran.
+     * The streaming encoder file {@link StreamingConfig#encoder()} asks for, falling back from int8 to float to
+     * none (windowed). It serves the dense backbone at the model's own chunking; other chunkings stay windowed.
      */
-    private static boolean usesStreamingEncoder(RecognizerConfig config, Set<CodaVariant> variants) {
+    private static Path streamingEncoderFile(RecognizerConfig config, Set<CodaVariant> variants) {
         StreamingConfig s = config.streaming();
-        return !s.windowed() && !config.int8() && variants.contains(CodaVariant.DENSE)
-                && s.chunkFrames() == 0 && s.leftContextFrames() == 0;
+        if (s.encoder() == EncoderChoice.WINDOWED || !variants.contains(CodaVariant.DENSE) || s.chunkFrames() != 0
+                || s.leftContextFrames() != 0) {
+            return null;
+        }
+        Path int8 = config.modelDir().resolve(OnnxStreamingEncoder.INT8_FILE_NAME);
+        if (s.encoder() == EncoderChoice.INT8 && Files.isRegularFile(int8)) {
+            return int8;
+        }
+        Path fp32 = config.modelDir().resolve(OnnxStreamingEncoder.FILE_NAME);
+        return Files.isRegularFile(fp32) ? fp32 : null;
     }
 
     /** The cache-based streaming encoder streams at the dense variant use, if any. */

@@ -11,11 +11,11 @@ package org.codaasr.model.recognizer;
  * @param trailingSilenceSeconds silence after speech that ends an utterance
  * @param maxUtteranceSeconds an utterance is finalized at this length even without silence
  * @param adaptive load-adaptive CoDA routing between reduction factors, or {@link AdaptiveRouting#off()}
- * @param windowed re-encode the left context with every chunk even where the model folder has a cache-based
- *     streaming encoder (which encodes each chunk once and is used by default for the dense backbone)
+ * @param encoder the encoder graph streams at the dense backbone run (a cache-based streaming encoder where the
+ *     model folder has one, by default its int8 form)
  */
 public record StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
-        double maxUtteranceSeconds, AdaptiveRouting adaptive, boolean windowed) {
+        double maxUtteranceSeconds, AdaptiveRouting adaptive, EncoderChoice encoder) {
 
     /** Fixed routing. */
     public StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
@@ -23,10 +23,11 @@ public record StreamingConfig(int chunkFrames, int leftContextFrames, double tra
         this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, AdaptiveRouting.off());
     }
 
-    /** The cached encoder where available. */
+    /** The default encoder choice ({@link EncoderChoice#INT8}). */
     public StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
             double maxUtteranceSeconds, AdaptiveRouting adaptive) {
-        this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, adaptive, false);
+        this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, adaptive,
+                EncoderChoice.INT8);
     }
 
     public StreamingConfig {
@@ -38,16 +39,17 @@ public record StreamingConfig(int chunkFrames, int leftContextFrames, double tra
                     + trailingSilenceSeconds + " and " + maxUtteranceSeconds);
         }
         adaptive = adaptive == null ? AdaptiveRouting.off() : adaptive;
+        encoder = encoder == null ? EncoderChoice.INT8 : encoder;
     }
 
     public StreamingConfig withAdaptive(AdaptiveRouting routing) {
         return new StreamingConfig(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds,
-                routing, windowed);
+                routing, encoder);
     }
 
-    public StreamingConfig withWindowed(boolean reencodeContext) {
+    public StreamingConfig withEncoder(EncoderChoice choice) {
         return new StreamingConfig(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds,
-                adaptive, reencodeContext);
+                adaptive, choice);
     }
 
     public static StreamingConfig defaults() {

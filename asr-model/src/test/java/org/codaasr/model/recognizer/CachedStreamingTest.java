@@ -39,7 +39,7 @@ class CachedStreamingTest {
         RecognizerConfig config = RecognizerConfig.defaults().withModelDir(TINY).withOnnx(OnnxConfig.defaults())
                 .withDecoding(DecodingConfig.greedy());
         cached = Recognizer.load(config);
-        windowed = Recognizer.load(config.withStreaming(StreamingConfig.defaults().withWindowed(true)));
+        windowed = Recognizer.load(config.withStreaming(StreamingConfig.defaults().withEncoder(EncoderChoice.WINDOWED)));
         audio = AudioDecoder.load(RecognizerTest.DEV_FLAC, 16000);
     }
 
