@@ -12,7 +12,7 @@ package org.codaasr.model.recognizer;
  * @param maxUtteranceSeconds an utterance is finalized at this length even without silence
  * @param adaptive load-adaptive CoDA routing between reduction factors, or {@link AdaptiveRouting#off()}
  * @param encoder the encoder graph streams at the dense backbone run (a cache-based streaming encoder where the
- *     model folder has one, by default its int8 form)
+ *     model folder has one, by default its float form)
  */
 public record StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
         double maxUtteranceSeconds, AdaptiveRouting adaptive, EncoderChoice encoder) {
@@ -23,11 +23,11 @@ public record StreamingConfig(int chunkFrames, int leftContextFrames, double tra
         this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, AdaptiveRouting.off());
     }
 
-    /** The default encoder choice ({@link EncoderChoice#INT8}). */
+    /** The default encoder choice ({@link EncoderChoice#FP32}). */
     public StreamingConfig(int chunkFrames, int leftContextFrames, double trailingSilenceSeconds,
             double maxUtteranceSeconds, AdaptiveRouting adaptive) {
         this(chunkFrames, leftContextFrames, trailingSilenceSeconds, maxUtteranceSeconds, adaptive,
-                EncoderChoice.INT8);
+                EncoderChoice.FP32);
     }
 
     public StreamingConfig {
@@ -39,7 +39,7 @@ public record StreamingConfig(int chunkFrames, int leftContextFrames, double tra
                     + trailingSilenceSeconds + " and " + maxUtteranceSeconds);
         }
         adaptive = adaptive == null ? AdaptiveRouting.off() : adaptive;
-        encoder = encoder == null ? EncoderChoice.INT8 : encoder;
+        encoder = encoder == null ? EncoderChoice.FP32 : encoder;
     }
 
     public StreamingConfig withAdaptive(AdaptiveRouting routing) {
