@@ -77,8 +77,8 @@ public final class ModelOptions {
 
     @Option(names = "--streaming-encoder", paramLabel = "E", defaultValue = "FP32",
             description = "encoder of live streams at the dense backbone: FP32 (model.streaming.onnx, cache-based), "
-                    + "INT8 (model.streaming.int8.onnx: about twice as fast, same dev WER, but results depend slightly "
-                    + "on which streams share a batch) or WINDOWED (re-encodes the left context with every chunk); a "
+                    + "INT8 (model.streaming.int8.onnx: same dev WER, about twice as fast for one stream, run one "
+                    + "stream per call) or WINDOWED (re-encodes the left context with every chunk); a "
                     + "missing file falls back to windowed (default: ${DEFAULT-VALUE})")
     EncoderChoice streamingEncoder;
 

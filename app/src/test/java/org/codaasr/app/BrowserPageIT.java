@@ -71,10 +71,14 @@ class BrowserPageIT {
     /**
      * Word errors allowed between the page's microphone transcript and the library's streaming decoding of the file,
      * as a share of its words: chromium's fake device resamples the file to its own rate and the page's audio context
-     * back to 16 kHz, which moves a few words of this weak model (3 of 22 in the runs so far).
+     * back to 16 kHz, which moves a few words of this weak model. The capture also starts at an arbitrary point of
+     * the encoder's 640 ms chunk grid, so the page is compared with the closest of the file's streaming decodings
+     * after 0 to 560 ms of leading silence (which differ among themselves by a few words too; printed).
      */
     static final double MAX_MIC_DIFFERENCE = 0.25;
-    /** Against offline full-context decoding: the streaming cost on top (3 of 22 words for this file). */
+    /** Leading silence before the file, one step of an output frame pair, over one chunk period. */
+    static final int OFFSET_STEP_MS = 80;
+    /** Against offline full-context decoding: the streaming cost on top (3-6 of 22 words for this file). */
     static final double MAX_OFFLINE_DIFFERENCE = 0.35;
 
     static Recognizer recognizer;
@@ -83,6 +87,8 @@ class BrowserPageIT {
     static String offline;
     /** The library's own streaming decoding of the file in 100 ms chunks, as the page sends it. */
     static String streaming;
+    /** The same after 0, 80, ..., 560 ms of leading silence. */
+    static List<String> streamingAtOffsets;
     static double seconds;
     static Path micWav;
 
@@ -103,8 +109,13 @@ class BrowserPageIT {
         AudioData audio = AudioDecoder.load(UTTERANCE, 16000);
         seconds = audio.samples().length / 16000.0;
         offline = recognizer.transcribe(audio).text();
-        streaming = String.join(" ", recognizer.transcribeStreaming(audio, 1600).stream()
-                .map(r -> r.text()).filter(t -> !t.isBlank()).toList());
+        streaming = streamingText(audio.samples());
+        streamingAtOffsets = new java.util.ArrayList<>();
+        for (int ms = 0; ms < 640; ms += OFFSET_STEP_MS) {
+            float[] shifted = new float[audio.samples().length + ms * 16];
+            System.arraycopy(audio.samples(), 0, shifted, ms * 16, audio.samples().length);
+            streamingAtOffsets.add(streamingText(shifted));
+        }
         Files.createDirectories(SCREENSHOTS);
         micWav = SCREENSHOTS.resolve("fake-microphone.wav").toAbsolutePath();
         writeWav(audio.samples(), micWav);
@@ -174,14 +185,25 @@ class BrowserPageIT {
                 + ".some(a => a.scope === 'run' && a.utterances === arguments[0]);", others.size())),
                 "the replay's running WER over all " + others.size() + " utterances");
         screenshot("microphone");
-        WerResult vsStreaming = WerCalculator.compare(streaming, shown);
+        WerResult vsStreaming = null;
+        String closest = null;
+        List<Integer> spread = new java.util.ArrayList<>();
+        for (String candidate : streamingAtOffsets) {
+            WerResult w = WerCalculator.compare(candidate, shown);
+            spread.add(WerCalculator.compare(streaming, candidate).errors());
+            if (vsStreaming == null || w.errors() < vsStreaming.errors()) {
+                vsStreaming = w;
+                closest = candidate;
+            }
+        }
         WerResult vsOffline = WerCalculator.compare(offline, shown);
-        System.out.printf("microphone: %d word errors / %d against streaming decoding (%.1f %%), %d / %d against "
-                + "offline (%.1f %%)%n  offline:   %s%n  streaming: %s%n  page:      %s%n", vsStreaming.errors(),
-                vsStreaming.referenceWords(), 100 * vsStreaming.wer(), vsOffline.errors(), vsOffline.referenceWords(),
-                100 * vsOffline.wer(), offline, streaming, shown);
+        System.out.printf("microphone: %d word errors / %d against the closest streaming decoding (%.1f %%), %d / %d "
+                + "against offline (%.1f %%); the file's streaming decodings at 0-560 ms offsets differ from the first "
+                + "by %s words%n  offline:   %s%n  streaming: %s%n  closest:   %s%n  page:      %s%n",
+                vsStreaming.errors(), vsStreaming.referenceWords(), 100 * vsStreaming.wer(), vsOffline.errors(),
+                vsOffline.referenceWords(), 100 * vsOffline.wer(), spread, offline, streaming, closest, shown);
         assertTrue(vsStreaming.errors() <= MAX_MIC_DIFFERENCE * vsStreaming.referenceWords(),
-                "page '" + shown + "' vs streaming '" + streaming + "': " + vsStreaming.alignmentText());
+                "page '" + shown + "' vs streaming '" + closest + "': " + vsStreaming.alignmentText());
         assertTrue(vsOffline.errors() <= MAX_OFFLINE_DIFFERENCE * vsOffline.referenceWords(),
                 "page '" + shown + "' vs offline '" + offline + "': " + vsOffline.alignmentText());
     }
@@ -266,5 +288,10 @@ class BrowserPageIT {
         try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm), format, samples.length)) {
             AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
         }
+    }
+
+    private static String streamingText(float[] samples) {
+        return String.join(" ", recognizer.transcribeStreaming(new AudioData(samples, 16000), 1600).stream()
+                .map(r -> r.text()).filter(t -> !t.isBlank()).toList());
     }
 }

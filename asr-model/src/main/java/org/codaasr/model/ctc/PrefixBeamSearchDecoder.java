@@ -55,69 +55,116 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     @Override
     public CtcHypothesis decode(float[][] logProbs, double frameSeconds) {
         WordTimings.checkShape(logProbs, vocabulary, frameSeconds);
+        Search search = start();
+        search.accept(logProbs);
+        return search.finish(logProbs, frameSeconds);
+    }
+
+    /** A search that advances its beam with every frame fed: a streaming segment's final is then only its end. */
+    @Override
+    public Search start() {
+        return new Search();
+    }
+
+    /** The beam of one utterance between frames. Not thread-safe. */
+    public final class Search implements CtcDecoder.Session {
+        private List<Prefix> beam;
+        private int t;
+
+        private Search() {
+            Prefix root = new Prefix(null, -1, lm == null ? null : lm.start(), 0.0, "");
+            root.pb = 0.0;
+            root.vb = 0.0;
+            beam = List.of(root);
+        }
+
+        @Override
+        public int frames() {
+            return t;
+        }
+
+        @Override
+        public void accept(float[][] frames) {
+            for (float[] frame : frames) {
+                if (frame.length != vocabulary.size()) {
+                    throw new IllegalArgumentException("frame " + t + " has " + frame.length
+                            + " log-probabilities, expected the vocabulary size " + vocabulary.size());
+                }
+                beam = step(beam, frame, t++);
+            }
+        }
+
+        @Override
+        public CtcHypothesis finish(float[][] logProbs, double frameSeconds) {
+            if (logProbs.length != t) {
+                throw new IllegalArgumentException(logProbs.length + " frames given to finish a search fed " + t);
+            }
+            Prefix best = null;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (Prefix p : beam) {
+                double score = logAdd(p.pb, p.pnb) + p.lmScore + endOfSentence(p);
+                if (best == null || score > bestScore) {
+                    best = p;
+                    bestScore = score;
+                }
+            }
+            return hypothesis(best, bestScore, logProbs, frameSeconds);
+        }
+    }
+
+    private List<Prefix> step(List<Prefix> beam, float[] frame, int t) {
         int blank = vocabulary.blankId();
-        Prefix root = new Prefix(null, -1, lm == null ? null : lm.start(), 0.0, "");
-        root.pb = 0.0;
-        root.vb = 0.0;
-        List<Prefix> beam = List.of(root);
-        for (int t = 0; t < logProbs.length; t++) {
-            float[] frame = logProbs[t];
-            int[] candidates = candidates(frame, blank);
-            List<Prefix> touched = new ArrayList<>();
-            for (Prefix prefix : beam) {
-                double total = logAdd(prefix.pb, prefix.pnb);
-                double viterbi = Math.max(prefix.vb, prefix.vnb);
-                Times times = prefix.vb > prefix.vnb ? prefix.timesB : prefix.timesNb;
-                // *a + blank -> *a
-                Prefix same = touch(prefix, t, touched);
-                same.nextPb = logAdd(same.nextPb, total + frame[blank]);
-                same.nextVb = viterbi + frame[blank];
-                same.nextTimesB = times;
-                // *a + a -> *a: the token goes on; move its frame to this one if it is more probable here
-                if (prefix.token >= 0) {
-                    double p = frame[prefix.token];
-                    same.nextPnb = logAdd(same.nextPnb, prefix.pnb + p);
-                    if (prefix.vnb + p > same.nextVnb) {
-                        same.nextVnb = prefix.vnb + p;
-                        boolean peak = p > prefix.tokenLogProb;
-                        same.nextTokenLogProb = peak ? p : prefix.tokenLogProb;
-                        same.nextTimesNb = peak ? new Times(t, prefix.timesNb.previous()) : prefix.timesNb;
-                    }
-                }
-                for (int c : candidates) {
-                    if (c == blank) {
-                        continue;
-                    }
-                    // *a + b -> *ab, and *a blank + a -> *aa
-                    Prefix child = touch(child(prefix, c), t, touched);
-                    boolean repeat = c == prefix.token;
-                    double p = frame[c];
-                    child.nextPnb = logAdd(child.nextPnb, (repeat ? prefix.pb : total) + p);
-                    double fromViterbi = repeat ? prefix.vb : viterbi;
-                    if (fromViterbi + p > child.nextVnb) {
-                        child.nextVnb = fromViterbi + p;
-                        child.nextTokenLogProb = p;
-                        child.nextTimesNb = new Times(t, repeat ? prefix.timesB : times);
-                    }
+        int[] candidates = candidates(frame, blank);
+        List<Prefix> touched = new ArrayList<>();
+        for (Prefix prefix : beam) {
+            double total = logAdd(prefix.pb, prefix.pnb);
+            double viterbi = Math.max(prefix.vb, prefix.vnb);
+            Times times = prefix.vb > prefix.vnb ? prefix.timesB : prefix.timesNb;
+            // *a + blank -> *a
+            Prefix same = touch(prefix, t, touched);
+            same.nextPb = logAdd(same.nextPb, total + frame[blank]);
+            same.nextVb = viterbi + frame[blank];
+            same.nextTimesB = times;
+            // *a + a -> *a: the token goes on; move its frame to this one if it is more probable here
+            if (prefix.token >= 0) {
+                double p = frame[prefix.token];
+                same.nextPnb = logAdd(same.nextPnb, prefix.pnb + p);
+                if (prefix.vnb + p > same.nextVnb) {
+                    same.nextVnb = prefix.vnb + p;
+                    boolean peak = p > prefix.tokenLogProb;
+                    same.nextTokenLogProb = peak ? p : prefix.tokenLogProb;
+                    same.nextTimesNb = peak ? new Times(t, prefix.timesNb.previous()) : prefix.timesNb;
                 }
             }
-            touched.sort(Comparator.comparingDouble(Prefix::nextScore).reversed());
-            List<Prefix> next = new ArrayList<>(touched.subList(0, Math.min(config.beamSize(), touched.size())));
-            for (Prefix p : next) {
-                p.advance();
+            for (int c : candidates) {
+                if (c == blank) {
+                    continue;
+                }
+                // *a + b -> *ab, and *a blank + a -> *aa
+                Prefix child = touch(child(prefix, c), t, touched);
+                boolean repeat = c == prefix.token;
+                double p = frame[c];
+                child.nextPnb = logAdd(child.nextPnb, (repeat ? prefix.pb : total) + p);
+                double fromViterbi = repeat ? prefix.vb : viterbi;
+                if (fromViterbi + p > child.nextVnb) {
+                    child.nextVnb = fromViterbi + p;
+                    child.nextTokenLogProb = p;
+                    child.nextTimesNb = new Times(t, repeat ? prefix.timesB : times);
+                }
             }
-            beam = next;
         }
-        Prefix best = null;
-        double bestScore = Double.NEGATIVE_INFINITY;
+        touched.sort(Comparator.comparingDouble(Prefix::nextScore).reversed());
+        List<Prefix> next = new ArrayList<>(touched.subList(0, Math.min(config.beamSize(), touched.size())));
+        for (Prefix p : next) {
+            p.advance();
+        }
+        // Forget extensions not tried in the last frames: a long utterance (or many open streaming segments) would
+        // otherwise keep every node ever tried. One reached again is made anew with the same LM score and the same
+        // next-frame scores, so the result does not change; recent ones are kept because the beam's edge revisits them.
         for (Prefix p : beam) {
-            double score = logAdd(p.pb, p.pnb) + p.lmScore + endOfSentence(p);
-            if (best == null || score > bestScore) {
-                best = p;
-                bestScore = score;
-            }
+            p.children.values().removeIf(c -> c.touchedAt < t - 1);
         }
-        return hypothesis(best, bestScore, logProbs, frameSeconds);
+        return next;
     }
 
     private int[] candidates(float[] frame, int blank) {

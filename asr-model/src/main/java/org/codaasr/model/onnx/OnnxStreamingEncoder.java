@@ -114,6 +114,14 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
         return path;
     }
 
+    /**
+     * True for the int8 graph: its activations are quantized per tensor, over every stream of a call, so a stream's
+     * output depends on the others in its batch. Callers that need reproducible streams encode it one stream per call.
+     */
+    public boolean isBatchDependent() {
+        return INT8_FILE_NAME.equals(String.valueOf(path.getFileName()));
+    }
+
     /** A cache for a new stream. */
     public EncoderCache newCache() {
         return new EncoderCache(shape);

@@ -393,11 +393,11 @@ public final class Recognizer implements AutoCloseable {
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
                 List<RecognizerStream.Window> batch = windows.get(e.getKey());
                 if (e.getKey().cached()) {
-                    runCachedBatch(e.getValue(), batch);
+                    encoderCalls.add(runCachedBatch(e.getValue(), batch));
                 } else {
                     runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
+                    encoderCalls.increment();
                 }
-                encoderCalls.increment();
                 encoderWindows.add(batch.size());
                 batch.forEach(w -> encoderInputFrames.add(w.features().length));
             }
@@ -406,7 +406,15 @@ public final class Recognizer implements AutoCloseable {
 
     private record BatchKey(CodaVariant variant, boolean cached, int frames) {}
 
-    private void runCachedBatch(List<RecognizerStream> ready, List<RecognizerStream.Window> windows) {
+    /** Returns the model calls made. */
+    private int runCachedBatch(List<RecognizerStream> ready, List<RecognizerStream.Window> windows) {
+        if (streamingEncoder.isBatchDependent() && ready.size() > 1) {
+            // one stream per call keeps each stream's output independent of its neighbours (and of restarts)
+            for (int i = 0; i < ready.size(); i++) {
+                runCachedBatch(List.of(ready.get(i)), List.of(windows.get(i)));
+            }
+            return ready.size();
+        }
         float[][][] batch = new float[windows.size()][][];
         List<EncoderCache> caches = new ArrayList<>(windows.size());
         for (int i = 0; i < windows.size(); i++) {
@@ -417,6 +425,7 @@ public final class Recognizer implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }
+        return 1;
     }
 
     /** Encoder work done so far by this recognizer, over all threads. */

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.Resampler;
+import org.codaasr.model.ctc.CtcDecoder;
 import org.codaasr.model.ctc.CtcHypothesis;
 import org.codaasr.model.ctc.WordInfo;
 import org.codaasr.model.features.StreamingFbank;
@@ -60,6 +61,11 @@ public final class RecognizerStream {
     private int windowsAtLevel;
     /** Greedy hypothesis of the open segment as of the last change to it; null when it must be recomputed. */
     private CtcHypothesis segmentGreedy;
+    /**
+     * The final decoder's search over the open segment, advanced with each window once the segment holds speech, so
+     * that closing the segment costs little; null until then (and after a restore, when it catches up at once).
+     */
+    private CtcDecoder.Session finalSearch;
     /** The streaming encoder's state; null when the recognizer encodes windowed only. */
     private EncoderCache cache;
     /**
@@ -271,6 +277,22 @@ public final class RecognizerStream {
         windowsAtLevel++;
         trimFeatures();
         checkEndpoint();
+        if (segmentGreedy().tokenFrames().length > 0) {
+            feedFinalSearch(); // leading silence is left out: it may still be trimmed away
+        }
+    }
+
+    private void feedFinalSearch() {
+        if (recognizer.finalDecoder() == recognizer.partialDecoder()) {
+            return;
+        }
+        if (finalSearch == null) {
+            finalSearch = recognizer.finalDecoder().start();
+        }
+        int fed = finalSearch.frames();
+        if (fed < segmentLogProbs.size()) {
+            finalSearch.accept(segmentLogProbs.subList(fed, segmentLogProbs.size()).toArray(new float[0][]));
+        }
     }
 
     private void trimFeatures() {
@@ -297,12 +319,14 @@ public final class RecognizerStream {
                 int drop = length - keep;
                 segmentLogProbs.subList(0, drop).clear();
                 segmentGreedy = null;
+                finalSearch = null;
                 segmentStartFrame += drop;
                 resetCache();
             } else if (exhausted) {
                 segmentStartFrame += segmentLogProbs.size();
                 segmentLogProbs.clear();
                 segmentGreedy = null;
+                finalSearch = null;
             }
             return;
         }
@@ -315,9 +339,13 @@ public final class RecognizerStream {
 
     private void closeSegment() {
         double frameSec = recognizer.frameSeconds();
-        CtcHypothesis hyp = recognizer.finalDecoder() == recognizer.partialDecoder()
-                ? segmentGreedy()
-                : recognizer.finalDecoder().decode(segmentLogProbs.toArray(new float[0][]), frameSec);
+        CtcHypothesis hyp;
+        if (recognizer.finalDecoder() == recognizer.partialDecoder()) {
+            hyp = segmentGreedy();
+        } else {
+            feedFinalSearch();
+            hyp = finalSearch.finish(segmentLogProbs.toArray(new float[0][]), frameSec);
+        }
         double offset = segmentStartFrame * frameSec;
         finals.add(new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), true, offset,
                 offset + segmentLogProbs.size() * frameSec));
@@ -325,6 +353,7 @@ public final class RecognizerStream {
         segmentStartFrame += segmentLogProbs.size();
         segmentLogProbs.clear();
         segmentGreedy = null;
+        finalSearch = null;
         resetCache();
     }
 

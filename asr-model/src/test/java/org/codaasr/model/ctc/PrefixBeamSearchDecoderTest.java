@@ -196,4 +196,41 @@ class PrefixBeamSearchDecoderTest {
         double acousticLogP = Math.log(bruteForce(lp, 0).get(List.of(2, 1, 4)));
         assertEquals(acousticLogP - 0.5 * Math.log(10) + 3 * bonus, fused.logScore(), 1e-6);
     }
+
+    /** A search fed frame blocks of any size as they arrive ends exactly where decoding all frames at once does. */
+    @Test
+    void incrementalSearchEqualsDecodingTheWholeUtterance() {
+        Vocabulary chars = Vocabulary.of(List.of("<blk>", "\u2581", "A", "C", "G", "T"));
+        ArpaLanguageModel lm = ArpaLanguageModel.load(Path.of("asr-model/src/test/resources/ctc/char-fusion.arpa"));
+        PrefixBeamSearchDecoder decoder = new PrefixBeamSearchDecoder(chars, new BeamSearchConfig(4, 3, 1.0, 0.25),
+                lm);
+        Random random = new Random(11);
+        for (int trial = 0; trial < 20; trial++) {
+            double[][] probs = new double[5 + random.nextInt(60)][6];
+            for (double[] row : probs) {
+                double sum = 0;
+                for (int v = 0; v < row.length; v++) {
+                    row[v] = Math.pow(random.nextDouble(), 3) + (v == 0 ? random.nextDouble() : 0);
+                    sum += row[v];
+                }
+                for (int v = 0; v < row.length; v++) {
+                    row[v] /= sum;
+                }
+            }
+            float[][] lp = log(probs);
+            CtcHypothesis whole = decoder.decode(lp, 0.04);
+            CtcDecoder.Session search = decoder.start();
+            for (int t = 0; t < lp.length; ) {
+                int n = Math.min(lp.length - t, 1 + random.nextInt(7));
+                search.accept(java.util.Arrays.copyOfRange(lp, t, t + n));
+                t += n;
+            }
+            assertEquals(lp.length, search.frames());
+            CtcHypothesis streamed = search.finish(lp, 0.04);
+            assertEquals(whole.text(), streamed.text());
+            assertEquals(whole.logScore(), streamed.logScore(), 0.0);
+            assertArrayEquals(whole.tokenFrames(), streamed.tokenFrames());
+            assertEquals(whole.words(), streamed.words());
+        }
+    }
 }

@@ -115,6 +115,60 @@ class CachedStreamingTest {
         assertEquals(partials, gotPartials);
     }
 
+    /** The beam search advanced window by window, or caught up from the segment after a restore, ends the same. */
+    @Test
+    void beamSearchFinalsAreTheSameWithAndWithoutARestore() {
+        try (Recognizer beam = Recognizer.load(cached.config().withDecoding(DecodingConfig.beam(8, null, 0, 0)))) {
+            float[] s = audio.samples();
+            List<String> expected = texts(run(beam, s));
+            RecognizerStream stream = beam.createStream();
+            List<String> got = new ArrayList<>();
+            int restores = 0;
+            for (int i = 0; i < s.length; i += 1600) {
+                stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + 1600)), 16000);
+                beam.decode(stream);
+                got.addAll(texts(stream));
+                if (i % 32000 == 16000) {
+                    stream = beam.restoreStream(stream.snapshot());
+                    restores++;
+                }
+            }
+            stream.inputFinished();
+            beam.decode(stream);
+            got.addAll(texts(stream));
+            assertTrue(restores > 3);
+            assertEquals(expected, got);
+        }
+    }
+
+    /** The int8 graph quantizes activations over a whole call, so it gets one stream per call (same results). */
+    @Test
+    void theInt8StreamingGraphRunsOneStreamPerCall(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String f : List.of("model.onnx", "weights.bin", "tokens.txt")) {
+            java.nio.file.Files.copy(TINY.resolve(f), dir.resolve(f));
+        }
+        // the float graph under the int8 name: what matters here is the batching the file name selects
+        java.nio.file.Files.copy(TINY.resolve(OnnxStreamingEncoder.FILE_NAME),
+                dir.resolve(OnnxStreamingEncoder.INT8_FILE_NAME));
+        try (Recognizer int8 = Recognizer.load(cached.config().withModelDir(dir)
+                .withStreaming(StreamingConfig.defaults().withEncoder(EncoderChoice.INT8)))) {
+            assertTrue(int8.streamingEncoderInUse().orElseThrow().isBatchDependent());
+            float[] s = audio.samples();
+            RecognizerStream a = int8.createStream();
+            RecognizerStream b = int8.createStream();
+            a.acceptWaveform(s, 16000);
+            b.acceptWaveform(Arrays.copyOf(s, s.length / 2), 16000);
+            EncoderWork before = int8.encoderWork();
+            int8.decode(List.of(a, b));
+            EncoderWork work = int8.encoderWork().minus(before);
+            assertEquals(work.windows(), work.calls(), "one window per call");
+            RecognizerStream alone = run(cached, s);
+            a.inputFinished();
+            int8.decode(a);
+            assertEquals(texts(alone), texts(a));
+        }
+    }
+
     @Test
     void aSnapshotWithACacheResumesInARecognizerWithoutOne() {
         RecognizerStream stream = cached.createStream();
