@@ -18,7 +18,7 @@ The WeNet CTC layout (sherpa-onnx's scripts/wenet/export-onnx.py):
     model.onnx   inputs  x float [N, T, 80], x_lens int64 [N]
                  outputs log_probs float [N, T', vocab], log_probs_lens int32 [N]
                  metadata model_type=wenet_ctc, subsampling_factor, vocab_size (global CMVN is inside the graph)
-    tokens.txt   WeNet's units.txt: "<blank> 0", "<unk> 1", the pieces, "<sos/eos>" last
+    units.txt    WeNet's token list, under its own name: "<blank> 0", "<unk> 1", the pieces, "<sos/eos>" last
 The features are WeNet's: torchaudio.compliance.kaldi.fbank of the samples scaled to the int16 range (80 bins,
 25/10 ms, dither 0, energy floor 0), the same call this project's recipe makes.
 
@@ -155,7 +155,7 @@ def write_wenet(pcm):
                                     "log_probs_lens": {0: "N"}})
     add_metadata(path, {"model_type": "wenet_ctc", "version": "1", "model_author": "wenet",
                         "comment": "non-streaming", "subsampling_factor": "4", "vocab_size": str(len(tokens))})
-    with open(os.path.join(WENET_OUT, "tokens.txt"), "w", encoding="utf-8") as f:
+    with open(os.path.join(WENET_OUT, "units.txt"), "w", encoding="utf-8") as f:
         for i, token in enumerate(tokens):
             f.write(f"{token} {i}\n")
     ids = greedy(log_probs[0], 0)

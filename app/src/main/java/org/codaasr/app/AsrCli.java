@@ -14,17 +14,38 @@ public final class AsrCli {
 
     /** Where library and diagnostic logging goes unless {@code --verbose} is given. */
     public static String logFile() {
-        return System.getProperty("asr.log.file",
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "coda-asr.log").toString());
+        return System.getProperty(LOG_FILE_PROPERTY, defaultLogFile(new String[0], ProcessHandle.current().pid()));
+    }
+
+    static final String LOG_FILE_PROPERTY = "asr.log.file";
+
+    /**
+     * One log file per process ({@code coda-asr-<command>-<pid>.log} in the temporary directory): the parts run as
+     * separate processes side by side (broker, streams, ingest, live view), and one shared file would be truncated
+     * by each process that starts.
+     */
+    static String defaultLogFile(String[] args, long pid) {
+        String command = "asr";
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                command = a.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+                break;
+            }
+        }
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "coda-asr-" + command + "-" + pid + ".log").toString();
     }
 
     @picocli.CommandLine.Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "also show the log (Kafka, ONNX Runtime, progress of the parts) on stderr; it always goes "
-                    + "to ${sys:java.io.tmpdir}/coda-asr.log")
+                    + "to ${sys:java.io.tmpdir}/coda-asr-<command>-<pid>.log")
     boolean verbose;
 
     public static void main(String[] args) {
         // read before anything logs: logging is configured on first use
+        if (System.getProperty(LOG_FILE_PROPERTY) == null) {
+            System.setProperty(LOG_FILE_PROPERTY, defaultLogFile(args, ProcessHandle.current().pid()));
+        }
         if (java.util.Arrays.asList(args).contains("--verbose")) {
             System.setProperty("asr.console.level", "INFO");
             System.setProperty("asr.own.console.level", "OFF");

@@ -37,7 +37,7 @@ public final class BrokerCommand implements Callable<Integer> {
                 EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startPersistent(dataDir, port, controllerPort)) {
             TopicSetup.ensure(broker.bootstrapServers(), partitions, (short) 1);
             System.out.println("kafka ready: --bootstrap-servers " + broker.bootstrapServers() + " (data "
-                    + broker.logDir() + ")");
+                    + broker.logDir() + "; log " + AsrCli.logFile() + ")");
             System.out.flush();
             shutdown.await();
             System.out.println("kafka stopping");

@@ -67,7 +67,8 @@ public final class StreamsCommand implements Callable<Integer> {
                 StreamsApp app = StreamsApp.start(config, recognizer)) {
             if (app.awaitRunning(Duration.ofSeconds(120))) {
                 System.out.println("streams running: application " + config.applicationId() + " (recognition + WER) on "
-                        + bootstrapServers + ", model " + recognizer.modelLabel(recognizer.defaultVariant()));
+                        + bootstrapServers + ", model " + recognizer.modelLabel(recognizer.defaultVariant())
+                        + "; log " + AsrCli.logFile());
             } else {
                 System.out.println("streams started on " + bootstrapServers + " but not RUNNING after 120 s; still "
                         + "trying (is the cluster reachable?)");

@@ -17,10 +17,12 @@ import org.codaasr.app.output.TranscriptFormat;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.audio.AudioFileReader;
 import org.codaasr.model.audio.Resampler;
 import org.codaasr.model.ctc.WordInfo;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
+import org.codaasr.model.recognizer.RecognizerStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,14 +34,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code asr transcribe FILE|DIR|-...}: transcripts as text, JSON, SRT, WebVTT or TSV. Folders are searched for
  * audio files recursively; {@code -} reads one audio file from standard input. Audio longer than
- * {@code --offline-max-seconds} is decoded the streaming way (endpointed segments, chunked encoder), so memory stays
- * bounded however long the file is.
+ * {@code --offline-max-seconds} is decoded the streaming way as the file is read (endpointed segments, the streaming
+ * encoder), so memory stays bounded however long the file is.
  */
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
         description = "Transcribe audio files (WAV, FLAC, MP3; any rate, any channels; folders recurse; - is stdin).")
 public final class TranscribeCommand implements Callable<Integer> {
 
     static final Set<String> AUDIO_EXTENSIONS = Set.of("wav", "flac", "mp3");
+    private static final int RATE = 16000;
+    /** The pipeline's chunk: 100 ms. */
+    private static final int CHUNK_SAMPLES = RATE / 10;
+    /** A progress line on stderr per this much audio of a long file. */
+    private static final double PROGRESS_EVERY_SECONDS = 300;
 
     @Spec
     CommandSpec spec;
@@ -117,31 +124,102 @@ public final class TranscribeCommand implements Callable<Integer> {
     }
 
     private FileTranscript transcribe(Recognizer recognizer, String file, String decoding) {
-        AudioData audio = "-".equals(file) ? readStdin() : AudioDecoder.decode(Path.of(file));
-        long start = System.nanoTime();
-        int rate = 16000;
-        AudioData at16k = audio.sampleRate() == rate ? audio
-                : new AudioData(Resampler.resample(audio.samples(), audio.sampleRate(), rate), rate);
-        String text;
-        List<WordInfo> words = new ArrayList<>();
-        // a model that cannot stream (NeMo CTC: per-utterance normalisation) takes any length whole
-        if (at16k.durationSeconds() <= offlineMaxSeconds || !recognizer.supportsStreaming()) {
-            RecognitionResult r = recognizer.transcribe(at16k);
-            text = r.text();
-            words.addAll(r.words());
-        } else {
-            List<String> parts = new ArrayList<>();
-            for (RecognitionResult r : recognizer.transcribeStreaming(at16k, rate / 10)) {
-                if (!r.isEmpty()) {
-                    parts.add(r.text());
-                    words.addAll(r.words());
-                }
-            }
-            text = String.join(" ", parts);
+        if ("-".equals(file)) {
+            return transcribeWhole(recognizer, file, decoding, readStdin());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new FileTranscript(file, stem(file), text, words, recognizer.modelLabel(recognizer.defaultVariant()),
-                recognizer.defaultVariant().reductionFactor(), decoding, at16k.durationSeconds(), seconds);
+        try (AudioFileReader reader = AudioFileReader.open(Path.of(file))) {
+            // up to --offline-max-seconds is read whole and decoded at once; longer audio goes on block by block
+            List<float[]> head = new ArrayList<>();
+            long headSamples = 0;
+            long offlineLimit = (long) (offlineMaxSeconds * reader.sampleRate());
+            float[] block = null;
+            while (headSamples <= offlineLimit && (block = reader.read()) != null) {
+                head.add(block);
+                headSamples += block.length;
+            }
+            if (block == null || !recognizer.supportsStreaming()) {
+                // a model that cannot stream (NeMo CTC: per-utterance normalisation) takes any length whole
+                for (float[] b = reader.read(); b != null; b = reader.read()) {
+                    head.add(b);
+                }
+                return transcribeWhole(recognizer, file, decoding, new AudioData(concat(head), reader.sampleRate()));
+            }
+            return transcribeStreaming(recognizer, file, decoding, reader, head);
+        }
+    }
+
+    private FileTranscript transcribeWhole(Recognizer recognizer, String file, String decoding, AudioData audio) {
+        long start = System.nanoTime();
+        AudioData at16k = audio.sampleRate() == RATE ? audio
+                : new AudioData(Resampler.resample(audio.samples(), audio.sampleRate(), RATE), RATE);
+        RecognitionResult r = recognizer.transcribe(at16k);
+        return new FileTranscript(file, stem(file), r.text(), r.words(),
+                recognizer.modelLabel(recognizer.defaultVariant()), recognizer.defaultVariant().reductionFactor(),
+                decoding, at16k.durationSeconds(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Long audio: decoded as it is read, resampled with the filter state kept across blocks, fed to one recognizer
+     * stream in the pipeline's 100 ms chunks; the endpointer cuts it into segments, so memory stays bounded.
+     */
+    private FileTranscript transcribeStreaming(Recognizer recognizer, String file, String decoding,
+            AudioFileReader reader, List<float[]> head) {
+        long start = System.nanoTime();
+        RecognizerStream stream = recognizer.createStream();
+        Resampler.Stream resampler = new Resampler.Stream(reader.sampleRate(), RATE);
+        List<RecognitionResult> finals = new ArrayList<>();
+        long fed = 0;
+        double nextProgress = PROGRESS_EVERY_SECONDS;
+        java.util.Iterator<float[]> buffered = head.iterator();
+        for (float[] b = buffered.next(); b != null; b = buffered.hasNext() ? buffered.next() : reader.read()) {
+            fed += feed(recognizer, stream, resampler.process(b), finals);
+            if (fed / (double) RATE >= nextProgress) {
+                System.err.printf(Locale.ROOT, "%s: %.1f min of audio, RTF %.3f%n", file, fed / (RATE * 60.0),
+                        (System.nanoTime() - start) / 1e9 / (fed / (double) RATE));
+                nextProgress += PROGRESS_EVERY_SECONDS;
+            }
+        }
+        fed += feed(recognizer, stream, resampler.finish(), finals);
+        stream.inputFinished();
+        recognizer.decode(stream);
+        stream.drainFinals(finals);
+        List<String> parts = new ArrayList<>();
+        List<WordInfo> words = new ArrayList<>();
+        for (RecognitionResult r : finals) {
+            if (!r.isEmpty()) {
+                parts.add(r.text());
+                words.addAll(r.words());
+            }
+        }
+        return new FileTranscript(file, stem(file), String.join(" ", parts), words,
+                recognizer.modelLabel(recognizer.defaultVariant()), recognizer.defaultVariant().reductionFactor(),
+                decoding, fed / (double) RATE, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Feeds 16 kHz samples in 100 ms chunks, decoding after each; returns how many were fed. */
+    private static int feed(Recognizer recognizer, RecognizerStream stream, float[] samples,
+            List<RecognitionResult> finals) {
+        for (int i = 0; i < samples.length; i += CHUNK_SAMPLES) {
+            stream.acceptWaveform(java.util.Arrays.copyOfRange(samples, i, Math.min(samples.length,
+                    i + CHUNK_SAMPLES)), RATE);
+            recognizer.decode(stream);
+            stream.drainFinals(finals);
+        }
+        return samples.length;
+    }
+
+    private static float[] concat(List<float[]> blocks) {
+        int n = 0;
+        for (float[] b : blocks) {
+            n += b.length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] b : blocks) {
+            System.arraycopy(b, 0, all, at, b.length);
+            at += b.length;
+        }
+        return all;
     }
 
     private static AudioData readStdin() {

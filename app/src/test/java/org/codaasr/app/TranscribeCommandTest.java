@@ -96,16 +96,24 @@ class TranscribeCommandTest {
     }
 
     @Test
-    void longAudioIsDecodedInBoundedStreamingSegments(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
-        Run offline = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "json",
-                DIGIT.toString());
+    void longAudioIsDecodedAsItIsReadExactlyAsTheStreamingRecognizerDecodesIt() throws Exception {
+        Path flac = Path.of("../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+        assumeTrue(Files.isRegularFile(flac), "dev set missing");
         Run streamed = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "json",
-                "--offline-max-seconds", "0.1", DIGIT.toString());
+                "--offline-max-seconds", "1", flac.toString());
         assertEquals(0, streamed.code(), streamed.err());
-        JsonNode a = new ObjectMapper().readTree(offline.out());
         JsonNode b = new ObjectMapper().readTree(streamed.out());
-        assertEquals(a.get("audioSeconds").asDouble(), b.get("audioSeconds").asDouble(), 1e-9);
+        org.codaasr.model.audio.AudioData audio = org.codaasr.model.audio.AudioDecoder.load(flac, 16000);
+        List<org.codaasr.model.recognizer.RecognitionResult> segments;
+        try (org.codaasr.model.recognizer.Recognizer recognizer = org.codaasr.model.recognizer.Recognizer.load(
+                org.codaasr.model.recognizer.RecognizerConfig.defaults().withModelDir(TINY))) {
+            segments = recognizer.transcribeStreaming(audio, 1600);
+        }
+        assertTrue(segments.size() > 1, "the endpointer cut the file: " + segments.size() + " segment(s)");
+        assertEquals(segments.stream().map(org.codaasr.model.recognizer.RecognitionResult::text)
+                .filter(t -> !t.isBlank()).collect(java.util.stream.Collectors.joining(" ")), b.get("text").asText());
+        assertEquals(audio.durationSeconds(), b.get("audioSeconds").asDouble(), 1e-9);
+        assertEquals(segments.stream().mapToInt(r -> r.words().size()).sum(), b.get("words").size());
     }
 
     /** A model in sherpa-onnx's NeMo CTC layout, found as such from its files: {@code --model DIR} is all it takes. */
@@ -117,5 +125,53 @@ class TranscribeCommandTest {
         Run r = run(null, "--model", dir.toString(), "--decoder", "greedy", dir.resolve("input.wav").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("input " + expected, r.out().strip());
+    }
+
+    /** A WeNet CTC export as sherpa-onnx writes it, with WeNet's own {@code units.txt}: {@code --model DIR}. */
+    @Test
+    void aWenetCtcModelDirectoryWithItsUnitsFileTranscribesAsPyTorchDecodesIt() throws Exception {
+        Path dir = Path.of("asr-model/src/test/resources/models/tiny-wenet-ctc");
+        assertTrue(Files.isRegularFile(dir.resolve("units.txt")) && !Files.exists(dir.resolve("tokens.txt")));
+        String expected = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("reference.json").toFile()).get("text").asText();
+        Path input = Path.of("asr-model/src/test/resources/models/tiny-nemo-ctc/input.wav");
+        Run r = run(null, "--model", dir.toString(), "--decoder", "greedy", input.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("input " + expected, r.out().strip());
+    }
+
+    /** Bad files among good ones: one error line each naming the file, the others transcribed, exit code 1. */
+    @Test
+    void brokenFilesGetTheirOwnErrorsWhileTheOthersAreTranscribed(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(DIGIT, in.resolve("a-good.wav"));
+        Files.write(in.resolve("b-empty.wav"), new byte[0]);
+        Files.writeString(in.resolve("c-text.wav"), "this is a text file, not audio\n");
+        Run r = run(null, "--model", TINY.toString(), "--decoder", "greedy", in.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().startsWith("a-good "), r.out());
+        assertEquals(1, r.out().lines().count(), r.out());
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(2, errors.size(), r.err());
+        assertTrue(errors.get(0).contains("b-empty.wav") && errors.get(1).contains("c-text.wav"), errors.toString());
+        assertTrue(r.err().contains("3 files, 2 failed"), r.err());
+    }
+
+    /** A graph that is no CTC model this project reads: one error naming the file and the layouts expected. */
+    @Test
+    void aModelInAnUnknownLayoutIsOneClearError(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
+        Path streaming = Path.of("asr-model/src/test/resources/models/tiny-streaming-ctc");
+        Path model = Files.createDirectories(dir.resolve("odd-model"));
+        // the cache-taking streaming graph alone: its outputs are caches, not CTC output lengths
+        Files.copy(streaming.resolve("model.streaming.onnx"), model.resolve("model.onnx"));
+        Files.copy(streaming.resolve("weights.bin"), model.resolve("weights.bin"));
+        Files.copy(streaming.resolve("tokens.txt"), model.resolve("tokens.txt"));
+        Run r = run(null, "--model", model.toString(), "--decoder", "greedy", DIGIT.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("ONNX model " + model.resolve("model.onnx") + " follows no CTC layout this project "
+                + "reads: expected inputs"), r.err());
+        assertEquals("", r.out());
     }
 }

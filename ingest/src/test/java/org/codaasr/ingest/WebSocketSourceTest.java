@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,6 +29,7 @@ import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.Reference;
 import org.codaasr.model.recognizer.RoutingRequest;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The JDK's WebSocket client streams PCM into the source, which re-cuts it into chunks. */
 class WebSocketSourceTest {
@@ -150,12 +156,69 @@ class WebSocketSourceTest {
         return b.buildAsync(URI.create(uri), listener);
     }
 
+    /** Every log event of the source while it runs, at the levels a deployment logs (this project's DEBUG too). */
+    private static final class LogCapture implements AutoCloseable {
+        private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        private final Logger own = (Logger) LoggerFactory.getLogger("org.codaasr");
+        private final Level rootLevel = root.getLevel();
+        private final Level ownLevel = own.getLevel();
+        private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+        LogCapture() {
+            events.start();
+            root.addAppender(events);
+            root.setLevel(Level.INFO);
+            own.setLevel(Level.DEBUG);
+        }
+
+        /** Messages with their arguments and stack traces, one event per line. */
+        String text() {
+            StringBuilder out = new StringBuilder();
+            for (ILoggingEvent e : List.copyOf(events.list)) {
+                out.append(e.getLevel()).append(' ').append(e.getFormattedMessage());
+                if (e.getThrowableProxy() != null) {
+                    out.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
+                }
+                out.append('\n');
+            }
+            return out.toString();
+        }
+
+        @Override
+        public void close() {
+            root.detachAppender(events);
+            root.setLevel(rootLevel);
+            own.setLevel(ownLevel);
+        }
+    }
+
     @Test
     void tokenStreamIdsMessageSizeDurationAndStreamsPerClientAreEnforced() throws Exception {
         CollectingSink sink = new CollectingSink();
         String token = "tok-5e1f9a2b";
         WebSocketPolicy policy = WebSocketPolicy.withToken(token).withLimits(4096, 0.5, 2);
         assertFalse(policy.toString().contains(token), policy.toString());
+        // audio whose bytes are recognizable in any rendering a log line could give them
+        byte[] marked = "AUDIO-BYTES-7f3a".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String logged;
+        try (LogCapture logs = new LogCapture()) {
+            enforceLimits(sink, token, policy, marked);
+            logged = logs.text();
+        }
+        assertTrue(logged.contains("refused: no valid token") && logged.contains("WebSocket stream long opened"),
+                "the refusals and the streams are logged:\n" + logged);
+        assertFalse(logged.contains(token), "a log line holds the token:\n" + logged);
+        assertFalse(logged.contains("wrong-token"), "a log line holds a refused token:\n" + logged);
+        for (String rendering : List.of("AUDIO-BYTES", java.util.HexFormat.of().formatHex(marked, 0, 8),
+                java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(marked, 9)),
+                java.util.Arrays.toString(java.util.Arrays.copyOf(marked, 4)).replace("]", ""))) {
+            assertFalse(logged.toLowerCase(java.util.Locale.ROOT).contains(rendering.toLowerCase(java.util.Locale.ROOT)),
+                    "a log line holds audio bytes (" + rendering + "):\n" + logged);
+        }
+    }
+
+    private void enforceLimits(CollectingSink sink, String token, WebSocketPolicy policy, byte[] marked)
+            throws Exception {
         try (WebSocketSource source = WebSocketSource.start(new InetSocketAddress("127.0.0.1", 0), 100, sink,
                 policy)) {
             HttpClient client = HttpClient.newHttpClient();
@@ -173,6 +236,7 @@ class WebSocketSourceTest {
 
             CloseListener tooLong = new CloseListener();
             WebSocket longer = connect(client, base + "long?token=" + token, null, tooLong).get(5, TimeUnit.SECONDS);
+            longer.sendBinary(ByteBuffer.wrap(marked), true).get(5, TimeUnit.SECONDS);
             for (int i = 0; i < 5 && !tooLong.closed.isDone(); i++) {
                 longer.sendBinary(ByteBuffer.wrap(pcm(2000, 0.1f)), true).get(5, TimeUnit.SECONDS);
             }

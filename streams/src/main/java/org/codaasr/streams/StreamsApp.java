@@ -87,7 +87,19 @@ public final class StreamsApp implements AutoCloseable {
     /** One line for an operator: both applications' states and the audio lag. */
     public String status() {
         return "recognition " + recognition.state() + ", WER " + wer.state() + ", lag " + audioLagRecords()
-                + " records on " + Topics.AUDIO;
+                + " records on " + Topics.AUDIO + ", partitions " + audioPartitions();
+    }
+
+    /** The {@code asr.audio} partitions this instance's recognition tasks hold now, ascending. */
+    public java.util.List<Integer> audioPartitions() {
+        java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
+        for (org.apache.kafka.streams.ThreadMetadata t : recognition.metadataForLocalThreads()) {
+            for (org.apache.kafka.streams.TaskMetadata task : t.activeTasks()) {
+                task.topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.AUDIO))
+                        .forEach(tp -> held.add(tp.partition()));
+            }
+        }
+        return java.util.List.copyOf(held);
     }
 
     /** Waits until both applications are RUNNING. */

@@ -25,9 +25,20 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.codaasr.app.ModelOptions;
 import org.codaasr.ingest.AudioIngestor;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
+import org.codaasr.messages.AsrSerdes;
+import org.codaasr.messages.AudioChunk;
+import org.codaasr.messages.AudioEncoding;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
@@ -44,6 +55,7 @@ import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Faults injected into a running pipeline and counted in one run, as Kafka's own system tests do: {@code asr streams}
@@ -86,7 +98,7 @@ class FaultInjectionIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String servers = broker.bootstrapServers();
             TopicSetup.ensure(servers, 2, (short) 1);
-            runChecked(servers, items, 2, first -> {
+            runChecked(servers, items, 2, Decoding.DEFAULT, HOSTILE.size(), first -> {
                 Process streams = first;
                 try {
                     for (int i = 0; i < 10; i++) {
@@ -94,8 +106,12 @@ class FaultInjectionIT {
                         boolean kill = i % 2 == 0;
                         stop(streams, kill);
                         fault(kill ? "SIGKILL" : "SIGTERM");
+                        if (i == 4) {
+                            sendHostileRecords(servers); // read by the member that starts next, between crashes
+                            fault("hostile records sent");
+                        }
                         Thread.sleep(1_000);
-                        streams = startStreams(servers);
+                        streams = startStreams(servers, Decoding.DEFAULT);
                     }
                     return streams;
                 } catch (Throwable t) {
@@ -104,7 +120,7 @@ class FaultInjectionIT {
                 }
             });
         }
-        assertEquals(10, faults.size(), faults.toString());
+        assertEquals(11, faults.size(), faults.toString());
     }
 
     /** The broker stops mid-run and starts again on the same data directory and ports three seconds later; ingest
@@ -119,7 +135,7 @@ class FaultInjectionIT {
         try {
             String servers = broker.get().bootstrapServers();
             TopicSetup.ensure(servers, 2, (short) 1);
-            runChecked(servers, items, 4, streams -> {
+            runChecked(servers, items, 4, Decoding.GREEDY, 0, streams -> {
                 Thread.sleep(6_000);
                 broker.get().close();
                 fault("broker stopped");
@@ -139,17 +155,24 @@ class FaultInjectionIT {
     void secondInstanceJoinsThenFirstLeavesLosingAndDuplicatingNothing() throws Exception {
         List<AudioItem> items = LibriSpeechSource.items(DEV).subList(0, 16);
         Map<String, Integer> partitionsByMember = new LinkedHashMap<>();
+        Map<String, Long> workByMember = new LinkedHashMap<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String servers = broker.bootstrapServers();
             TopicSetup.ensure(servers, 2, (short) 1);
-            runChecked(servers, items, 4, first -> {
+            runChecked(servers, items, 4, Decoding.GREEDY, 0, first -> {
                 Process second;
                 try {
                     Thread.sleep(3_000);
-                    second = startStreams(servers);
+                    second = startStreams(servers, Decoding.GREEDY);
                     fault("second member joined");
-                    partitionsByMember.putAll(awaitTwoMembersWithPartitions(servers));
-                    Thread.sleep(2_000);
+                    Map<String, Set<TopicPartition>> assignment = awaitTwoMembersWithPartitions(servers);
+                    assignment.forEach((member, tps) -> partitionsByMember.put(member, tps.size()));
+                    Map<TopicPartition, Long> before = committedAudioOffsets(servers);
+                    Thread.sleep(3_000);
+                    Map<TopicPartition, Long> after = committedAudioOffsets(servers);
+                    assertEquals(assignment, awaitTwoMembersWithPartitions(servers), "assignment moved meanwhile");
+                    assignment.forEach((member, tps) -> tps.forEach(tp -> workByMember.merge(member,
+                            after.getOrDefault(tp, 0L) - before.getOrDefault(tp, 0L), Long::sum)));
                 } catch (Throwable t) {
                     first.destroyForcibly();
                     throw t;
@@ -159,9 +182,12 @@ class FaultInjectionIT {
                 return second;
             });
         }
-        System.out.printf("rebalance: partitions by member while both ran %s%n", partitionsByMember);
+        System.out.printf("rebalance: partitions by member while both ran %s; audio records each committed in "
+                + "3 s of that %s%n", partitionsByMember, workByMember);
         assertEquals(2, partitionsByMember.size(), "members with partitions: " + partitionsByMember);
         assertTrue(partitionsByMember.values().stream().allMatch(n -> n > 0), partitionsByMember.toString());
+        assertTrue(workByMember.size() == 2 && workByMember.values().stream().allMatch(n -> n > 0),
+                "both members decoded and committed audio while both ran: " + workByMember);
     }
 
     /** Runs the faults while ingest goes on, given the member started before it; returns the member left running. */
@@ -169,11 +195,56 @@ class FaultInjectionIT {
         Process run(Process first) throws Exception;
     }
 
-    private void runChecked(String servers, List<AudioItem> items, int concurrency, FaultScript script)
-            throws Exception {
-        Map<String, String> expected = directStreamingTexts(items);
+    /**
+     * How the members decode: the crash test runs the default (prefix beam search with the language model, whose
+     * incremental search is what a restored stream must catch up exactly); the others greedy, to keep them short.
+     */
+    private enum Decoding {
+        DEFAULT(), GREEDY("--decoder", "greedy");
+
+        final List<String> args;
+
+        Decoding(String... args) {
+            this.args = List.of(args);
+        }
+
+        RecognizerConfig config() {
+            ModelOptions options = new ModelOptions();
+            List<String> all = new ArrayList<>(List.of("--model", MODEL.toString()));
+            all.addAll(args);
+            new CommandLine(options).parseArgs(all.toArray(String[]::new));
+            return options.toConfig();
+        }
+    }
+
+    /** Records no stream can accept, each rejected before it reaches a stream: one dead letter each, exactly once. */
+    static final Map<String, byte[]> HOSTILE = hostileRecords();
+
+    private static Map<String, byte[]> hostileRecords() {
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        records.put("hostile-bytes", new byte[] {42, 0, 7, -1, 13});
+        byte[] pcm = new byte[3200];
+        records.put("hostile-key", AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO,
+                new AudioChunk("another-stream", 0, 16000, AudioEncoding.PCM_S16LE, pcm, false, "u", 0)));
+        records.put("hostile-rate", AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO,
+                new AudioChunk("hostile-rate", 0, 1_000_000_000, AudioEncoding.PCM_S16LE, pcm, true, "u", 0)));
+        return records;
+    }
+
+    private static void sendHostileRecords(String servers) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), new StringSerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> r : HOSTILE.entrySet()) {
+                producer.send(new ProducerRecord<>(Topics.AUDIO, r.getKey(), r.getValue())).get();
+            }
+        }
+    }
+
+    private void runChecked(String servers, List<AudioItem> items, int concurrency, Decoding decoding,
+            int hostileRecords, FaultScript script) throws Exception {
+        Map<String, Direct> expected = directStreaming(items, decoding);
         try (PipelineMonitor monitor = PipelineMonitor.start(servers, this::observe)) {
-            Process first = startStreams(servers);
+            Process first = startStreams(servers, decoding);
             startNanos = System.nanoTime();
             AtomicReference<Throwable> ingestError = new AtomicReference<>();
             AtomicReference<Double> ingestEnd = new AtomicReference<>();
@@ -207,7 +278,7 @@ class FaultInjectionIT {
             } finally {
                 last.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
-            report(items, expected, monitor, ingestEnd.get());
+            report(items, expected, monitor, ingestEnd.get(), hostileRecords);
         }
     }
 
@@ -223,8 +294,8 @@ class FaultInjectionIT {
         }
     }
 
-    private void report(List<AudioItem> items, Map<String, String> expected, PipelineMonitor monitor,
-            double ingestEndSeconds) {
+    private void report(List<AudioItem> items, Map<String, Direct> expected, PipelineMonitor monitor,
+            double ingestEndSeconds, int hostileRecords) {
         int duplicates = 0;
         int finals = 0;
         for (Map<Long, Integer> perSegment : finalsBySegment.values()) {
@@ -234,6 +305,7 @@ class FaultInjectionIT {
             }
         }
         List<String> lost = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         WerResult drift = WerResult.empty();
         for (AudioItem item : items) {
             String id = item.utteranceId();
@@ -242,19 +314,28 @@ class FaultInjectionIT {
                 lost.add(id + " (no stream-complete record)");
                 continue;
             }
-            WerResult w = WerCalculator.compare(expected.get(id), complete.text());
+            WerResult w = WerCalculator.compare(expected.get(id).text(), complete.text());
             drift = drift.plus(w);
             if (w.errors() > 0) {
-                lost.add(id + " (pipeline '" + complete.text() + "' vs direct '" + expected.get(id) + "')");
+                lost.add(id + " (pipeline '" + complete.text() + "' vs direct '" + expected.get(id).text() + "')");
+            }
+            Set<Long> segments = finalsBySegment.getOrDefault(id, Map.of()).keySet();
+            if (!segments.equals(expected.get(id).segments())) {
+                missing.add(id + " (final segments " + new java.util.TreeSet<>(segments) + ", direct decoding "
+                        + expected.get(id).segments() + ")");
             }
         }
+        List<String> lettered = monitor.deadLetters().stream().map(d -> d.key() + ": " + d.reason()).toList();
         System.out.printf("faults: %d utterances sent (ingest ended at %.1f s), %d finals, %d duplicated %s, "
-                + "%d lost or changed, %d dead letters; pipeline vs direct decoding: %d errors / %d words; "
-                + "%d records re-read by the monitor; faults injected %s%n", items.size(), ingestEndSeconds, finals,
-                duplicates, duplicated(), lost.size(), monitor.deadLetters().size(), drift.errors(),
-                drift.referenceWords(), monitor.rereadRecords(), faults);
-        assertEquals(List.of(), monitor.deadLetters(), "dead letters");
+                + "%d segments without a final, %d lost or changed, %d dead letters (%d hostile records sent); "
+                + "pipeline vs direct decoding: %d errors / %d words; %d records re-read by the monitor; "
+                + "faults injected %s%n", items.size(), ingestEndSeconds, finals, duplicates, duplicated(),
+                missing.size(), lost.size(), lettered.size(), hostileRecords, drift.errors(), drift.referenceWords(),
+                monitor.rereadRecords(), faults);
+        assertEquals(hostileRecords, lettered.size(), "one dead letter per hostile record, none else: " + lettered);
+        assertTrue(monitor.deadLetters().stream().allMatch(d -> HOSTILE.containsKey(d.key())), lettered.toString());
         assertEquals(0, duplicates, "finals emitted twice for one segment");
+        assertEquals(List.of(), missing, "segments whose final never came");
         assertEquals(List.of(), lost, "utterances lost, truncated or changed by the faults");
         assertEquals(Set.copyOf(items.stream().map(AudioItem::utteranceId).toList()), lastComplete.keySet());
         assertTrue(faults.stream().allMatch(f -> f.atSeconds() < ingestEndSeconds),
@@ -271,31 +352,36 @@ class FaultInjectionIT {
         return out;
     }
 
-    /** What decoding each utterance directly, in the pipeline's 100 ms chunks, gives: the fault-free answer. */
-    private static Map<String, String> directStreamingTexts(List<AudioItem> items) {
-        Map<String, String> texts = new LinkedHashMap<>();
-        try (Recognizer recognizer = Recognizer.load(RecognizerConfig.defaults().withModelDir(MODEL))) {
+    /** The fault-free answer for one utterance: its text and the segments that each get one final. */
+    private record Direct(String text, Set<Long> segments) {}
+
+    /** What decoding each utterance directly, in the pipeline's 100 ms chunks and the members' decoding, gives. */
+    private static Map<String, Direct> directStreaming(List<AudioItem> items, Decoding decoding) {
+        Map<String, Direct> out = new LinkedHashMap<>();
+        try (Recognizer recognizer = Recognizer.load(decoding.config())) {
             for (AudioItem item : items) {
                 List<RecognitionResult> finals = recognizer.transcribeStreaming(
                         AudioDecoder.load(item.audio(), 16000), 1600);
-                texts.put(item.utteranceId(), finals.stream().map(RecognitionResult::text).filter(t -> !t.isBlank())
-                        .collect(Collectors.joining(" ")));
+                out.put(item.utteranceId(), new Direct(finals.stream().map(RecognitionResult::text)
+                        .filter(t -> !t.isBlank()).collect(Collectors.joining(" ")),
+                        new java.util.TreeSet<>(finals.stream().map(RecognitionResult::segment).toList())));
             }
         }
-        return texts;
+        return out;
     }
 
     /** {@code asr streams} in a JVM of its own, with a fresh state folder; returns once it says it runs. */
-    private Process startStreams(String servers) throws IOException, InterruptedException {
+    private Process startStreams(String servers, Decoding decoding) throws IOException, InterruptedException {
         int n = ++generation;
         Files.createDirectories(LOGS);
         Path log = LOGS.resolve("streams-" + n + ".out");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "org.codaasr.app.AsrCli", "streams", "--bootstrap-servers", servers, "--model", MODEL.toString(),
                 "--state-dir", dir.resolve("state-" + n).toString(), "--application-id", APP_ID,
-                "--partitions", "2", "--decoder", "greedy")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--partitions", "2"));
+        command.addAll(decoding.args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -325,26 +411,42 @@ class FaultInjectionIT {
     }
 
     /** Audio partitions of the recognition group per member JVM, once two JVMs hold some (at most 60 s). */
-    private static Map<String, Integer> awaitTwoMembersWithPartitions(String servers) throws Exception {
+    private static Map<String, Set<TopicPartition>> awaitTwoMembersWithPartitions(String servers) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Map<String, Integer> byMember = Map.of();
+            Map<String, Set<TopicPartition>> byMember = Map.of();
             while (System.nanoTime() < deadline) {
                 ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APP_ID)).all().get()
                         .get(APP_ID);
                 byMember = new LinkedHashMap<>();
                 for (MemberDescription m : group.members()) {
-                    long audio = m.assignment().topicPartitions().stream()
-                            .filter(tp -> tp.topic().equals(Topics.AUDIO)).count();
                     String process = m.clientId().replaceFirst("-StreamThread-.*$", ""); // threads of one JVM
-                    byMember.merge(process, (int) audio, Integer::sum);
+                    Set<TopicPartition> mine = byMember.computeIfAbsent(process, k -> new java.util.TreeSet<>(
+                            java.util.Comparator.comparing(TopicPartition::toString)));
+                    m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.AUDIO))
+                            .forEach(mine::add);
                 }
-                if (byMember.values().stream().filter(n -> n > 0).count() >= 2) {
+                byMember.values().removeIf(Set::isEmpty);
+                if (byMember.size() >= 2) {
                     return byMember;
                 }
                 Thread.sleep(500);
             }
             return byMember;
+        }
+    }
+
+    /** Committed offsets of the recognition group on {@code asr.audio}, by partition. */
+    private static Map<TopicPartition, Long> committedAudioOffsets(String servers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            Map<TopicPartition, Long> out = new LinkedHashMap<>();
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(APP_ID)
+                    .partitionsToOffsetAndMetadata().get().entrySet()) {
+                if (e.getKey().topic().equals(Topics.AUDIO) && e.getValue() != null) {
+                    out.put(e.getKey(), e.getValue().offset());
+                }
+            }
+            return out;
         }
     }
 

@@ -1,7 +1,6 @@
 package org.codaasr.model.audio;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 
 /**
@@ -14,16 +13,11 @@ public final class AudioDecoder {
     private AudioDecoder() {
     }
 
-    /** Reads, decodes and downmixes {@code file} at its own sample rate. */
+    /** Reads, decodes and downmixes {@code file} at its own sample rate (see {@link AudioFileReader} for blocks). */
     public static AudioData decode(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new AudioDecodingException(file + ": cannot read audio file (" + e + "); expected a "
-                    + "readable WAV, FLAC or MP3 file", e);
+        try (AudioFileReader reader = AudioFileReader.open(file)) {
+            return reader.readAll();
         }
-        return decode(bytes, file.toString());
     }
 
     /**
@@ -33,22 +27,32 @@ public final class AudioDecoder {
      *     data, zero samples, or non-finite float samples
      */
     public static AudioData decode(byte[] bytes, String sourceName) {
-        if (bytes.length == 0) {
+        PcmBlocks blocks = switch (format(bytes, sourceName)) {
+            case WAV -> WavDecoder.open(ByteSource.of(bytes), sourceName);
+            case FLAC -> FlacDecoder.open(new ByteArrayInputStream(bytes), sourceName);
+            case MP3 -> Mp3Decoder.open(new ByteArrayInputStream(bytes), sourceName);
+        };
+        return PcmBlocks.readAll(blocks).toMono();
+    }
+
+    /** The container formats read, told apart by their first bytes. */
+    enum Format { WAV, FLAC, MP3 }
+
+    /** The format {@code start} (the first 12 bytes or more of a file) begins; an error naming the source if none. */
+    static Format format(byte[] start, String sourceName) {
+        if (start.length == 0) {
             throw new AudioDecodingException(sourceName + ": audio file is empty (0 bytes); expected a "
                     + "WAV, FLAC or MP3 file");
         }
-        InterleavedPcm pcm;
-        if (WavDecoder.looksLikeWav(bytes)) {
-            pcm = WavDecoder.decode(bytes, sourceName);
-        } else if (FlacDecoder.looksLikeFlac(bytes)) {
-            pcm = FlacDecoder.decode(bytes, sourceName);
-        } else if (Mp3Decoder.looksLikeMp3(bytes)) {
-            pcm = Mp3Decoder.decode(bytes, sourceName);
-        } else {
-            throw new AudioDecodingException(sourceName + ": not a WAV/FLAC/MP3 file: expected RIFF/fLaC/ID3 "
-                    + "or MPEG frame sync at the start, found " + describeStart(bytes));
+        if (WavDecoder.looksLikeWav(start)) {
+            return Format.WAV;
+        } else if (FlacDecoder.looksLikeFlac(start)) {
+            return Format.FLAC;
+        } else if (Mp3Decoder.looksLikeMp3(start)) {
+            return Format.MP3;
         }
-        return pcm.toMono();
+        throw new AudioDecodingException(sourceName + ": not a WAV/FLAC/MP3 file: expected RIFF/fLaC/ID3 "
+                + "or MPEG frame sync at the start, found " + describeStart(start));
     }
 
     /** The everyday entry point: decode, downmix to mono and resample to {@code targetSampleRate}. */

@@ -2,6 +2,8 @@ package org.codaasr.model.audio;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.jflac.ChannelData;
@@ -12,13 +14,11 @@ import org.jflac.metadata.Metadata;
 import org.jflac.metadata.StreamInfo;
 
 /**
- * FLAC through jflac. jflac swallows end-of-stream and CRC errors (it zero-fills a bad frame), so
- * this wrapper collects its error reports and checks the decoded length against STREAMINFO.
+ * FLAC through jflac, frame by frame. jflac swallows end-of-stream and CRC errors (it zero-fills a bad frame), so
+ * this wrapper collects its error reports and checks the decoded length against STREAMINFO. Nothing is allocated
+ * from what STREAMINFO declares: a forged total only makes the file fail as truncated at its end.
  */
 final class FlacDecoder {
-
-    /** STREAMINFO may lie (damaged file); never trust it for more than this many floats up front. */
-    private static final long MAX_PREALLOCATED = 1 << 24;
 
     private FlacDecoder() {
     }
@@ -28,28 +28,37 @@ final class FlacDecoder {
     }
 
     /**
-     * The file with every metadata block but STREAMINFO dropped. jflac parses the others (Vorbis comments, pictures,
-     * cue sheets) trusting their inner length fields, so a forged one makes it allocate gigabytes or fail with a
-     * runtime exception; recognition needs none of them.
+     * The stream with every metadata block but STREAMINFO dropped, read block header by block header. jflac parses
+     * the others (Vorbis comments, pictures, cue sheets) trusting their inner length fields, so a forged one makes it
+     * allocate gigabytes or fail with a runtime exception; recognition needs none of them.
      */
-    static byte[] onlyStreamInfo(byte[] bytes, String source) {
-        int pos = 4;
+    static InputStream onlyStreamInfo(InputStream in, String source) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        long pos = 4;
         byte[] streamInfo = null;
         boolean last = false;
         while (!last) {
-            if (pos + 4 > bytes.length) {
-                throw new AudioDecodingException(source + ": FLAC metadata ends after " + pos + " bytes; expected a "
-                        + "4-byte block header");
+            byte[] header = in.readNBytes(4);
+            if (header.length < 4) {
+                throw new AudioDecodingException(source + ": FLAC metadata ends after " + (pos + header.length)
+                        + " bytes; expected a 4-byte block header");
             }
-            last = (bytes[pos] & 0x80) != 0;
-            int type = bytes[pos] & 0x7F;
-            int length = ((bytes[pos + 1] & 0xFF) << 16) | ((bytes[pos + 2] & 0xFF) << 8) | (bytes[pos + 3] & 0xFF);
-            if (pos + 4L + length > bytes.length) {
-                throw new AudioDecodingException(source + ": FLAC metadata block of type " + type + " declares "
-                        + length + " bytes, only " + (bytes.length - pos - 4) + " are left");
-            }
+            last = (header[0] & 0x80) != 0;
+            int type = header[0] & 0x7F;
+            int length = ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+            long left;
             if (type == 0 && streamInfo == null) {
-                streamInfo = java.util.Arrays.copyOfRange(bytes, pos, pos + 4 + length);
+                byte[] body = in.readNBytes(length);
+                left = body.length;
+                streamInfo = new byte[4 + length];
+                System.arraycopy(header, 0, streamInfo, 0, 4);
+                System.arraycopy(body, 0, streamInfo, 4, body.length);
+            } else {
+                left = skip(in, length);
+            }
+            if (left < length) {
+                throw new AudioDecodingException(source + ": FLAC metadata block of type " + type + " declares "
+                        + length + " bytes, only " + left + " are left");
             }
             pos += 4 + length;
         }
@@ -58,82 +67,160 @@ final class FlacDecoder {
                     + "after 'fLaC'");
         }
         streamInfo[0] = (byte) 0x80; // STREAMINFO, last metadata block
-        byte[] out = new byte[4 + streamInfo.length + bytes.length - pos];
-        System.arraycopy(bytes, 0, out, 0, 4);
-        System.arraycopy(streamInfo, 0, out, 4, streamInfo.length);
-        System.arraycopy(bytes, pos, out, 4 + streamInfo.length, bytes.length - pos);
-        return out;
+        byte[] head = new byte[4 + streamInfo.length];
+        System.arraycopy(magic, 0, head, 0, 4);
+        System.arraycopy(streamInfo, 0, head, 4, streamInfo.length);
+        return new SequenceInputStream(new ByteArrayInputStream(head), in);
+    }
+
+    /** Skips up to {@code n} bytes; returns how many there were. */
+    private static long skip(InputStream in, long n) throws IOException {
+        long skipped = 0;
+        while (skipped < n) {
+            long s = in.skip(n - skipped);
+            if (s <= 0) {
+                if (in.read() < 0) {
+                    break;
+                }
+                s = 1;
+            }
+            skipped += s;
+        }
+        return skipped;
     }
 
     static InterleavedPcm decode(byte[] bytes, String source) {
-        FLACDecoder flac = new FLACDecoder(new ByteArrayInputStream(onlyStreamInfo(bytes, source)));
-        ErrorLog errors = new ErrorLog();
-        flac.addFrameListener(errors);
-        StreamInfo info;
+        return PcmBlocks.readAll(open(new ByteArrayInputStream(bytes), source));
+    }
+
+    /** Reads the header and returns the frames as they are decoded; {@code in} is closed with them, or on error. */
+    static PcmBlocks open(InputStream in, String source) {
         try {
-            flac.readMetadata();
-            info = flac.getStreamInfo();
-        } catch (IOException | RuntimeException e) {
-            throw new AudioDecodingException(source + ": cannot read the FLAC header (" + e
-                    + "); expected a STREAMINFO block after 'fLaC'", e);
+            return new Blocks(in, source);
+        } catch (RuntimeException e) {
+            closeQuietly(in);
+            throw e;
         }
-        if (info == null) {
-            throw new AudioDecodingException(source + ": FLAC file has no STREAMINFO block; expected one "
-                    + "right after 'fLaC'");
-        }
-        int channels = info.getChannels();
-        long declared = info.getTotalSamples(); // per channel; 0 means unknown
-        float scale = 1f / (1L << (info.getBitsPerSample() - 1));
-        FloatArrayBuilder out = new FloatArrayBuilder(
-                declared > 0 ? Math.min(declared * channels, MAX_PREALLOCATED) : 1 << 16);
-        long frames = 0;
+    }
+
+    private static void closeQuietly(InputStream in) {
         try {
-            Frame frame;
-            while ((declared == 0 || frames < declared) && (frame = flac.readNextFrame()) != null) {
-                ChannelData[] data = flac.getChannelData();
-                int block = frame.header.blockSize;
-                if (frame.header.channels != channels) {
-                    throw new AudioDecodingException(source + ": FLAC frame with " + frame.header.channels
-                            + " channels; expected " + channels + " as declared in STREAMINFO");
+            in.close();
+        } catch (IOException ignored) {
+            // read-only input: nothing is lost by a failed close
+        }
+    }
+
+    /** One block per FLAC frame; the checks on the whole file come with the end. */
+    private static final class Blocks implements PcmBlocks {
+        private final InputStream in;
+        private final String source;
+        private final FLACDecoder flac;
+        private final ErrorLog errors = new ErrorLog();
+        private final StreamInfo info;
+        private final int channels;
+        private final long declared; // per channel; 0 means unknown
+        private final float scale;
+        private long frames;
+        private boolean ended;
+
+        Blocks(InputStream in, String source) {
+            this.in = in;
+            this.source = source;
+            try {
+                flac = new FLACDecoder(onlyStreamInfo(in, source));
+                flac.addFrameListener(errors);
+                flac.readMetadata();
+                info = flac.getStreamInfo();
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof AudioDecodingException ade) {
+                    throw ade;
                 }
-                for (int i = 0; i < block; i++) {
-                    for (int c = 0; c < channels; c++) {
-                        out.add(data[c].getOutput()[i] * scale);
-                    }
+                throw new AudioDecodingException(source + ": cannot read the FLAC header (" + e
+                        + "); expected a STREAMINFO block after 'fLaC'", e);
+            }
+            if (info == null) {
+                throw new AudioDecodingException(source + ": FLAC file has no STREAMINFO block; expected one "
+                        + "right after 'fLaC'");
+            }
+            channels = info.getChannels();
+            declared = info.getTotalSamples();
+            scale = 1f / (1L << (info.getBitsPerSample() - 1));
+        }
+
+        @Override
+        public int channels() {
+            return channels;
+        }
+
+        @Override
+        public int sampleRate() {
+            return info.getSampleRate();
+        }
+
+        @Override
+        public float[] next() {
+            if (ended) {
+                return null;
+            }
+            Frame frame = null;
+            try {
+                if (declared == 0 || frames < declared) {
+                    frame = flac.readNextFrame();
                 }
-                frames += block;
+            } catch (IOException | RuntimeException e) {
+                throw new AudioDecodingException(source + ": corrupt or truncated FLAC after " + frames
+                        + " samples (" + e + "); expected " + declared + " samples per STREAMINFO", e);
             }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof AudioDecodingException ade) {
-                throw ade;
+            if (frame == null) {
+                ended = true;
+                checkComplete();
+                return null;
             }
-            throw new AudioDecodingException(source + ": corrupt or truncated FLAC after " + frames
-                    + " samples (" + e + "); expected " + declared + " samples per STREAMINFO", e);
+            if (frame.header.channels != channels) {
+                throw new AudioDecodingException(source + ": FLAC frame with " + frame.header.channels
+                        + " channels; expected " + channels + " as declared in STREAMINFO");
+            }
+            ChannelData[] data = flac.getChannelData();
+            // the last frame may run past the declared length; the samples past it are dropped
+            int block = (int) (declared > 0 ? Math.min(frame.header.blockSize, declared - frames)
+                    : frame.header.blockSize);
+            float[] out = new float[block * channels];
+            for (int i = 0, k = 0; i < block; i++) {
+                for (int c = 0; c < channels; c++) {
+                    out[k++] = data[c].getOutput()[i] * scale;
+                }
+            }
+            frames += frame.header.blockSize;
+            return out;
         }
-        // a damaged frame is reported as corrupt even though it also shortens the output
-        boolean damaged = flac.getBadFrames() > 0
-                || errors.messages.stream().anyMatch(m -> !m.contains("EOFException"));
-        if (damaged) {
-            throw new AudioDecodingException(source + ": corrupt FLAC: " + flac.getBadFrames()
-                    + " undecodable frame(s), decoder reported " + errors.messages
-                    + "; expected frames with valid headers and CRCs");
+
+        /** A damaged frame is reported as corrupt even though it also shortens the output. */
+        private void checkComplete() {
+            boolean damaged = flac.getBadFrames() > 0
+                    || errors.messages.stream().anyMatch(m -> !m.contains("EOFException"));
+            if (damaged) {
+                throw new AudioDecodingException(source + ": corrupt FLAC: " + flac.getBadFrames()
+                        + " undecodable frame(s), decoder reported " + errors.messages
+                        + "; expected frames with valid headers and CRCs");
+            }
+            if (declared > 0 && frames < declared) {
+                throw new AudioDecodingException(String.format(
+                        "%s: truncated FLAC: decoded %d of the %d samples declared in STREAMINFO (%.2f of %.2f s)%s;"
+                                + " expected the complete file", source, frames, declared,
+                        frames / (double) info.getSampleRate(), declared / (double) info.getSampleRate(),
+                        errors.messages.isEmpty() ? "" : ", decoder reported " + errors.messages));
+            }
+            if (frames == 0) {
+                throw new AudioDecodingException(source + ": FLAC file holds 0 audio samples; expected at "
+                        + "least one frame");
+            }
         }
-        if (declared > 0 && frames < declared) {
-            throw new AudioDecodingException(String.format(
-                    "%s: truncated FLAC: decoded %d of the %d samples declared in STREAMINFO (%.2f of %.2f s)%s;"
-                            + " expected the complete file", source, frames, declared,
-                    frames / (double) info.getSampleRate(), declared / (double) info.getSampleRate(),
-                    errors.messages.isEmpty() ? "" : ", decoder reported " + errors.messages));
+
+        @Override
+        public void close() {
+            closeQuietly(in);
         }
-        if (frames == 0) {
-            throw new AudioDecodingException(source + ": FLAC file holds 0 audio samples; expected at "
-                    + "least one frame");
-        }
-        float[] samples = out.toArray();
-        if (declared > 0 && samples.length > declared * channels) {
-            samples = java.util.Arrays.copyOf(samples, (int) (declared * channels));
-        }
-        return new InterleavedPcm(samples, channels, info.getSampleRate());
     }
 
     /** Keeps jflac's error callbacks, which it otherwise only logs to its listeners. */

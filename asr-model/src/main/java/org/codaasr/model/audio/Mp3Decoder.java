@@ -1,6 +1,7 @@
 package org.codaasr.model.audio;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import javazoom.jl.decoder.Bitstream;
 import javazoom.jl.decoder.Decoder;
 import javazoom.jl.decoder.Header;
@@ -8,7 +9,7 @@ import javazoom.jl.decoder.JavaLayerException;
 import javazoom.jl.decoder.SampleBuffer;
 
 /**
- * MPEG-1/2 layer I-III through JLayer's decoder classes (not its javax.sound player). The output
+ * MPEG-1/2 layer I-III through JLayer's decoder classes (not its javax.sound player), frame by frame. The output
  * keeps the encoder delay and padding that MP3 adds (LAME: about 1105 samples), like most decoders.
  */
 final class Mp3Decoder {
@@ -29,15 +30,93 @@ final class Mp3Decoder {
     }
 
     static InterleavedPcm decode(byte[] bytes, String source) {
-        Bitstream stream = new Bitstream(new ByteArrayInputStream(bytes));
-        Decoder decoder = new Decoder();
-        FloatArrayBuilder out = new FloatArrayBuilder(Math.min(bytes.length * 8L, 1 << 24));
-        int channels = 0;
-        int sampleRate = 0;
-        int frames = 0;
+        return PcmBlocks.readAll(open(new ByteArrayInputStream(bytes), source));
+    }
+
+    /**
+     * Decodes the first frame (for the format) and returns the frames as they are decoded, about half a second per
+     * block; {@code in} is closed with them, or here on error.
+     */
+    static PcmBlocks open(InputStream in, String source) {
+        Blocks blocks = new Blocks(in, source);
         try {
-            Header header;
-            while ((header = stream.readFrame()) != null) {
+            blocks.first = blocks.decodeFrame();
+        } catch (RuntimeException e) {
+            blocks.close();
+            throw e;
+        }
+        if (blocks.first == null || blocks.first.length == 0) {
+            blocks.close();
+            throw new AudioDecodingException(source + ": MP3 file holds no MPEG audio frames; expected "
+                    + "at least one frame after the ID3 tag");
+        }
+        return blocks;
+    }
+
+    /** MPEG frames per block: 20 layer III frames are about half a second. */
+    private static final int FRAMES_PER_BLOCK = 20;
+
+    private static final class Blocks implements PcmBlocks {
+        private final Bitstream stream;
+        private final Decoder decoder = new Decoder();
+        private final String source;
+        private int channels;
+        private int sampleRate;
+        private int frames;
+        private float[] first;
+
+        Blocks(InputStream in, String source) {
+            this.stream = new Bitstream(in);
+            this.source = source;
+        }
+
+        @Override
+        public int channels() {
+            return channels;
+        }
+
+        @Override
+        public int sampleRate() {
+            return sampleRate;
+        }
+
+        @Override
+        public float[] next() {
+            float[] head = first;
+            first = null;
+            java.util.List<float[]> parts = new java.util.ArrayList<>();
+            int total = 0;
+            if (head != null) {
+                parts.add(head);
+                total += head.length;
+            }
+            for (int i = parts.size(); i < FRAMES_PER_BLOCK; i++) {
+                float[] f = decodeFrame();
+                if (f == null) {
+                    break;
+                }
+                parts.add(f);
+                total += f.length;
+            }
+            if (total == 0) {
+                return null;
+            }
+            float[] out = new float[total];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, out, at, p.length);
+                at += p.length;
+            }
+            return out;
+        }
+
+        /** The next frame's interleaved samples; null at the end of the stream. */
+        float[] decodeFrame() {
+            try {
+                Header header = stream.readFrame();
+                if (header == null) {
+                    return null;
+                }
                 SampleBuffer pcm = (SampleBuffer) decoder.decodeFrame(header, stream);
                 if (channels == 0) {
                     channels = pcm.getChannelCount();
@@ -49,29 +128,29 @@ final class Mp3Decoder {
                             pcm.getSampleFrequency(), channels, sampleRate));
                 }
                 short[] buffer = pcm.getBuffer();
-                for (int i = 0, n = pcm.getBufferLength(); i < n; i++) {
-                    out.add(buffer[i] / 32768f);
+                float[] out = new float[pcm.getBufferLength()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = buffer[i] / 32768f;
                 }
                 stream.closeFrame();
                 frames++;
+                return out;
+            } catch (JavaLayerException | RuntimeException e) {
+                if (e instanceof AudioDecodingException ade) {
+                    throw ade;
+                }
+                throw new AudioDecodingException(source + ": corrupt MP3 at frame " + frames + " (" + e
+                        + "); expected a sequence of valid MPEG audio frames", e);
             }
-        } catch (JavaLayerException | RuntimeException e) {
-            if (e instanceof AudioDecodingException ade) {
-                throw ade;
-            }
-            throw new AudioDecodingException(source + ": corrupt MP3 at frame " + frames + " (" + e
-                    + "); expected a sequence of valid MPEG audio frames", e);
-        } finally {
+        }
+
+        @Override
+        public void close() {
             try {
                 stream.close();
             } catch (JavaLayerException ignored) {
-                // in-memory stream: nothing to release
+                // read-only input: nothing is lost by a failed close
             }
         }
-        if (frames == 0 || out.size() == 0) {
-            throw new AudioDecodingException(source + ": MP3 file holds no MPEG audio frames; expected "
-                    + "at least one frame after the ID3 tag");
-        }
-        return new InterleavedPcm(out.toArray(), channels, sampleRate);
     }
 }

@@ -39,4 +39,58 @@ public final class Resampler {
         // samples past what the filter produced are still zero, so a one-sample shortfall pads
         return Arrays.copyOf(out, outLength);
     }
+
+    /**
+     * Resamples a signal that arrives in blocks, keeping the filter's state from one block to the next, so that block
+     * edges leave no seams (resampling each block on its own would zero-pad both its ends).
+     */
+    public static final class Stream {
+        private final int fromRate;
+        private final int toRate;
+        private final double factor;
+        private final be.tarsos.dsp.resample.Resampler tarsos;
+
+        public Stream(int fromRate, int toRate) {
+            if (fromRate <= 0 || toRate <= 0) {
+                throw new IllegalArgumentException(
+                        "sample rates must be > 0 Hz, got " + fromRate + " -> " + toRate);
+            }
+            this.fromRate = fromRate;
+            this.toRate = toRate;
+            this.factor = toRate / (double) fromRate;
+            this.tarsos = fromRate == toRate ? null : new be.tarsos.dsp.resample.Resampler(true, factor, factor);
+        }
+
+        /** The output the next block gives (the filter holds back a few samples until more input or the end). */
+        public float[] process(float[] block) {
+            return tarsos == null ? block.clone() : run(block, false);
+        }
+
+        /** What the filter still holds, once the input has ended. */
+        public float[] finish() {
+            return tarsos == null ? new float[0] : run(new float[0], true);
+        }
+
+        private float[] run(float[] in, boolean last) {
+            float[] out = new float[(int) Math.ceil(in.length * factor) + 64];
+            int consumed = 0;
+            int produced = 0;
+            while (true) {
+                be.tarsos.dsp.resample.Resampler.Result r = tarsos.process(factor, in, consumed, in.length - consumed,
+                        last, out, produced, out.length - produced);
+                consumed += r.inputSamplesConsumed;
+                produced += r.outputSamplesGenerated;
+                if (produced == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                } else if (r.outputSamplesGenerated == 0 && (consumed >= in.length || r.inputSamplesConsumed == 0)) {
+                    return Arrays.copyOf(out, produced);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Resampler.Stream[" + fromRate + " -> " + toRate + " Hz]";
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package org.codaasr.model.audio;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -23,23 +24,41 @@ final class WavDecoder {
         return bytes.length >= 12 && ascii(bytes, 0).equals("RIFF") && ascii(bytes, 8).equals("WAVE");
     }
 
-    /**
-     * Decodes a RIFF/WAVE file. Unknown chunks are skipped (with their pad byte when odd-sized).
-     * A data chunk that declares more bytes than the file holds is an error when at least one whole
-     * sample frame is missing: a silently shortened recording would give a silently shortened
-     * transcript. Only a trailing partial frame is dropped. A data size of 0xFFFFFFFF (length not
-     * known when the header was written) means "to the end of the file".
-     */
+    /** Decodes a RIFF/WAVE file held in memory (see {@link #open}). */
     static InterleavedPcm decode(byte[] bytes, String source) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return PcmBlocks.readAll(open(ByteSource.of(bytes), source));
+    }
+
+    /**
+     * Reads the header of a RIFF/WAVE file and returns its samples block by block. Unknown chunks are skipped (with
+     * their pad byte when odd-sized). A data chunk that declares more bytes than the file holds is an error when at
+     * least one whole sample frame is missing: a silently shortened recording would give a silently shortened
+     * transcript. Only a trailing partial frame is dropped. A data size of 0xFFFFFFFF (length not known when the
+     * header was written) means "to the end of the file". The source is closed with the blocks, or here on error.
+     */
+    static PcmBlocks open(ByteSource bytes, String source) {
+        try {
+            return openOrThrow(bytes, source);
+        } catch (IOException e) {
+            bytes.close();
+            throw new AudioDecodingException(source + ": cannot read WAV file (" + e + ")", e);
+        } catch (RuntimeException e) {
+            bytes.close();
+            throw e;
+        }
+    }
+
+    private static PcmBlocks openOrThrow(ByteSource bytes, String source) throws IOException {
+        long length = bytes.size();
         Format format = null;
-        int dataOffset = -1;
+        long dataOffset = -1;
         long dataSize = 0;
-        int pos = 12;
-        while (pos + 8 <= bytes.length) {
-            String id = ascii(bytes, pos);
-            long size = buf.getInt(pos + 4) & 0xFFFFFFFFL;
-            int body = pos + 8;
+        long pos = 12;
+        while (pos + 8 <= length) {
+            ByteBuffer header = read(bytes, pos, 8);
+            String id = ascii(header.array(), 0);
+            long size = header.getInt(4) & 0xFFFFFFFFL;
+            long body = pos + 8;
             if (id.equals("data")) {
                 dataOffset = body;
                 dataSize = size;
@@ -47,20 +66,21 @@ final class WavDecoder {
                     break; // the data chunk may run to the end of a streamed file: stop here
                 }
             } else if (id.equals("fmt ")) {
-                if (body + size > bytes.length || size < 16) {
+                if (body + size > length || size < 16) {
                     throw new AudioDecodingException(source + ": truncated WAV 'fmt ' chunk of "
                             + size + " bytes; expected at least 16 bytes of format description");
                 }
-                format = Format.parse(buf, body, (int) size, source);
+                int described = (int) Math.min(size, FMT_BYTES_READ);
+                format = Format.parse(read(bytes, body, described), 0, described, source);
                 if (dataOffset >= 0) {
                     break;
                 }
             }
             long next = body + size + (size & 1);
-            if (next > bytes.length) {
+            if (next > length) {
                 break;
             }
-            pos = (int) next;
+            pos = next;
         }
         if (format == null) {
             throw new AudioDecodingException(source + ": WAV file has no 'fmt ' chunk; expected a "
@@ -70,7 +90,7 @@ final class WavDecoder {
             throw new AudioDecodingException(source + ": WAV file has no 'data' chunk; expected a "
                     + "'data' chunk holding the samples");
         }
-        long available = bytes.length - dataOffset;
+        long available = length - dataOffset;
         long usable = dataSize == UNKNOWN_SIZE ? available : dataSize;
         if (usable > available) {
             long missingFrames = (usable - available) / format.blockAlign;
@@ -82,13 +102,78 @@ final class WavDecoder {
             }
             usable = available;
         }
-        int frames = (int) (usable / format.blockAlign);
+        long frames = usable / format.blockAlign;
         if (frames == 0) {
             throw new AudioDecodingException(source + ": WAV file holds 0 audio samples (data chunk of "
                     + dataSize + " bytes); expected at least one sample frame");
         }
-        return new InterleavedPcm(format.read(buf, dataOffset, frames, source), format.channels,
-                format.sampleRate);
+        return new Blocks(bytes, source, format, dataOffset, frames);
+    }
+
+    /** Bytes of the 'fmt ' chunk looked at: WAVE_FORMAT_EXTENSIBLE's sub-format GUID ends at byte 40. */
+    private static final int FMT_BYTES_READ = 64;
+    /** Sample frames per block: about a second at 16 kHz. */
+    private static final int BLOCK_FRAMES = 16384;
+
+    private static ByteBuffer read(ByteSource bytes, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.read(at, b);
+        return b;
+    }
+
+    /** The data chunk, {@link #BLOCK_FRAMES} frames at a time. */
+    private static final class Blocks implements PcmBlocks {
+        private final ByteSource bytes;
+        private final String source;
+        private final Format format;
+        private final long dataOffset;
+        private final long frames;
+        private long done;
+
+        Blocks(ByteSource bytes, String source, Format format, long dataOffset, long frames) {
+            this.bytes = bytes;
+            this.source = source;
+            this.format = format;
+            this.dataOffset = dataOffset;
+            this.frames = frames;
+        }
+
+        @Override
+        public int channels() {
+            return format.channels;
+        }
+
+        @Override
+        public int sampleRate() {
+            return format.sampleRate;
+        }
+
+        @Override
+        public float[] next() {
+            if (done == frames) {
+                return null;
+            }
+            int n = (int) Math.min(BLOCK_FRAMES, frames - done);
+            ByteBuffer b;
+            try {
+                b = read(bytes, dataOffset + done * format.blockAlign, n * format.blockAlign);
+            } catch (IOException e) {
+                throw new AudioDecodingException(source + ": cannot read WAV data at frame " + done + " (" + e + ")",
+                        e);
+            }
+            if (b.hasRemaining()) {
+                throw new AudioDecodingException(source + ": WAV file ends at frame " + (done + b.position()
+                        / format.blockAlign) + " while being read; expected " + frames + " sample frames");
+            }
+            float[] out = format.read(b, 0, n, done, source);
+            done += n;
+            return out;
+        }
+
+        @Override
+        public void close() {
+            bytes.close();
+        }
     }
 
     private static String ascii(byte[] bytes, int offset) {
@@ -138,12 +223,15 @@ final class WavDecoder {
             return new Format(isFloat, channels, (int) sampleRate, blockAlign, bytesPerSample);
         }
 
-        /** Reads {@code frames} interleaved frames; integers are scaled by their container width. */
-        float[] read(ByteBuffer buf, int at, int frames, String source) {
+        /**
+         * Reads {@code frames} interleaved frames, the first being frame {@code firstFrame} of the file; integers
+         * are scaled by their container width.
+         */
+        float[] read(ByteBuffer buf, int at, int frames, long firstFrame, String source) {
             float[] out = new float[frames * channels];
             int p = at;
             for (int i = 0; i < out.length; i++, p += bytesPerSample) {
-                out[i] = isFloat ? readFloat(buf, p, i, source) : readInt(buf, p);
+                out[i] = isFloat ? readFloat(buf, p, firstFrame + i / channels, source) : readInt(buf, p);
             }
             return out;
         }
@@ -162,12 +250,12 @@ final class WavDecoder {
             }
         }
 
-        private float readFloat(ByteBuffer buf, int p, int index, String source) {
+        private float readFloat(ByteBuffer buf, int p, long frame, String source) {
             double v = bytesPerSample == 4 ? buf.getFloat(p) : buf.getDouble(p);
             if (!Double.isFinite(v)) {
                 throw new AudioDecodingException(String.format(
                         "%s: IEEE-float WAV holds a non-finite sample (%s) at frame %d; expected finite "
-                                + "values in [-1, 1]", source, v, index / channels));
+                                + "values in [-1, 1]", source, v, frame));
             }
             return (float) v;
         }

@@ -104,7 +104,7 @@ public final class Recognizer implements AutoCloseable {
         this.defaultVariant = defaultVariant;
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
-                    + vocabulary.size() + ": tokens.txt does not belong to this model");
+                    + vocabulary.size() + ": " + config.tokensFile() + " does not belong to this model");
         }
         this.model = model;
         this.vocabulary = vocabulary;
@@ -114,7 +114,7 @@ public final class Recognizer implements AutoCloseable {
             if (vocabulary.blankId() != vocabulary.size() - 1) {
                 throw new AsrException("the NeMo CTC layout puts the blank <blk> last (id " + (vocabulary.size() - 1)
                         + "), but the token list has it at id " + vocabulary.blankId()
-                        + ": tokens.txt does not belong to this model");
+                        + ": " + config.tokensFile() + " does not belong to this model");
             }
             this.nemoFrontEnd = new NemoMelSpectrogram(info.featureDim(), "per_feature".equals(info.normalizeType()));
         } else {

@@ -62,8 +62,11 @@ public record RecognizerConfig(Path modelDir, CodaVariant variant, boolean int8,
         return variant.file(modelDir, int8);
     }
 
+    /** {@code tokens.txt}; in a folder without one, WeNet's own name for it, {@code units.txt}, where present. */
     public Path tokensFile() {
-        return modelDir.resolve("tokens.txt");
+        Path tokens = modelDir.resolve("tokens.txt");
+        Path units = modelDir.resolve("units.txt");
+        return !java.nio.file.Files.exists(tokens) && java.nio.file.Files.isRegularFile(units) ? units : tokens;
     }
 
     public RecognizerConfig withModelDir(Path dir) {

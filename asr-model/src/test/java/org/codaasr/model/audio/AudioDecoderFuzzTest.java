@@ -2,6 +2,7 @@ package org.codaasr.model.audio;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,6 +89,23 @@ class AudioDecoderFuzzTest {
         });
     }
 
+    @Property(tries = 30, seed = FUZZ_SEED)
+    void aFlacDeclaringBillionsOfSamplesIsRefusedFastWithoutAllocatingThem(@ForAll("hugeFlacTotal") long declared)
+            throws IOException {
+        if (!Files.isRegularFile(FLAC)) {
+            return; // the dev set is not here; the WAV property above covers forged sizes
+        }
+        byte[] flac = Files.readAllBytes(FLAC);
+        // STREAMINFO is the first block (data from byte 8); its 36-bit total sample count is the low nibble of
+        // byte 21 and bytes 22..25, big-endian
+        flac[21] = (byte) ((flac[21] & 0xF0) | (int) (declared >>> 32));
+        ByteBuffer.wrap(flac).putInt(22, (int) declared);
+        AudioDecodingException e = assertTimeoutPreemptively(LIMIT,
+                () -> assertThrows(AudioDecodingException.class, () -> AudioDecoder.decode(flac, "forged.flac")));
+        assertTrue(e.getMessage().startsWith("forged.flac: truncated FLAC: decoded ")
+                && e.getMessage().contains(" of the " + declared + " samples declared in STREAMINFO"), e.getMessage());
+    }
+
     @Property(tries = 1, seed = FUZZ_SEED)
     void anEmptyFileIsAClearError() {
         assertThrows(AudioDecodingException.class, () -> AudioDecoder.decode(new byte[0], "empty"));
@@ -102,6 +120,12 @@ class AudioDecoderFuzzTest {
     @Provide
     Arbitrary<Long> hugeSize() {
         return Arbitraries.longs().between(1L << 20, 0xFFFF_FFFFL);
+    }
+
+    @Provide
+    Arbitrary<Long> hugeFlacTotal() {
+        return Arbitraries.oneOf(Arbitraries.of((1L << 32) - 1, 1L << 32, (1L << 36) - 1),
+                Arbitraries.longs().between(1L << 24, (1L << 36) - 1));
     }
 
     @Provide

@@ -82,4 +82,35 @@ class ResamplerTest {
         assertArrayEquals(in, out);
         assertTrue(in != out);
     }
+
+    @ParameterizedTest(name = "{0} Hz -> {1} Hz in blocks")
+    @CsvSource({"44100,16000", "22050,16000", "8000,16000", "16000,16000"})
+    void blocksResampledWithOneStreamAreTheWholeSignalResampled(int from, int to) {
+        float[] x = Signals.sine(440, 0.4, from, from * 3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += 0.2f * (float) Math.sin(i * 0.37); // a second, inharmonic component
+        }
+        float[] whole = Resampler.resample(x, from, to);
+        Resampler.Stream stream = new Resampler.Stream(from, to);
+        float[] pieced = new float[0];
+        int[] sizes = {1, 997, 4096, 333, 16384, 7};
+        for (int at = 0, k = 0; at < x.length; k++) {
+            int n = Math.min(sizes[k % sizes.length], x.length - at);
+            pieced = concat(pieced, stream.process(java.util.Arrays.copyOfRange(x, at, at + n)));
+            at += n;
+        }
+        pieced = concat(pieced, stream.finish());
+        assertEquals(whole.length, pieced.length, 2, "the same length, within a sample or two");
+        double worst = 0;
+        for (int i = 0; i < Math.min(whole.length, pieced.length); i++) {
+            worst = Math.max(worst, Math.abs(whole[i] - pieced[i]));
+        }
+        assertTrue(worst < 1e-4, "no seams at block edges: largest difference " + worst);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

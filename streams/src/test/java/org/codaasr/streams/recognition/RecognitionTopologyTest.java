@@ -382,6 +382,58 @@ class RecognitionTopologyTest {
                 .allMatch(l -> l.reason().contains("arrived after its end-of-stream")), letters.toString());
     }
 
+    @Test
+    void chunksTheRecognizerThrowsOnAreDeadLetteredWithTheExceptionAndTheApplicationGoesOn() {
+        List<String> expected = texts(runInOrder());
+        closeDriver();
+        startDriverFresh();
+        // a stream whose restored recognizer state has already finished its input: the real recognizer throws
+        // IllegalStateException on every chunk given to it, which a poison pill must not turn into a crash loop
+        RecognizerStream donor = recognizer.createStream();
+        for (AudioChunk c : chunks.subList(0, 4)) {
+            donor.acceptWaveform(c.samples(), c.sampleRate());
+        }
+        donor.inputFinished();
+        while (donor.pollFinal() != null) {
+            // drained: a snapshot holds no undelivered finals
+        }
+        KeyValueStore<String, StreamState> states = driver.getKeyValueStore(RecognitionProcessor.STATE_STORE);
+        KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE);
+        states.put("bad", StreamState.start("utt-bad", 16000, 1_000L));
+        snapshots.put("bad", donor.snapshot());
+        List<AudioChunk> bad = new AudioChunker(250).split("bad", "utt-bad",
+                java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4), 16000, 1_000L);
+        long t0 = 1_800_000_000_000L;
+        for (int i = 0; i < chunks.size(); i++) {
+            send(chunks.get(i), t0 + i * 250L);
+            send(bad.get(i), t0 + i * 250L);
+        }
+        List<Transcript> all = transcripts.readValuesToList();
+        assertEquals(expected, texts(all.stream()
+                        .filter(t -> t.streamId().equals("s1") && t.kind() != Transcript.Kind.PARTIAL).toList()),
+                "the healthy stream in the same partition is unaffected");
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertEquals(bad.size(), letters.size(), "each chunk the recognizer threw on is dead-lettered once");
+        for (int i = 0; i < letters.size(); i++) {
+            DeadLetter l = letters.get(i);
+            assertEquals("bad", l.key());
+            assertTrue(l.reason().equals("stream 'bad': chunk " + i + " made the recognizer fail (stream input already"
+                    + " finished; create a new stream for more audio); the stream goes on without it"), l.reason());
+            assertEquals(IllegalStateException.class.getName(), l.errorClass(), "the exception travels with it");
+            assertEquals(bad.get(i), AsrSerdes.audioChunk().deserializer().deserialize(Topics.AUDIO,
+                    l.originalValue()), "the dead letter keeps the chunk itself");
+        }
+        // the stream is still open (its end-of-stream was among the failures): it closes once on data time
+        List<AudioChunk> other = new AudioChunker(100).split("s2", "utt-2", new float[1600 * 80], 16000, t0);
+        for (int k = 0; k < other.size() - 1; k++) {
+            send(other.get(k), t0 + 4_000L + k * 100L);
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+        assertEquals(1, transcripts.readValuesToList().stream()
+                .filter(t -> t.streamId().equals("bad") && t.streamComplete()).count(), "closed once, cleanly");
+        assertEquals(List.of(), dlq.readValuesToList(), "closing it throws nothing more");
+    }
+
     private void startDriverFresh() {
         StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(stateDir.resolve("fresh"))
                 .withIdleTimeoutMs(5_000);

@@ -1,0 +1,38 @@
+package org.codaasr.model.audio;
+
+import java.util.Arrays;
+
+/**
+ * What a format decoder yields: blocks of interleaved frames, read as the file is read, so that a long file never
+ * has to be in memory at once. Every failure is an {@link AudioDecodingException} naming the source; a check that
+ * needs the whole file (a truncated FLAC, an MP3 without frames) fails on the last call of {@link #next()}.
+ */
+interface PcmBlocks extends AutoCloseable {
+
+    int channels();
+
+    int sampleRate();
+
+    /** The next block of interleaved samples (a whole number of frames, at least one); null after the last. */
+    float[] next();
+
+    @Override
+    void close();
+
+    /** Every block, concatenated: the whole file at once, for callers that want it so. */
+    static InterleavedPcm readAll(PcmBlocks blocks) {
+        try (blocks) {
+            float[] all = new float[1 << 16];
+            int size = 0;
+            for (float[] b = blocks.next(); b != null; b = blocks.next()) {
+                if (size + b.length > all.length) {
+                    all = Arrays.copyOf(all, (int) Math.min(Integer.MAX_VALUE - 8L,
+                            Math.max(size + (long) b.length, all.length * 2L)));
+                }
+                System.arraycopy(b, 0, all, size, b.length);
+                size += b.length;
+            }
+            return new InterleavedPcm(Arrays.copyOf(all, size), blocks.channels(), blocks.sampleRate());
+        }
+    }
+}
