@@ -240,21 +240,55 @@ public final class TranscribeCommand implements Callable<Integer> {
         }
     }
 
-    /** Files as given, folders replaced by the audio files under them (sorted), {@code -} kept. */
+    /**
+     * Files as given, folders replaced by the audio files under them (sorted), {@code -} kept, and a glob the shell
+     * left alone (quoted: {@code "books/**.flac"}) replaced by the files it matches (sorted).
+     */
     static List<String> expand(List<String> inputs) throws IOException {
         List<String> files = new ArrayList<>();
         for (String input : inputs) {
-            Path p = Path.of(input);
-            if (!"-".equals(input) && Files.isDirectory(p)) {
+            Path p = "-".equals(input) ? null : Path.of(input);
+            if (p != null && Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
                     walk.filter(Files::isRegularFile).filter(f -> AUDIO_EXTENSIONS.contains(extension(f)))
                             .map(Path::toString).sorted().forEach(files::add);
                 }
+            } else if (p != null && !Files.exists(p) && isGlob(input)) {
+                files.addAll(glob(input));
             } else {
                 files.add(input);
             }
         }
         return files;
+    }
+
+    private static boolean isGlob(String input) {
+        return input.indexOf('*') >= 0 || input.indexOf('?') >= 0 || input.indexOf('[') >= 0
+                || input.indexOf('{') >= 0;
+    }
+
+    /** The regular files {@code pattern} matches, searched from its folders before the first wildcard. */
+    private static List<String> glob(String pattern) throws IOException {
+        String[] parts = pattern.split("/", -1);
+        int fixed = 0;
+        while (fixed < parts.length - 1 && !isGlob(parts[fixed])) {
+            fixed++;
+        }
+        Path base = fixed == 0 ? Path.of(pattern.startsWith("/") ? "/" : ".")
+                : Path.of(String.join("/", java.util.Arrays.copyOf(parts, fixed)) + (pattern.startsWith("/")
+                        && fixed == 1 ? "/" : ""));
+        java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        if (!Files.isDirectory(base)) {
+            return List.of(pattern); // nothing to search: reported as a missing file
+        }
+        List<String> out;
+        boolean relativeToDot = fixed == 0 && !pattern.startsWith("/");
+        try (Stream<Path> walk = Files.walk(base)) {
+            out = walk.filter(Files::isRegularFile)
+                    .map(f -> relativeToDot ? base.relativize(f) : f)
+                    .filter(matcher::matches).map(Path::toString).sorted().toList();
+        }
+        return out.isEmpty() ? List.of(pattern) : out;
     }
 
     private static String extension(Path f) {

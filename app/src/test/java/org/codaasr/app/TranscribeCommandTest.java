@@ -76,6 +76,16 @@ class TranscribeCommandTest {
         assertEquals(List.of("a.srt", "b.srt"), Files.list(out).map(p -> p.getFileName().toString()).sorted()
                 .toList());
         assertTrue(srt.err().contains("[2/2]") && srt.err().contains("2 files, 0 failed"), srt.err());
+
+        // a glob the shell did not expand (quoted)
+        Run glob = run(null, "--model", TINY.toString(), "--decoder", "greedy", dir.resolve("in") + "/**.wav");
+        assertEquals(0, glob.code(), glob.err());
+        assertEquals(List.of("b", "a"), glob.out().lines().map(l -> l.split(" ")[0]).toList(), glob.out());
+        assertEquals(List.of(dir.resolve("in/b.wav").toString(), dir.resolve("in/nested/a.wav").toString()),
+                TranscribeCommand.expand(List.of(dir.resolve("in") + "/**.wav")));
+        Run none = run(null, "--model", TINY.toString(), "--decoder", "greedy", dir.resolve("in") + "/*.mp3");
+        assertEquals(1, none.code(), none.err());
+        assertTrue(none.err().contains("*.mp3"), none.err());
     }
 
     @Test

@@ -275,6 +275,7 @@ function renderMine() {
   $("mineAudio").textContent = s.audioSeconds.toFixed(1) + " s";
   panel.dataset.state = s.complete ? "complete" : "live";
   panel.dataset.finalText = finals.map(f => f.text).join(" ");
+  panel.dataset.audioSeconds = String(s.audioSeconds);
   const base = "api/streams/" + encodeURIComponent(mine.streamId) + "/transcript.";
   for (const [id, ext] of [["dlTxt", "txt"], ["dlSrt", "srt"], ["dlVtt", "vtt"]]) {
     const a = $(id);
