@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time the exported adapter / CoDA graphs (model.adapter.onnx, model.coda-r{2,4,8}.onnx, plus model.onnx) in ONNX
 Runtime with the CUDA execution provider, variants interleaved, and write JSON: milliseconds of encoder time per
-second of audio at batch 1 and 32 and the speed-up of each CoDA r over the parallel adapter. Exits 3 when the
+second of audio at batch 1, 8, 32 and 128 (--batches) and the speed-up of each CoDA r over the parallel adapter. Exits 3 when the
 onnxruntime package has no CUDA provider (then there is nothing to measure on this machine).
 """
 import argparse
@@ -20,7 +20,7 @@ def main():
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--batches", default="1,32")
+    ap.add_argument("--batches", default="1,8,32,128")
     ap.add_argument("--repeats", type=int, default=20)
     a = ap.parse_args()
     import onnxruntime as ort

@@ -40,6 +40,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             description = "a level is held when final-latency p95 stays under this (default: ${DEFAULT-VALUE})")
     double heldP95;
 
+    @Option(names = "--chunk-ms", defaultValue = "100",
+            description = "audio per chunk record sent by the ingest (default: ${DEFAULT-VALUE})")
+    int chunkMs;
+
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N utterances")
     int limit;
 
@@ -56,7 +60,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             items = items.subList(0, limit);
         }
         PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(load.partitions, load.streamThreads,
-                throughputStreams, streams, seconds, heldP95);
+                throughputStreams, streams, seconds, heldP95, chunkMs);
         Map<String, Object> figures;
         try (Recognizer recognizer = Recognizer.load(model.toConfig())) {
             figures = new PipelineBenchmark(recognizer, items, settings).runAll(System.err);
@@ -64,6 +68,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("streaming_encoder", recognizer.streamingEncoderInUse()
                     .map(e -> String.valueOf(e.path().getFileName())).orElse("windowed"));
             figures.put("coda_r", recognizer.modelInfo().variant().reductionFactor());
+            figures.put("chunk_ms", chunkMs);
         }
         System.out.printf("direct decoding:   %.2f s of audio per s%n", (double) figures.get("direct_audio_per_second"));
         System.out.printf("Kafka pipeline:    %.2f s of audio per s%n", (double) figures.get("pipeline_audio_per_second"));

@@ -30,13 +30,20 @@ public final class PipelineBenchmark {
 
     /** Settings of one benchmark run. */
     public record Settings(int partitions, int streamThreads, int throughputStreams, List<Integer> realtimeStreams,
-            double realtimeSeconds, double heldP95Ms) {
+            double realtimeSeconds, double heldP95Ms, int chunkMs) {
 
         public Settings {
-            if (partitions < 1 || streamThreads < 1 || throughputStreams < 1 || realtimeSeconds <= 0) {
-                throw new IllegalArgumentException("partitions, threads and streams must be >= 1, seconds > 0");
+            if (partitions < 1 || streamThreads < 1 || throughputStreams < 1 || realtimeSeconds <= 0 || chunkMs < 1) {
+                throw new IllegalArgumentException("partitions, threads, streams and chunk ms must be >= 1, seconds > 0");
             }
             realtimeStreams = List.copyOf(realtimeStreams);
+        }
+
+        /** The pipeline's own chunking: 100 ms. */
+        public Settings(int partitions, int streamThreads, int throughputStreams, List<Integer> realtimeStreams,
+                double realtimeSeconds, double heldP95Ms) {
+            this(partitions, streamThreads, throughputStreams, realtimeStreams, realtimeSeconds, heldP95Ms,
+                    IngestConfig.defaults().chunkMs());
         }
     }
 
@@ -90,7 +97,7 @@ public final class PipelineBenchmark {
 
     /** Decodes every item as a stream fed in 100 ms chunks, {@code concurrent} streams batched together. */
     public Throughput direct(int concurrent) {
-        int step = AudioChunker.defaults().samplesPerChunk(16000);
+        int step = new AudioChunker(settings.chunkMs()).samplesPerChunk(16000);
         long start = System.nanoTime();
         long cpuStart = THREADS.getCurrentThreadCpuTime();
         EncoderWork workStart = recognizer.encoderWork();
@@ -179,7 +186,7 @@ public final class PipelineBenchmark {
             AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
                     : AudioLoader.decoder().load16k(path);
             sent = pipeline.ingest(load, IngestConfig.defaults().withRunId(runId).withConcurrency(concurrency)
-                    .withRealtime(realtime), predecoded);
+                    .withRealtime(realtime).withChunkMs(settings.chunkMs()), predecoded);
             long deadline = System.nanoTime() + Duration.ofSeconds(600).toNanos();
             while (System.nanoTime() < deadline && countCompleted(monitor, ids) < load.size()) {
                 Thread.sleep(20);
