@@ -1,0 +1,63 @@
+package org.codaasr.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./asr demo} as a new user first runs it, in a JVM of its own: what it prints is progress, finals and the
+ * summary, last; no warnings, errors, stack traces or terminal escape codes; the library chatter is in the log file
+ * the last line names.
+ */
+class DemoOutputIT {
+
+    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+
+    @Test
+    void theDemoPrintsWhatAUserNeedsAndTheSummaryLast(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        Path out = dir.resolve("demo.out");
+        Path log = dir.resolve("demo.log");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        // the application's classpath as the asr launcher has it: not the tests' classes and their logging setup
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.contains("test-classes")).collect(Collectors.joining(File.pathSeparator));
+        Process demo = new ProcessBuilder(javaBin, "-Dasr.log.file=" + log, "-cp", classpath,
+                "org.codaasr.app.AsrCli", "demo", "--limit", "3", "--no-realtime")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!demo.waitFor(240, TimeUnit.SECONDS)) {
+            demo.destroyForcibly();
+            throw new AssertionError("the demo did not finish within 240 s:\n" + Files.readString(out));
+        }
+        String printed = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(0, demo.exitValue(), printed);
+        List<String> lines = printed.lines().filter(l -> !l.isBlank()).toList();
+        for (String line : lines) {
+            assertTrue(!line.contains("WARN") && !line.contains("ERROR") && !line.contains("Exception")
+                    && !line.startsWith("\tat ") && line.indexOf('\u001b') < 0, "a line a user should not see: " + line);
+        }
+        int summary = lines.indexOf("=== summary ===");
+        assertTrue(summary > 0, printed);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FINAL ")), "the finals are shown: " + printed);
+        List<String> after = lines.subList(summary + 1, lines.size());
+        assertTrue(after.get(0).startsWith("streams sent 3 ") && after.get(0).contains("completed 3, scored 3"),
+                printed);
+        assertTrue(after.stream().anyMatch(l -> l.startsWith("corpus WER ")), printed);
+        assertTrue(after.stream().anyMatch(l -> l.startsWith("final latency ms: ")), printed);
+        assertEquals("log: " + log + " (or run with --verbose)", lines.get(lines.size() - 1), "the last line");
+        String chatter = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(chatter.contains("org.apache.kafka") || chatter.contains("o.a.k."),
+                "Kafka's log went to the file:\n" + chatter.lines().limit(5).toList());
+    }
+}
