@@ -248,9 +248,9 @@ class WebSocketSourceTest {
             for (int i = 0; i < 3; i++) {
                 CloseListener l = new CloseListener();
                 listeners.add(l);
-                connect(client, base + "c" + i, token, l).get(5, TimeUnit.SECONDS);
+                connect(client, base + "c" + i, token, l).get(15, TimeUnit.SECONDS);
             }
-            assertEquals(1013, listeners.get(2).closed.get(5, TimeUnit.SECONDS), "a third stream from one client");
+            assertEquals(1013, listeners.get(2).closed.get(15, TimeUnit.SECONDS), "a third stream from one client");
             assertFalse(listeners.get(0).closed.isDone());
         }
     }
