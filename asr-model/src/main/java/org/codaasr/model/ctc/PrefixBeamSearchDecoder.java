@@ -161,8 +161,19 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         // Forget extensions not tried in the last frames: a long utterance (or many open streaming segments) would
         // otherwise keep every node ever tried. One reached again is made anew with the same LM score and the same
         // next-frame scores, so the result does not change; recent ones are kept because the beam's edge revisits them.
-        for (Prefix p : beam) {
-            p.children.values().removeIf(c -> c.touchedAt < t - 1);
+        // The trie is pruned along every path to the new beam, not only at the old beam: a node that left the beam
+        // would otherwise keep what hung below it. Nodes on those paths stay, so that every prefix in the beam is
+        // still the one object its string has when one of its ancestors extends to it again.
+        for (Prefix p : next) {
+            for (Prefix a = p; a != null && a.keptAt != t; a = a.parent) {
+                a.keptAt = t;
+            }
+        }
+        for (Prefix p : next) {
+            for (Prefix a = p; a != null && a.prunedAt != t; a = a.parent) {
+                a.prunedAt = t;
+                a.children.values().removeIf(c -> c.keptAt != t && c.touchedAt < t - 1);
+            }
         }
         return next;
     }
@@ -321,6 +332,9 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         final double lmScore;
         final String partialWord;
         final Map<Integer, Prefix> children = new HashMap<>(4);
+        /** The last frame at which this node was on a path from the root to the beam, and was pruned there. */
+        int keptAt = -1;
+        int prunedAt = -1;
         double pb = Double.NEGATIVE_INFINITY;
         double pnb = Double.NEGATIVE_INFINITY;
         double vb = Double.NEGATIVE_INFINITY;
