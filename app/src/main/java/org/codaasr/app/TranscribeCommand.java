@@ -18,6 +18,7 @@ import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.audio.AudioFileReader;
+import org.codaasr.model.audio.FloatArrayBuilder;
 import org.codaasr.model.audio.Resampler;
 import org.codaasr.model.ctc.WordInfo;
 import org.codaasr.model.recognizer.RecognitionResult;
@@ -129,22 +130,24 @@ public final class TranscribeCommand implements Callable<Integer> {
         }
         try (AudioFileReader reader = AudioFileReader.open(Path.of(file))) {
             // up to --offline-max-seconds is read whole and decoded at once; longer audio goes on block by block
-            List<float[]> head = new ArrayList<>();
-            long headSamples = 0;
+            FloatArrayBuilder head = new FloatArrayBuilder(1 << 16);
             long offlineLimit = (long) (offlineMaxSeconds * reader.sampleRate());
-            float[] block = null;
-            while (headSamples <= offlineLimit && (block = reader.read()) != null) {
-                head.add(block);
-                headSamples += block.length;
+            boolean ended = false;
+            while (head.size() <= offlineLimit && !ended) {
+                float[] block = reader.read();
+                ended = block == null;
+                if (!ended) {
+                    head.addAll(block);
+                }
             }
-            if (block == null || !recognizer.supportsStreaming()) {
+            if (ended || !recognizer.supportsStreaming()) {
                 // a model that cannot stream (NeMo CTC: per-utterance normalisation) takes any length whole
                 for (float[] b = reader.read(); b != null; b = reader.read()) {
-                    head.add(b);
+                    head.addAll(b);
                 }
-                return transcribeWhole(recognizer, file, decoding, new AudioData(concat(head), reader.sampleRate()));
+                return transcribeWhole(recognizer, file, decoding, new AudioData(head.toArray(), reader.sampleRate()));
             }
-            return transcribeStreaming(recognizer, file, decoding, reader, head);
+            return transcribeStreaming(recognizer, file, decoding, reader, head.toArray());
         }
     }
 
@@ -163,26 +166,27 @@ public final class TranscribeCommand implements Callable<Integer> {
      * stream in the pipeline's 100 ms chunks; the endpointer cuts it into segments, so memory stays bounded.
      */
     private FileTranscript transcribeStreaming(Recognizer recognizer, String file, String decoding,
-            AudioFileReader reader, List<float[]> head) {
+            AudioFileReader reader, float[] head) {
         long start = System.nanoTime();
         RecognizerStream stream = recognizer.createStream();
         Resampler.Stream resampler = new Resampler.Stream(reader.sampleRate(), RATE);
         List<RecognitionResult> finals = new ArrayList<>();
         long fed = 0;
         double nextProgress = PROGRESS_EVERY_SECONDS;
-        java.util.Iterator<float[]> buffered = head.iterator();
-        for (float[] b = buffered.next(); b != null; b = buffered.hasNext() ? buffered.next() : reader.read()) {
-            fed += feed(recognizer, stream, resampler.process(b), finals);
+        for (float[] b = head; b != null; b = reader.read()) {
+            float[] at16k = resampler.process(b);
+            recognizer.feed(stream, at16k, RATE, CHUNK_SAMPLES, finals);
+            fed += at16k.length;
             if (fed / (double) RATE >= nextProgress) {
                 System.err.printf(Locale.ROOT, "%s: %.1f min of audio, RTF %.3f%n", file, fed / (RATE * 60.0),
                         (System.nanoTime() - start) / 1e9 / (fed / (double) RATE));
                 nextProgress += PROGRESS_EVERY_SECONDS;
             }
         }
-        fed += feed(recognizer, stream, resampler.finish(), finals);
-        stream.inputFinished();
-        recognizer.decode(stream);
-        stream.drainFinals(finals);
+        float[] rest = resampler.finish();
+        recognizer.feed(stream, rest, RATE, CHUNK_SAMPLES, finals);
+        fed += rest.length;
+        recognizer.finish(stream, finals);
         List<String> parts = new ArrayList<>();
         List<WordInfo> words = new ArrayList<>();
         for (RecognitionResult r : finals) {
@@ -194,32 +198,6 @@ public final class TranscribeCommand implements Callable<Integer> {
         return new FileTranscript(file, stem(file), String.join(" ", parts), words,
                 recognizer.modelLabel(recognizer.defaultVariant()), recognizer.defaultVariant().reductionFactor(),
                 decoding, fed / (double) RATE, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** Feeds 16 kHz samples in 100 ms chunks, decoding after each; returns how many were fed. */
-    private static int feed(Recognizer recognizer, RecognizerStream stream, float[] samples,
-            List<RecognitionResult> finals) {
-        for (int i = 0; i < samples.length; i += CHUNK_SAMPLES) {
-            stream.acceptWaveform(java.util.Arrays.copyOfRange(samples, i, Math.min(samples.length,
-                    i + CHUNK_SAMPLES)), RATE);
-            recognizer.decode(stream);
-            stream.drainFinals(finals);
-        }
-        return samples.length;
-    }
-
-    private static float[] concat(List<float[]> blocks) {
-        int n = 0;
-        for (float[] b : blocks) {
-            n += b.length;
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (float[] b : blocks) {
-            System.arraycopy(b, 0, all, at, b.length);
-            at += b.length;
-        }
-        return all;
     }
 
     private static AudioData readStdin() {

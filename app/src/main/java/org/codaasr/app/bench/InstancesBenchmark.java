@@ -20,11 +20,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.codaasr.app.pipeline.Pipeline;
 import org.codaasr.ingest.AudioIngestor;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
-import org.codaasr.model.AsrException;
 import org.codaasr.messages.Topics;
+import org.codaasr.model.AsrException;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.streams.PipelineMonitor;
 import org.codaasr.streams.TopicSetup;
@@ -156,21 +157,22 @@ public final class InstancesBenchmark {
                 awaitAssignment(members, outputs);
                 warmUp(servers, monitor);
                 Map<Integer, Integer> owner = owners(outputs);
-                List<AudioItem> load = load(streams, "rt");
+                int total = Math.max(streams, (int) Math.ceil(streams * settings.seconds() / meanSeconds));
+                List<AudioItem> load = BenchLoad.repeated(items, total, "rt");
                 Set<String> ids = new HashSet<>();
                 load.forEach(i -> ids.add(i.utteranceId()));
                 double[] cpuStart = cpu(members);
                 long start = System.nanoTime();
                 ingest(servers, load, streams);
                 long deadline = System.nanoTime() + Duration.ofSeconds(600).toNanos();
-                while (System.nanoTime() < deadline && completed(monitor, ids) < load.size()) {
+                while (System.nanoTime() < deadline && BenchLoad.completed(monitor, ids) < load.size()) {
                     Thread.sleep(50);
                 }
                 double wall = (System.nanoTime() - start) / 1e9;
                 double[] cpuEnd = cpu(members);
                 Map<Integer, Integer> ownerAfter = owners(outputs);
                 log.printf("  %d instances, %d streams: %d of %d completed in %.0f s%n", instances, streams,
-                        completed(monitor, ids), load.size(), wall);
+                        BenchLoad.completed(monitor, ids), load.size(), wall);
                 return level(instances, streams, monitor, ids, load.size(), streamPartitions(servers), owner,
                         owner.equals(ownerAfter), members, cpuStart, cpuEnd, wall);
             }
@@ -183,7 +185,7 @@ public final class InstancesBenchmark {
                     p.destroyForcibly();
                 }
             }
-            deleteTree(work);
+            Pipeline.deleteTree(work);
         }
     }
 
@@ -207,12 +209,10 @@ public final class InstancesBenchmark {
                     PipelineMonitor.percentile(monitor.finalLatencies(mine::contains), 95)));
         }
         List<Long> finals = monitor.finalLatencies(ids::contains);
-        int half = finals.size() / 2;
-        double growth = half == 0 ? 0 : PipelineMonitor.percentile(finals.subList(half, finals.size()), 50)
-                - PipelineMonitor.percentile(finals.subList(0, half), 50);
+        double growth = BenchLoad.lagGrowthMs(finals);
         long p95 = PipelineMonitor.percentile(finals, 95);
-        int done = completed(monitor, ids);
-        boolean held = done == total && p95 <= settings.heldP95Ms() && growth <= settings.heldP95Ms() / 2;
+        int done = BenchLoad.completed(monitor, ids);
+        boolean held = BenchLoad.held(done, total, p95, growth, settings.heldP95Ms());
         return new Level(instances, streams, done, PipelineMonitor.percentile(finals, 50), p95,
                 PipelineMonitor.percentile(finals, 99), growth, held, stable, wall, per);
     }
@@ -274,47 +274,22 @@ public final class InstancesBenchmark {
 
     /** Short streams on every partition first: JIT, ONNX Runtime allocations and task setup are not measured. */
     private void warmUp(String servers, PipelineMonitor monitor) throws InterruptedException {
-        List<AudioItem> warm = load(2 * settings.partitions(), "warmup");
+        List<AudioItem> warm = BenchLoad.repeated(items, 2 * settings.partitions(), "warmup");
         Set<String> ids = new HashSet<>();
         warm.forEach(i -> ids.add(i.utteranceId()));
         ingest(servers, warm, warm.size());
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && completed(monitor, ids) < warm.size()) {
+        while (System.nanoTime() < deadline && BenchLoad.completed(monitor, ids) < warm.size()) {
             Thread.sleep(50);
         }
     }
 
-    private List<AudioItem> load(int streams, String tag) {
-        int total = Math.max(streams, (int) Math.ceil(streams * settings.seconds() / meanSeconds));
-        if (tag.equals("warmup")) {
-            total = streams;
-        }
-        List<AudioItem> load = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            AudioItem base = items.get(i % items.size());
-            load.add(new AudioItem(base.utteranceId() + "~" + tag + "~" + i, base.speaker(), base.audio(),
-                    base.referenceText()));
-        }
-        return load;
-    }
-
     private void ingest(String servers, List<AudioItem> load, int concurrency) {
-        AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
-                : AudioLoader.decoder().load16k(path);
         try (AudioIngestor ingestor = AudioIngestor.toKafka(IngestConfig.defaults().withBootstrapServers(servers)
-                .withConcurrency(concurrency).withRealtime(true).withRunId("instances"), predecoded)) {
+                .withConcurrency(concurrency).withRealtime(true).withRunId("instances"),
+                BenchLoad.predecoded(decoded))) {
             ingestor.ingest(load);
         }
-    }
-
-    private static int completed(PipelineMonitor monitor, Set<String> ids) {
-        int n = 0;
-        for (String id : monitor.completed().keySet()) {
-            if (ids.contains(id)) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** CPU seconds each process has used so far (0 where the platform does not say). */
@@ -324,13 +299,5 @@ public final class InstancesBenchmark {
             out[i] = members.get(i).info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
         }
         return out;
-    }
-
-    private static void deleteTree(Path root) {
-        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder: left for the system to clean
-        }
     }
 }

@@ -140,22 +140,13 @@ public final class PipelineBenchmark {
     public RealtimeLevel realtime(String runId, int streams) throws InterruptedException {
         double perStream = totalSeconds / items.size();
         int total = Math.max(streams, (int) Math.ceil(streams * settings.realtimeSeconds() / perStream));
-        List<AudioItem> load = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            AudioItem base = items.get(i % items.size());
-            load.add(new AudioItem(base.utteranceId() + "~" + runId + "~" + i, base.speaker(), base.audio(),
-                    base.referenceText()));
-        }
+        List<AudioItem> load = BenchLoad.repeated(items, total, runId);
         Run run = runPipeline(runId, load, streams, true, settings.streamThreads());
         List<Long> finals = run.finalLatencies();
         List<Long> partials = run.partialLatencies();
-        int half = finals.size() / 2;
-        double growth = half == 0 ? 0
-                : PipelineMonitor.percentile(finals.subList(half, finals.size()), 50)
-                        - PipelineMonitor.percentile(finals.subList(0, half), 50);
+        double growth = BenchLoad.lagGrowthMs(finals);
         long p95 = PipelineMonitor.percentile(finals, 95);
-        boolean held = run.completed() == load.size() && p95 <= settings.heldP95Ms()
-                && growth <= settings.heldP95Ms() / 2;
+        boolean held = BenchLoad.held(run.completed(), load.size(), p95, growth, settings.heldP95Ms());
         return new RealtimeLevel(streams, run.completed(), PipelineMonitor.percentile(partials, 50),
                 PipelineMonitor.percentile(partials, 95), PipelineMonitor.percentile(partials, 99),
                 PipelineMonitor.percentile(finals, 50), p95, PipelineMonitor.percentile(finals, 99), growth, held,
@@ -182,13 +173,10 @@ public final class PipelineBenchmark {
             Map<Long, Long> cpuStart = streamThreadCpu(config.applicationId());
             EncoderWork workStart = recognizer.encoderWork();
             IngestReport sent;
-            // audio decoded once up front, as for the direct path: both sides pay for recognition only
-            AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
-                    : AudioLoader.decoder().load16k(path);
             sent = pipeline.ingest(load, IngestConfig.defaults().withRunId(runId).withConcurrency(concurrency)
-                    .withRealtime(realtime).withChunkMs(settings.chunkMs()), predecoded);
+                    .withRealtime(realtime).withChunkMs(settings.chunkMs()), BenchLoad.predecoded(decoded));
             long deadline = System.nanoTime() + Duration.ofSeconds(600).toNanos();
-            while (System.nanoTime() < deadline && countCompleted(monitor, ids) < load.size()) {
+            while (System.nanoTime() < deadline && BenchLoad.completed(monitor, ids) < load.size()) {
                 Thread.sleep(20);
             }
             double wall = (System.nanoTime() - start) / 1e9;
@@ -198,7 +186,7 @@ public final class PipelineBenchmark {
             }
             return new Run(new Throughput("Kafka Streams pipeline", sent.audioSeconds(), wall, cpu,
                     recognizer.encoderWork().minus(workStart)),
-                    countCompleted(monitor, ids), monitor.finalLatencies(ids::contains),
+                    BenchLoad.completed(monitor, ids), monitor.finalLatencies(ids::contains),
                     monitor.partialLatencies(ids::contains), monitor.finalsByCodaR(ids::contains));
         }
     }
@@ -221,7 +209,7 @@ public final class PipelineBenchmark {
         pipeline.ingest(warm, IngestConfig.defaults().withRunId("warmup-" + runId).withConcurrency(2),
                 AudioLoader.decoder());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && countCompleted(monitor, ids) < warm.size()) {
+        while (System.nanoTime() < deadline && BenchLoad.completed(monitor, ids) < warm.size()) {
             Thread.sleep(20);
         }
     }
@@ -249,16 +237,6 @@ public final class PipelineBenchmark {
             }
         }
         return cpu;
-    }
-
-    private static int countCompleted(PipelineMonitor monitor, java.util.Set<String> ids) {
-        int n = 0;
-        for (String id : monitor.completed().keySet()) {
-            if (ids.contains(id)) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** Runs everything the settings ask for on an in-JVM broker and returns the figures. */

@@ -115,12 +115,7 @@ public final class SoakBenchmark {
             PrintStream progress) throws InterruptedException {
         double perStream = decoded.values().stream().mapToDouble(a -> a.length / 16000.0).average().orElse(1);
         int total = (int) Math.ceil(streams * (minutes * 60 / perStream)) + streams;
-        List<AudioItem> load = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            AudioItem base = items.get(i % items.size());
-            load.add(new AudioItem(base.utteranceId() + "~soak~" + i, base.speaker(), base.audio(),
-                    base.referenceText()));
-        }
+        List<AudioItem> load = BenchLoad.repeated(items, total, "soak");
         Set<String> ids = new HashSet<>();
         load.forEach(i -> ids.add(i.utteranceId()));
         String appId = "soak-" + System.currentTimeMillis();
@@ -134,13 +129,11 @@ public final class SoakBenchmark {
         try (Pipeline pipeline = Pipeline.start(config, recognizer, e -> { })) {
             baselineHeap = heapAfterGc(); // model, language model, broker and empty stores: what streams add to
             progress.printf("heap after GC before the load: %.1f MB%n", baselineHeap / 1e6);
-            AudioLoader predecoded = path -> decoded.containsKey(path) ? decoded.get(path)
-                    : AudioLoader.decoder().load16k(path);
             AtomicReference<Throwable> ingestFailure = new AtomicReference<>();
             Thread ingest = new Thread(() -> {
                 try {
                     pipeline.ingest(load, IngestConfig.defaults().withRunId(appId).withConcurrency(streams)
-                            .withRealtime(true), predecoded);
+                            .withRealtime(true), BenchLoad.predecoded(decoded));
                 } catch (Throwable t) {
                     ingestFailure.set(t);
                 }

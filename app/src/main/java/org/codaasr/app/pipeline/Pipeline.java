@@ -160,7 +160,8 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes {@code dir} and everything under it; what cannot be removed is logged and left. */
+    public static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

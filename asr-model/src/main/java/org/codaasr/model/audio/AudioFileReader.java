@@ -35,8 +35,7 @@ public final class AudioFileReader implements AutoCloseable {
         try (InputStream in = Files.newInputStream(file)) {
             start = in.readNBytes(12);
         } catch (IOException e) {
-            throw new AudioDecodingException(source + ": cannot read audio file (" + e + "); expected a "
-                    + "readable WAV, FLAC or MP3 file", e);
+            throw unreadable(source, e);
         }
         AudioDecoder.Format format = AudioDecoder.format(start, source);
         try {
@@ -48,9 +47,13 @@ public final class AudioFileReader implements AutoCloseable {
             return new AudioFileReader(format == AudioDecoder.Format.FLAC ? FlacDecoder.open(in, source)
                     : Mp3Decoder.open(in, source));
         } catch (IOException e) {
-            throw new AudioDecodingException(source + ": cannot read audio file (" + e + "); expected a "
-                    + "readable WAV, FLAC or MP3 file", e);
+            throw unreadable(source, e);
         }
+    }
+
+    private static AudioDecodingException unreadable(String source, IOException e) {
+        return new AudioDecodingException(source + ": cannot read audio file (" + e + "); expected a readable WAV, "
+                + "FLAC or MP3 file", e);
     }
 
     public int sampleRate() {

@@ -82,32 +82,18 @@ final class Mp3Decoder {
 
         @Override
         public float[] next() {
-            float[] head = first;
-            first = null;
-            java.util.List<float[]> parts = new java.util.ArrayList<>();
-            int total = 0;
-            if (head != null) {
-                parts.add(head);
-                total += head.length;
+            // at most 1152 samples per channel and frame (layer III), two channels
+            FloatArrayBuilder block = new FloatArrayBuilder(FRAMES_PER_BLOCK * 2304L);
+            int n = 0;
+            if (first != null) {
+                block.addAll(first);
+                first = null;
+                n++;
             }
-            for (int i = parts.size(); i < FRAMES_PER_BLOCK; i++) {
-                float[] f = decodeFrame();
-                if (f == null) {
-                    break;
-                }
-                parts.add(f);
-                total += f.length;
+            for (float[] f; n < FRAMES_PER_BLOCK && (f = decodeFrame()) != null; n++) {
+                block.addAll(f);
             }
-            if (total == 0) {
-                return null;
-            }
-            float[] out = new float[total];
-            int at = 0;
-            for (float[] p : parts) {
-                System.arraycopy(p, 0, out, at, p.length);
-                at += p.length;
-            }
-            return out;
+            return block.size() == 0 ? null : block.toArray();
         }
 
         /** The next frame's interleaved samples; null at the end of the stream. */

@@ -1,7 +1,5 @@
 package org.codaasr.model.audio;
 
-import java.util.Arrays;
-
 /**
  * What a format decoder yields: blocks of interleaved frames, read as the file is read, so that a long file never
  * has to be in memory at once. Every failure is an {@link AudioDecodingException} naming the source; a check that
@@ -22,17 +20,11 @@ interface PcmBlocks extends AutoCloseable {
     /** Every block, concatenated: the whole file at once, for callers that want it so. */
     static InterleavedPcm readAll(PcmBlocks blocks) {
         try (blocks) {
-            float[] all = new float[1 << 16];
-            int size = 0;
+            FloatArrayBuilder all = new FloatArrayBuilder(1 << 16);
             for (float[] b = blocks.next(); b != null; b = blocks.next()) {
-                if (size + b.length > all.length) {
-                    all = Arrays.copyOf(all, (int) Math.min(Integer.MAX_VALUE - 8L,
-                            Math.max(size + (long) b.length, all.length * 2L)));
-                }
-                System.arraycopy(b, 0, all, size, b.length);
-                size += b.length;
+                all.addAll(b);
             }
-            return new InterleavedPcm(Arrays.copyOf(all, size), blocks.channels(), blocks.sampleRate());
+            return new InterleavedPcm(all.toArray(), blocks.channels(), blocks.sampleRate());
         }
     }
 }

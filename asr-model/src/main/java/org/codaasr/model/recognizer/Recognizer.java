@@ -296,17 +296,31 @@ public final class Recognizer implements AutoCloseable {
     public List<RecognitionResult> transcribeStreaming(AudioData audio, int chunkSamples) {
         RecognizerStream stream = createStream();
         List<RecognitionResult> finals = new ArrayList<>();
-        float[] s = audio.samples();
-        for (int i = 0; i < s.length; i += chunkSamples) {
-            stream.acceptWaveform(java.util.Arrays.copyOfRange(s, i, Math.min(s.length, i + chunkSamples)),
-                    audio.sampleRate());
+        feed(stream, audio.samples(), audio.sampleRate(), chunkSamples, finals);
+        finish(stream, finals);
+        return finals;
+    }
+
+    /**
+     * Gives {@code samples} to {@code stream} in chunks of {@code chunkSamples}, decoding after each as a live
+     * stream is decoded, and adds the finals that come out to {@code finals}. Audio that arrives in blocks (a long
+     * file read as it goes) is fed block by block; {@link #finish} ends it.
+     */
+    public void feed(RecognizerStream stream, float[] samples, int sampleRate, int chunkSamples,
+            List<RecognitionResult> finals) {
+        for (int i = 0; i < samples.length; i += chunkSamples) {
+            stream.acceptWaveform(java.util.Arrays.copyOfRange(samples, i, Math.min(samples.length, i + chunkSamples)),
+                    sampleRate);
             decode(stream);
             stream.drainFinals(finals);
         }
+    }
+
+    /** Ends {@code stream}'s input and adds its last finals to {@code finals}. */
+    public void finish(RecognizerStream stream, List<RecognitionResult> finals) {
         stream.inputFinished();
         decode(stream);
         stream.drainFinals(finals);
-        return finals;
     }
 
     /** False for models whose front end needs the whole utterance ({@link ModelLayout#NEMO_CTC}). */

@@ -356,12 +356,7 @@ class RecognitionTopologyTest {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(snapshot);
         int featureBaseAt = 1 + 4 + b.getInt(1);
         b.putInt(featureBaseAt, b.getInt(featureBaseAt) + 100_000);
-        KeyValueStore<String, StreamState> states = driver.getKeyValueStore(RecognitionProcessor.STATE_STORE);
-        KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE);
-        states.put("bad", StreamState.start("utt-bad", 16000, 1_000L));
-        snapshots.put("bad", snapshot);
-        List<AudioChunk> bad = new AudioChunker(250).split("bad", "utt-bad",
-                java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4), 16000, 1_000L);
+        List<AudioChunk> bad = plantRestoredStream("bad", snapshot);
         for (int i = 0; i < chunks.size(); i++) {
             send(chunks.get(i));
             send(bad.get(i));
@@ -397,12 +392,7 @@ class RecognitionTopologyTest {
         while (donor.pollFinal() != null) {
             // drained: a snapshot holds no undelivered finals
         }
-        KeyValueStore<String, StreamState> states = driver.getKeyValueStore(RecognitionProcessor.STATE_STORE);
-        KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE);
-        states.put("bad", StreamState.start("utt-bad", 16000, 1_000L));
-        snapshots.put("bad", donor.snapshot());
-        List<AudioChunk> bad = new AudioChunker(250).split("bad", "utt-bad",
-                java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4), 16000, 1_000L);
+        List<AudioChunk> bad = plantRestoredStream("bad", donor.snapshot());
         long t0 = 1_800_000_000_000L;
         for (int i = 0; i < chunks.size(); i++) {
             send(chunks.get(i), t0 + i * 250L);
@@ -432,6 +422,19 @@ class RecognitionTopologyTest {
         assertEquals(1, transcripts.readValuesToList().stream()
                 .filter(t -> t.streamId().equals("bad") && t.streamComplete()).count(), "closed once, cleanly");
         assertEquals(List.of(), dlq.readValuesToList(), "closing it throws nothing more");
+    }
+
+    /**
+     * What a restarted instance finds for stream {@code id}: its status and {@code snapshot} in the stores (the
+     * journal empty); returns the stream's chunks (the same 4 s of the dev utterance) for the test to send.
+     */
+    private List<AudioChunk> plantRestoredStream(String id, byte[] snapshot) {
+        KeyValueStore<String, StreamState> states = driver.getKeyValueStore(RecognitionProcessor.STATE_STORE);
+        KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE);
+        states.put(id, StreamState.start("utt-" + id, 16000, 1_000L));
+        snapshots.put(id, snapshot);
+        return new AudioChunker(250).split(id, "utt-" + id,
+                java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4), 16000, 1_000L);
     }
 
     private void startDriverFresh() {
