@@ -9,7 +9,7 @@ ONNX contract = the dense model.onnx (export_onnx.py) plus one output:
   inputs : features float32 [batch, frames, 80] raw fbank; feature_lengths int64 [batch]
   outputs: log_probs float32 [batch, out_frames, vocab]; log_prob_lengths int64 [batch];
            coda_selected bool [batch, layers, out_frames]: true where the layer ran on that frame
-           (all valid frames for r = 1 and for the first coda_dense_layers layers; false on padding)
+           (all valid frames for r = 1 and for the first coda_dense_layers and the last coda_dense_last_layers layers; false on padding)
 k = ceil(valid_out_frames / r) is computed inside the graph (TopK with a dynamic K), per row of the batch.
 Examples:
   export_coda.py --backbone runs/cpu1/checkpoints/best.pt --coda runs/coda1/coda-latest.pt \\
@@ -50,6 +50,7 @@ def coda_metadata(base, net, r):
         new += sum(p.numel() for p in coda.routers.parameters())
     meta.update({"model_type": "conformer-ctc-coda", "coda_r": str(r),
                  "coda_dense_layers": str(net.backbone.cfg.layers if r == 1 else coda.cfg.dense_layers),
+                 "coda_dense_last_layers": str(0 if r == 1 else coda.cfg.dense_last_layers),
                  "coda_adapter_dim": str(coda.adapters[0].down.out_features),
                  "coda_layers": str(net.backbone.cfg.layers),
                  "new_params": str(new), "backbone_params": str(net.backbone.num_params())})
@@ -163,8 +164,8 @@ def padded_batch_check(net, x, lens, r):
             raise SystemExit(f"padded-batch check r={r}: selection/length differs for row {j}")
         diff = max(diff, float((lp[j, :n] - s[0, :n]).abs().max()))
         k = sel[j, :, :n].sum(-1).tolist()
-        dense = net.backbone.cfg.layers if r == 1 else net.coda.cfg.dense_layers
-        want = [n if i < dense else -(-n // r) for i in range(len(k))]
+        routed = set() if r == 1 else set(C.routed_layers(net.coda.cfg, net.backbone.cfg.layers))
+        want = [-(-n // r) if i in routed else n for i in range(len(k))]
         if k != want:
             raise SystemExit(f"r={r}: selected frames per layer {k}, expected {want}")
     if diff > 1e-3:  # padded GEMMs sum in another order (~1e-4 on a 10-layer model); a padding leak is >> 1e-2
@@ -351,7 +352,7 @@ Source: {c['source']}. Version `{c['version']}`.
 * Backbone (frozen): {c['backbone_params']:,} params, d_model {c['backbone_config']['d_model']}, {c['backbone_config']['layers']} layers.
 * New params: routers {c['router_params']:,} + parallel adapters {c['adapter_params']:,}
   (adapter dim {c['coda_config']['adapter_dim'] or c['backbone_config']['d_model'] // 4}) =
-  **{c['new_params_percent']:.2f} % of the backbone**. The first {c['coda_config']['dense_layers']} layer(s) are never routed.
+  **{c['new_params_percent']:.2f} % of the backbone**. The first {c['coda_config']['dense_layers']} and the last {c['coda_config'].get('dense_last_layers', 0)} layer(s) are never routed.
 * ONE set of routers/adapters serves every file{f": r was sampled per training batch from {t['r_values']}" if t['r_values'] else ""}
   (r = 1 = parallel-adapter baseline, every frame through every layer).
 {training}
@@ -377,7 +378,7 @@ ONNX Runtime numbers come from the Java benchmark.
 I/O = the dense `model.onnx` contract (features float32 [B,T,80], feature_lengths int64 [B] -> log_probs float32
 [B,T',V], log_prob_lengths int64 [B]) plus `coda_selected` **bool** [B, layers, T'] (true = that layer ran on that
 frame). k = ceil(n / r) is computed in the graph from the valid length n of each row (a streaming window counts as an
-utterance). metadata_props: the dense keys plus `model_type`=`conformer-ctc-coda`, `coda_r`, `coda_dense_layers`,
+utterance). metadata_props: the dense keys plus `model_type`=`conformer-ctc-coda`, `coda_r`, `coda_dense_layers`, `coda_dense_last_layers`,
 `coda_adapter_dim`, `coda_layers`, `new_params`, `backbone_params`. Padded-batch check (rows alone vs padded
 together, max |diff| of log_probs): {c['padded_batch_max_abs_diff']}.
 """

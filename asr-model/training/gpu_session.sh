@@ -7,7 +7,7 @@
 #
 #   OUT=$OUT asr-model/training/gpu_session.sh [--budget-s 550] [--coda-s 100] [--coda-min MIN] [--smoke]
 #       [--shared DIR] [--backbone F] [--finetune MIN] [--route-finetune MIN] [--joint MIN] [--synthetic-hours H]
-#       [--extend TOTAL_MIN]
+#       [--extend TOTAL_MIN] [--bpe FILE|N]
 #
 # --backbone F: a trained backbone (train.py checkpoint, or handback.py's backbone.part0.pt with its parts beside it):
 #   no backbone training, the whole budget after the data goes to CoDA (and the stages below).
@@ -15,10 +15,14 @@
 #   on every training source, so with --synthetic-hours on real + synthetic speech.
 # --route-finetune MIN (with --backbone): then fine-tune it for MIN minutes with uniformly random CoDA-style routing
 #   (train.py --route-r, GPU_ROUTE_ARGS), then train CoDA on the result.
-# --joint MIN (with --backbone): routing-aware backbone stage, after any --finetune/--route-finetune: the backbone
-#   trains jointly with LEARNED routers and adapters (train_coda.py --train-backbone-lr, GPU_JOINT_ARGS), distilled
-#   from its frozen starting point; the CoDA stage then starts from those routers/adapters on the frozen result.
-#   Each of the three hands its result back as the backbone: score it (decode.py) before shipping.
+# --joint MIN: routing-aware backbone stage, on the trained or given backbone (after any --finetune/--route-finetune):
+#   the backbone trains jointly with LEARNED routers and adapters (train_coda.py --train-backbone-lr, GPU_JOINT_ARGS),
+#   distilled from its frozen starting point; the CoDA stage then starts from those routers/adapters on the frozen
+#   result. Each of these stages hands its result back as the backbone: score it (decode.py) before shipping.
+# --bpe FILE|N: a word-piece CTC head: FILE = a train_bpe.py bpe.model, N = train an N-piece vocabulary here on the
+#   carried book text and training transcripts (train_bpe.py; bpe.model is handed back). Every train.py stage uses it
+#   (with --backbone a character checkpoint gets a new head in the first fine-tune), and the joint and CoDA stages use
+#   the word-piece routing design of conf/gpu.sh (GPU_BPE_JOINT_ARGS, GPU_BPE_ROUTING).
 # --synthetic-hours H: synthesize H hours of speech on the host first (make_synthetic.sh on every core; tools from
 #   carry/debs of tools/fetch_synth_debs.sh, sentences from carry/text of tools/make_carry.py --synth-text-mb) and
 #   train on it too.
@@ -33,7 +37,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="${PYTHON:-python3}"
 BUDGET_S=550; CODA_S=100; SMOKE=0; SHARED=""; GIVEN_BACKBONE=""; ROUTE_MIN=""; FT_MIN=""; SYNTH_H=""; JOINT_MIN=""
-CODA_MIN_GIVEN=""; EXTEND_MIN=""
+CODA_MIN_GIVEN=""; EXTEND_MIN=""; BPE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-s) BUDGET_S="$2"; shift ;;
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
     --finetune) FT_MIN="$2"; shift ;;
     --joint) JOINT_MIN="$2"; shift ;;
     --synthetic-hours) SYNTH_H="$2"; shift ;;
+    --bpe) case "$2" in *[!0-9]*) BPE="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")" ;; *) BPE="$2" ;; esac; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -83,6 +88,9 @@ if [ $SMOKE = 1 ]; then
   FT_ARGS=(--lr 3e-4 --warmup 2 --frame-skip 0.3)
   JOINT_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --dense-layers 0
               --train-backbone-lr 1e-4 --r-values 0,0,2,4,4,8)
+  BPE_ROUTING=(--dense-layers 1 --dense-last-layers 1 --router-guide 1)
+  BPE_JOINT_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --train-backbone-lr 3e-4
+                  --r-values 0,2,4,8 "${BPE_ROUTING[@]}")
   ADAPTER_ARGS=(--steps 4)
 else
   source "$HERE/conf/gpu.sh"
@@ -95,7 +103,13 @@ else
   ROUTE_ARGS=("${GPU_ROUTE_ARGS[@]}")
   FT_ARGS=("${GPU_FINETUNE_ARGS[@]}")
   JOINT_ARGS=("${GPU_JOINT_ARGS[@]}")
+  BPE_ROUTING=("${GPU_BPE_ROUTING[@]}")
+  BPE_JOINT_ARGS=("${GPU_BPE_JOINT_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
+fi
+if [ -n "$BPE" ]; then  # the word-piece design: its own joint stage, CoDA with the same dense ends and guidance
+  JOINT_ARGS=("${BPE_JOINT_ARGS[@]}")
+  CODA_ARGS+=("${BPE_ROUTING[@]}")
 fi
 if [ -n "$EXTEND_MIN" ] && [ -n "$GIVEN_BACKBONE" ]; then echo "--extend continues this host's own backbone: no --backbone" >&2; exit 2; fi
 say "host $(hostname) nproc $(nproc); budget ${BUDGET_S}s"
@@ -127,6 +141,21 @@ else
   say "prepare rc=$? $(grep -A12 '== summary' "$WORK/prepare.log" | tr '\n' ' ')"
 fi
 SOURCES=$(ls "$DATA/shards" | grep -v '^dev' | sed 's/\.pt$//' | paste -sd, -)  # every training shard
+BPE_ARG=()
+case "$BPE" in
+  "") ;;
+  *[!0-9]*) [ -s "$BPE" ] || { say "--bpe $BPE: no such vocabulary file"; exit 2; }; BPE_ARG=(--bpe "$BPE") ;;
+  *)
+    TEXT="$HERE/carry/text/sentences.txt"
+    [ -s "$TEXT" ] || TEXT="$SHARED/text/sentences.txt"
+    [ -s "$TEXT" ] || { say "--bpe $BPE: no book text (carry/text/sentences.txt or $SHARED/text/sentences.txt)"; exit 2; }
+    "$PY" "$HERE/train_bpe.py" --data "$DATA" --text "$TEXT" --vocab-size "$BPE" --out "$WORK/lang_bpe_$BPE" \
+      $([ $SMOKE = 1 ] && echo "--max-sentences 2000") > "$WORK/train_bpe.log" 2>&1
+    say "train_bpe $BPE rc=$? $(tail -1 "$WORK/train_bpe.log")"
+    [ -s "$WORK/lang_bpe_$BPE/bpe.model" ] || exit 1
+    cp "$WORK/lang_bpe_$BPE/bpe.model" "$OUT/bpe.model"
+    BPE_ARG=(--bpe "$WORK/lang_bpe_$BPE/bpe.model") ;;
+esac
 # feature fingerprint (first utterance of each shard: frames and per-dim mean), to be compared with the same
 # utterances' features computed off the device: a device-side decoding or fbank difference would show here
 "$PY" - "$DATA/shards" > "$WORK/feature-fingerprint.json" 2>&1 <<'PYEOF'
@@ -143,13 +172,15 @@ PYEOF
 
 # 2. backbone: train until the CoDA stage's share of the budget is reached. Attempt 1 stops itself (exit 3) if it
 #    is still on the CTC blank plateau at the check step; attempt 2 then restarts with a gentler schedule.
-train_minutes() { awk -v l="$(left)" -v c="$CODA_S" 'BEGIN { m = (l - c - 45) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }'; }
+train_minutes() {  # what is left after the CoDA share and the joint stage's minutes
+  awk -v l="$(left)" -v c="$CODA_S" -v j="${JOINT_MIN:-0}" 'BEGIN { m = (l - c - 45 - 60 * j) / 60; if (m < 0.3) m = 0.3; printf "%.2f", m }'
+}
 attempt() {  # attempt NAME extra-train.py-args... (resumes NAME's checkpoint when there is one)
   local name="$1"; shift
   local minutes; minutes=$(train_minutes); [ $SMOKE = 1 ] && minutes=0.3
   [ -n "$EXTEND_MIN" ] && minutes="$EXTEND_MIN"  # --max-minutes counts the training time over all resumes
   say "backbone attempt $name for $minutes min: $*"
-  "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/$name" "${MODEL[@]}" "$@" --steps 100000 \
+  "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/$name" "${MODEL[@]}" "${BPE_ARG[@]}" "$@" --steps 100000 \
     --max-minutes "$minutes" --time-schedule --speed-perturb --ckpt-every 100000 --ckpt-minutes 2 $LIMIT \
     > "$WORK/$name.out" 2>&1
   local rc=$?
@@ -169,26 +200,13 @@ if [ -n "$GIVEN_BACKBONE" ]; then
     [ $SMOKE = 1 ] && minutes=0.3
     say "$what of the given backbone for $minutes min: $*"
     "$PY" "$HERE/train.py" --data "$DATA" --run-dir "$WORK/$name" --init-from "$RUN/checkpoints/last-model.pt" \
-      "${MODEL[@]}" "$@" --steps 100000 --max-minutes "$minutes" --time-schedule --speed-perturb \
+      "${MODEL[@]}" "${BPE_ARG[@]}" "$@" --steps 100000 --max-minutes "$minutes" --time-schedule --speed-perturb \
       --ckpt-every 100000 --ckpt-minutes 2 $LIMIT > "$WORK/$name.out" 2>&1
     say "$what rc=$? $(grep -E 'finished' "$WORK/$name.out" | tail -1)"
     [ -s "$WORK/$name/checkpoints/last-model.pt" ] && RUN="$WORK/$name"
   }
   [ -n "$FT_MIN" ] && fine_tune finetuned "$FT_MIN" "dense fine-tune" "${FT_ARGS[@]}"
   [ -n "$ROUTE_MIN" ] && fine_tune routed "$ROUTE_MIN" "routing fine-tune" "${ROUTE_ARGS[@]}"
-  if [ -n "$JOINT_MIN" ]; then
-    [ $SMOKE = 1 ] && JOINT_MIN=0.3
-    say "routing-aware (joint) stage of the backbone for $JOINT_MIN min: ${JOINT_ARGS[*]}"
-    "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$WORK/joint" --data "$DATA" \
-      --sources "$SOURCES" "${JOINT_ARGS[@]}" --steps 100000 --max-minutes "$JOINT_MIN" $LIMIT > "$WORK/joint.out" 2>&1
-    say "joint rc=$? $(tail -1 "$WORK/joint.out")"
-    if [ -s "$WORK/joint/backbone-latest.pt" ]; then
-      mkdir -p "$WORK/joint-backbone/checkpoints"
-      cp "$WORK/joint/backbone-latest.pt" "$WORK/joint-backbone/checkpoints/last-model.pt"
-      RUN="$WORK/joint-backbone"
-      CODA_ARGS+=(--init-from "$WORK/joint/coda-latest.pt")
-    fi
-  fi
 elif [ -n "$EXTEND_MIN" ]; then
   # resuming restores the optimizer and the step count (past the plateau check step, so that check stays silent)
   if [ -s "$WORK/backbone-retry/checkpoints/latest" ]; then RUN="$WORK/backbone-retry"; ARGS=("${ATTEMPT2[@]}")
@@ -207,6 +225,20 @@ else
   fi
 fi
 [ -s "$RUN/checkpoints/last-model.pt" ] || { say "no backbone checkpoint"; tail -30 "$WORK"/backbone*.out; exit 1; }
+if [ -n "$JOINT_MIN" ]; then
+  "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone >> "$LOG" 2>&1
+  [ $SMOKE = 1 ] && JOINT_MIN=0.3
+  say "routing-aware (joint) stage of the backbone for $JOINT_MIN min: ${JOINT_ARGS[*]}"
+  "$PY" "$HERE/train_coda.py" --backbone "$RUN/checkpoints/last-model.pt" --run-dir "$WORK/joint" --data "$DATA" \
+    --sources "$SOURCES" "${JOINT_ARGS[@]}" --steps 100000 --max-minutes "$JOINT_MIN" $LIMIT > "$WORK/joint.out" 2>&1
+  say "joint rc=$? $(tail -1 "$WORK/joint.out")"
+  if [ -s "$WORK/joint/backbone-latest.pt" ]; then
+    mkdir -p "$WORK/joint-backbone/checkpoints"
+    cp "$WORK/joint/backbone-latest.pt" "$WORK/joint-backbone/checkpoints/last-model.pt"
+    RUN="$WORK/joint-backbone"
+    CODA_ARGS+=(--init-from "$WORK/joint/coda-latest.pt")
+  fi
+fi
 # packed now as well as at exit: a call killed at its time limit runs no exit trap
 "$PY" "$HERE/handback.py" pack "$RUN/checkpoints/last-model.pt" "$OUT" --prefix backbone >> "$LOG" 2>&1
 

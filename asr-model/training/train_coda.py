@@ -50,6 +50,12 @@ def parse_args(argv=None):
                          "--train-backbone-lr)")
     ap.add_argument("--adapter-dim", type=int, default=0, help="0: d_model // 4")
     ap.add_argument("--dense-layers", type=int, default=1)
+    ap.add_argument("--dense-last-layers", type=int, default=0, help="the last N layers are never routed either")
+    ap.add_argument("--router-guide", type=float, default=0.0,
+                    help="> 0: weight of an auxiliary loss that trains every router towards the frames on which the "
+                         "dense teacher emits a label (binary cross-entropy of the router score on the detached "
+                         "layer input, per valid frame, mean over routed layers); 0 = routers learn from the "
+                         "straight-through gate alone")
     ap.add_argument("--adapter-dropout", type=float, default=0.1)
     ap.add_argument("--train-backbone-lr", type=float, default=0.0,
                     help="> 0: ROUTING-AWARE BACKBONE stage, not CoDA proper: the backbone trains too (this peak LR, "
@@ -151,6 +157,15 @@ def kd_loss(student_lp, teacher_lp, out_len):
     return kl.sum() / student_lp.size(0)
 
 
+def router_guide_loss(router_logits, teacher_lp, out_len):
+    """Mean over routed layers of the binary cross-entropy between each frame's router score and whether the teacher's
+    best token on that frame is a label (not blank), over valid frames: routers learn to keep the label frames."""
+    valid = torch.arange(teacher_lp.size(1), device=out_len.device).unsqueeze(0) < out_len.unsqueeze(1)
+    target = (teacher_lp.argmax(-1) != 0).float()
+    losses = [F.binary_cross_entropy_with_logits(s.float()[valid], target[valid]) for s in router_logits]
+    return torch.stack(losses).mean()
+
+
 def main(argv=None):
     a = parse_args(argv)
     torch.set_num_threads(a.threads)
@@ -166,7 +181,8 @@ def main(argv=None):
     latest = os.path.join(a.run_dir, "coda-latest.pt")
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
     ccfg = C.CodaConfig.from_checkpoint(resume["coda_config"]) if resume else C.CodaConfig(
-        adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, adapter_dropout=a.adapter_dropout)
+        adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, dense_last_layers=a.dense_last_layers,
+        adapter_dropout=a.adapter_dropout)
     device = pick_device(a.device)
     amp_dtype = amp_dtype_for(a.amp, device)
     coda = C.CodaAdapters(backbone.cfg, ccfg)
@@ -216,7 +232,7 @@ def main(argv=None):
     lengths = [f.shape[0] for f in pool.feats]
     gen = torch.Generator().manual_seed(a.seed + step)
     t_start = time.time()
-    win = {"ctc": 0.0, "kd": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
+    win = {"ctc": 0.0, "kd": 0.0, "guide": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
     per_r = {r: [0.0, 0] for r in r_values}
     last = {}
     epoch, done = 0, False
@@ -263,18 +279,21 @@ def main(argv=None):
             with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
                 teacher_lp, shared = C.teacher_forward(teacher, x, lens, chunk=chunk, left_chunks=left)
                 net.train()
+                scores = [] if a.router_guide > 0 and r > 1 else None
                 if r == 0:
                     lp, ol = backbone(x, lens, chunk=chunk, left_chunks=left)
                 else:
                     lp, ol, _ = net(x, lens, r=r, chunk=chunk, left_chunks=left,
-                                    shared=shared if ccfg.dense_layers >= 1 and not joint else None)
+                                    shared=shared if ccfg.dense_layers >= 1 and not joint else None,
+                                    router_logits=scores)
             lp, teacher_lp = lp.float(), teacher_lp.float()
             kd = kd_loss(lp, teacher_lp, ol)
+            guide = router_guide_loss(scores, teacher_lp, ol) if scores else torch.zeros((), device=device)
             ctc = torch.zeros((), device=device)
             if labelled.any():
                 ctc_each = F.ctc_loss(lp.transpose(0, 1), tg, ol, tl, blank=0, reduction="none", zero_infinity=True)
                 ctc = (ctc_each * labelled.float()).sum() / len(idx)
-            loss = a.ctc_weight * ctc + a.kd_weight * kd
+            loss = a.ctc_weight * ctc + a.kd_weight * kd + a.router_guide * guide
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, elapsed_min(), a) * g["peak"] / a.lr
             opt.zero_grad(set_to_none=True)
@@ -291,6 +310,7 @@ def main(argv=None):
             step += 1
             win["ctc"] += float(ctc)
             win["kd"] += float(kd)
+            win["guide"] += float(guide)
             win["n"] += 1
             win["audio"] += float(lens.sum()) / 100.0
             per_r[r][0] += float(kd)
@@ -299,10 +319,13 @@ def main(argv=None):
                 dt = time.time() - win["t"]
                 last = {"ctc": round(win["ctc"] / win["n"], 3), "kd": round(win["kd"] / win["n"], 3),
                         "kd_by_r": {str(k): round(v[0] / v[1], 3) for k, v in per_r.items() if v[1]}}
+                if a.router_guide > 0:
+                    last["guide"] = round(win["guide"] / win["n"], 3)
                 log(f"step {step} epoch {epoch} ctc {last['ctc']:.3f} kd {last['kd']:.3f} kd_by_r {last['kd_by_r']} "
+                    f"{'guide ' + str(last['guide']) + ' ' if 'guide' in last else ''}"
                     f"lr {lr_at(step, elapsed_min(), a):.2e} audio_s/s {win['audio'] / dt:.1f} "
                     f"elapsed {elapsed_min():.1f}min")
-                win = {"ctc": 0.0, "kd": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
+                win = {"ctc": 0.0, "kd": 0.0, "guide": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
                 per_r = {k: [0.0, 0] for k in r_values}
             if step % a.ckpt_every == 0:
                 save()

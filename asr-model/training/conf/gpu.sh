@@ -26,6 +26,12 @@ GPU_FINETUNE_ARGS=(--lr 3e-4 --warmup 200 --min-lr-ratio 0.05 --frame-skip 0.3)
 # model. Backbone LR 1e-4 kept the dense WER; 3e-4 lost 3 points.
 GPU_JOINT_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --train-backbone-lr 1e-4 --log-every 25 --ckpt-every 200
                 --amp off --threads 4 --dense-layers 0 --r-values 0,0,2,4,4,8)
+# Word-piece routing design (gpu_session.sh --bpe): first and last layers dense, routers guided towards the dense
+# teacher's label frames; the joint stage trains the backbone at a fine-tuning LR with r drawn from 0 (backbone
+# alone), 2, 4 and 8 (RESULTS.md, "Word-piece backbones").
+GPU_BPE_ROUTING=(--dense-layers 1 --dense-last-layers 1 --router-guide 1)
+GPU_BPE_JOINT_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --train-backbone-lr 3e-4 --log-every 25
+                    --ckpt-every 200 --amp off --threads 4 --kd-weight 0.3 --r-values 0,2,4,8 "${GPU_BPE_ROUTING[@]}")
 
 # The stages of run.sh --gpu (a GPU host with ../shared/data or a carry/, wall-time budgets in minutes)
 JOBS=$(( $(nproc) > 2 ? $(nproc) - 1 : 2 ))

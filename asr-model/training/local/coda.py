@@ -21,7 +21,8 @@ top-k, as in Mixture-of-Depths style routers). With g = 1 the frozen layer's upd
 reproduces the dense layer exactly. This replaces the paper's iterative soft top-k, which would need a loop in the
 exported graph.
 
-Layers with index < dense_layers are never routed (r = 1) but still get an adapter. r = 1 on every layer is the
+Layers with index < dense_layers, and the last dense_last_layers layers, are never routed (r = 1) but still get an
+adapter. r = 1 on every layer is the
 "parallel adapter" baseline (every frame through every layer): the speed reference.
 
 Batches: k_b = ceil(n_b / r) differs per row; the graph uses K = max_b k_b slots per row. Slots beyond k_b (rank
@@ -45,6 +46,7 @@ CODA_R_VALUES = (1, 2, 4, 8)
 class CodaConfig:
     adapter_dim: int = 0  # 0 -> d_model // 4
     dense_layers: int = 1  # the first layers are never routed (r = 1)
+    dense_last_layers: int = 0  # nor are the last ones (the full-rate ends of Token Dropping / Skipformer designs)
     adapter_dropout: float = 0.1
     router_init_std: float = 0.02
     # True: the depthwise conv sees the selected frames at their true time offsets (others zero). False (the first
@@ -61,8 +63,8 @@ class CodaConfig:
         return cls(**{"conv_at_true_positions": False, **stored})
 
     def __post_init__(self):
-        if self.adapter_dim < 0 or self.dense_layers < 0:
-            raise ValueError("adapter_dim and dense_layers must be >= 0")
+        if self.adapter_dim < 0 or self.dense_layers < 0 or self.dense_last_layers < 0:
+            raise ValueError("adapter_dim, dense_layers and dense_last_layers must be >= 0")
         if not 0.0 <= self.adapter_dropout < 1.0:
             raise ValueError("adapter_dropout must be in [0, 1)")
 
@@ -188,6 +190,11 @@ def select_frames(scores, valid, lengths, r: int):
     return idx, slot_valid
 
 
+def routed_layers(coda: CodaConfig, layers: int):
+    """Indices of the layers that get a router: all but the first dense_layers and the last dense_last_layers."""
+    return range(min(coda.dense_layers, layers), max(min(coda.dense_layers, layers), layers - coda.dense_last_layers))
+
+
 class CodaAdapters(nn.Module):
     """The new (trainable) parameters: one router vector per routed layer, one parallel adapter per layer."""
 
@@ -199,7 +206,7 @@ class CodaAdapters(nn.Module):
         self.adapters = nn.ModuleList([ParallelAdapter(d, dim, coda.adapter_dropout) for _ in range(cfg.layers)])
         self.routers = nn.ParameterDict({
             str(i): nn.Parameter(torch.randn(d) * coda.router_init_std)
-            for i in range(min(coda.dense_layers, cfg.layers), cfg.layers)})
+            for i in routed_layers(coda, cfg.layers)})
 
     def num_params(self):
         return sum(p.numel() for p in self.parameters())
@@ -227,11 +234,13 @@ class CodaConformer(nn.Module):
         return self
 
     def encode(self, features, lengths, r: int = 1, chunk: int = 0, left_chunks: int = -1, shared=None,
-               random_routing: bool = False):
+               random_routing: bool = False, router_logits=None):
         """shared: (subsampling output, out_len, first layer output) of teacher_forward on the SAME features and
         mask, to skip recomputing them (training only; layer 0 must be dense, which it is when dense_layers >= 1).
         random_routing: the backbone alone under uniformly random top-k routing, for train.py --route-r (the backbone
-        learns to work on any subset): no router scores or gradient, no adapters."""
+        learns to work on any subset): no router scores or gradient, no adapters.
+        router_logits: a list that receives, per routed layer, the router score of every frame computed on the
+        detached layer input ([B, T]; train_coda.py --router-guide trains them towards the label frames)."""
         bb = self.backbone
         if shared is None:
             x = bb.cmvn(features)
@@ -250,6 +259,8 @@ class CodaConformer(nn.Module):
         for i, layer in enumerate(bb.layers):
             a = 0.0 if random_routing else self.coda.adapters[i](x)
             w = self.coda.routers[str(i)] if str(i) in self.coda.routers else None
+            if router_logits is not None and w is not None:
+                router_logits.append(torch.matmul(x.detach(), w))
             if shared is not None and i == 0 and w is None:
                 x_new = first
                 sel = valid
@@ -278,8 +289,9 @@ class CodaConformer(nn.Module):
         return x, out_len, torch.stack(selected, dim=1)
 
     def forward(self, features, lengths, r: int = 1, chunk: int = 0, left_chunks: int = -1, shared=None,
-                random_routing: bool = False):
-        x, out_len, selected = self.encode(features, lengths, r, chunk, left_chunks, shared, random_routing)
+                random_routing: bool = False, router_logits=None):
+        x, out_len, selected = self.encode(features, lengths, r, chunk, left_chunks, shared, random_routing,
+                                           router_logits)
         return F.log_softmax(self.backbone.head(x).float(), dim=-1), out_len, selected
 
 

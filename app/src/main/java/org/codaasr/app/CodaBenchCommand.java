@@ -1,11 +1,17 @@
 package org.codaasr.app;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.codaasr.eval.bench.CodaBenchConfig;
 import org.codaasr.eval.bench.CodaBenchReport;
 import org.codaasr.eval.bench.CodaBenchmark;
+import org.codaasr.model.AsrException;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import picocli.CommandLine.Command;
@@ -13,7 +19,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code asr bench coda}: dense vs parallel adapter vs CoDA r=2/4/8 — dev WER and encoder time per second of audio
- * at each thread count, speed-ups against the adapter, the r=4 bar, and the trade-off chart.
+ * at each thread count, speed-ups against the adapter, the non-blank share of the output frames, the r=4 bar, and
+ * the trade-off chart; with several {@code --model} folders (e.g. a word-piece model and the character model) one
+ * run measures each in turn and writes their tables side by side.
  */
 @Command(name = "coda", mixinStandardHelpOptions = true,
         description = "Time the encoder of each CoDA variant in a model folder and score its dev WER.")
@@ -21,8 +29,9 @@ public final class CodaBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "folder with model.onnx, model.adapter.onnx, model.coda-r{2,4,8}.onnx and tokens.txt "
-                    + "(default: the shipped model)")
-    Path modelDir;
+                    + "(default: the shipped model); repeat it to measure several models in one run, each "
+                    + "report then in --out/<folder name>/ and all tables in --out/" + CodaBenchReport.MARKDOWN_FILE)
+    List<Path> modelDirs = new ArrayList<>();
 
     @Option(names = "--data", paramLabel = "DIR", description = "LibriSpeech-layout dev folder (default: ${DEFAULT-VALUE})")
     Path data = CodaBenchConfig.DEV_SET;
@@ -48,14 +57,45 @@ public final class CodaBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CodaBenchConfig config = new CodaBenchConfig(
-                modelDir == null ? RecognizerConfig.defaultModelDir() : modelDir, data, threads, repeats, limit,
-                provider);
-        CodaBenchReport report = new CodaBenchmark(config, System.err::println).run();
-        report.write(out);
-        System.out.print(report.markdown());
-        System.out.println("wrote " + out.resolve(CodaBenchReport.MARKDOWN_FILE) + ", "
-                + out.resolve(CodaBenchReport.JSON_FILE) + ", " + out.resolve(CodaBenchReport.CHART_FILE));
+        List<Path> dirs = modelDirs.isEmpty() ? List.of(RecognizerConfig.defaultModelDir()) : modelDirs;
+        if (dirs.size() == 1) {
+            CodaBenchReport report = benchmark(dirs.get(0));
+            report.write(out);
+            System.out.print(report.markdown());
+            System.out.println("wrote " + out.resolve(CodaBenchReport.MARKDOWN_FILE) + ", "
+                    + out.resolve(CodaBenchReport.JSON_FILE) + ", " + out.resolve(CodaBenchReport.CHART_FILE));
+            return 0;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        StringBuilder combined = new StringBuilder("# CoDA benchmark, " + dirs.size() + " models\n\n");
+        for (Path dir : dirs) {
+            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            if (!names.add(name)) {
+                throw new AsrException("two --model folders are both named '" + name + "': their reports would "
+                        + "share " + out.resolve(name) + "; give folders with different names");
+            }
+        }
+        for (Path dir : dirs) {
+            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            CodaBenchReport report = benchmark(dir);
+            report.write(out.resolve(name));
+            System.out.print(report.markdown());
+            combined.append(report.markdown().replaceFirst("^# CoDA benchmark", "## " + name)).append('\n');
+        }
+        try {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(CodaBenchReport.MARKDOWN_FILE), combined, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new AsrException("cannot write " + out.resolve(CodaBenchReport.MARKDOWN_FILE) + ": "
+                    + e.getMessage(), e);
+        }
+        System.out.println("wrote " + out.resolve(CodaBenchReport.MARKDOWN_FILE) + " and one report per model in "
+                + names.stream().map(out::resolve).toList());
         return 0;
+    }
+
+    private CodaBenchReport benchmark(Path modelDir) {
+        CodaBenchConfig config = new CodaBenchConfig(modelDir, data, threads, repeats, limit, provider);
+        return new CodaBenchmark(config, System.err::println).run();
     }
 }

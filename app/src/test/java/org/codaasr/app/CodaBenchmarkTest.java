@@ -85,6 +85,24 @@ class CodaBenchmarkTest {
     }
 
     @Test
+    void severalModelsInOneRunGetOneTableEachAndAReportFolderEach(@TempDir Path dir) throws IOException {
+        Path tinyCtc = TINY_CODA.resolveSibling("tiny-ctc");
+        int code = new CommandLine(new BenchCommand()).execute("coda", "--model", TINY_CODA.toString(),
+                "--model", tinyCtc.toString(), "--limit", "1", "--threads", "1", "--repeats", "1",
+                "--out", dir.toString());
+        assertEquals(0, code);
+        String md = Files.readString(dir.resolve(CodaBenchReport.MARKDOWN_FILE));
+        assertTrue(md.contains("## tiny-coda") && md.contains("## tiny-ctc"), md);
+        assertTrue(md.indexOf("## tiny-coda") < md.indexOf("## tiny-ctc"), md);
+        assertEquals(2, md.split("\\| model \\| new params", -1).length - 1, md);
+        for (String name : List.of("tiny-coda", "tiny-ctc")) {
+            assertTrue(Files.isRegularFile(dir.resolve(name).resolve(CodaBenchReport.JSON_FILE)), name);
+        }
+        JsonNode ctc = new ObjectMapper().readTree(dir.resolve("tiny-ctc").resolve(CodaBenchReport.JSON_FILE).toFile());
+        assertEquals(1, ctc.get("variants").size(), "tiny-ctc has only the dense graph");
+    }
+
+    @Test
     void commandWritesMarkdownJsonAndChart() throws IOException {
         String md = Files.readString(out.resolve(CodaBenchReport.MARKDOWN_FILE));
         for (VariantResult v : report.variants()) {
@@ -99,6 +117,8 @@ class CodaBenchmarkTest {
         for (JsonNode v : json.get("variants")) {
             assertTrue(v.get("encoderMsPerAudioSecond").has("1") && v.get("encoderMsPerAudioSecond").has("2"));
             assertTrue(v.get("speedupVsAdapter").has("2"));
+            double nonBlank = v.get("nonBlankFraction").asDouble(-1);
+            assertTrue(nonBlank >= 0 && nonBlank <= 1, v.toString());
         }
         assertTrue(json.get("bar").get("line").asText().startsWith("BAR "));
 

@@ -178,7 +178,12 @@ public final class Recognizer implements AutoCloseable {
         OnnxStreamingEncoder encoder = null;
         try {
             for (CodaVariant v : levels) {
-                models.put(v, OnnxAcousticModel.load(config.withVariant(v).modelFile(), config.onnx()));
+                Path file = config.withVariant(v).modelFile();
+                if (v != CodaVariant.DENSE && !Files.exists(file) && Files.isDirectory(config.modelDir())) {
+                    throw new AsrException("model folder " + config.modelDir() + " has no " + v.label() + " graph ("
+                            + file.getFileName() + "): it ships --coda-r " + shippedVariants(config));
+                }
+                models.put(v, OnnxAcousticModel.load(file, config.onnx()));
             }
             Path encoderFile = streamingEncoderFile(config, models.keySet());
             if (encoderFile != null) {
@@ -192,6 +197,17 @@ public final class Recognizer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The variants whose graph the model folder holds, as their --coda-r values with labels. */
+    private static String shippedVariants(RecognizerConfig config) {
+        List<String> shipped = new ArrayList<>();
+        for (CodaVariant v : CodaVariant.values()) {
+            if (Files.isRegularFile(config.withVariant(v).modelFile())) {
+                shipped.add(v.reductionFactor() + " (" + v.label() + ")");
+            }
+        }
+        return shipped.isEmpty() ? "nothing (no model*.onnx)" : String.join(", ", shipped);
     }
 
     /**

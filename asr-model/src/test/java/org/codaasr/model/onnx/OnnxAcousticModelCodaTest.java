@@ -78,7 +78,7 @@ class OnnxAcousticModelCodaTest {
             RoutingTrace trace = model.routing(features).orElseThrow();
             assertEquals(logProbs.length, trace.frames());
             assertTrue(trace.layers() > 0);
-            assertCodaLayersSelectCeilNOverR(trace, r, denseLayers(model));
+            assertCodaLayersSelectCeilNOverR(trace, r, model);
         }
     }
 
@@ -88,25 +88,30 @@ class OnnxAcousticModelCodaTest {
             for (int frames : new int[] {101, 333, features.length}) {
                 RoutingTrace trace = model.routing(Arrays.copyOf(features, frames)).orElseThrow();
                 assertEquals(model.logProbs(Arrays.copyOf(features, frames)).length, trace.frames());
-                assertCodaLayersSelectCeilNOverR(trace, 4, denseLayers(model));
+                assertCodaLayersSelectCeilNOverR(trace, 4, model);
             }
         }
     }
 
-    /** Leading layers the model never routes (metadata {@code coda_dense_layers}, 0 when absent). */
-    private static int denseLayers(OnnxAcousticModel model) {
-        return Integer.parseInt(model.info().metadata().getOrDefault("coda_dense_layers", "0").trim());
+    /** Layers the model never routes at one end (metadata {@code key}, 0 when absent). */
+    private static int denseLayers(OnnxAcousticModel model, String key) {
+        return Integer.parseInt(model.info().metadata().getOrDefault(key, "0").trim());
     }
 
-    /** The first {@code denseLayers} layers process all n frames, every later layer exactly ceil(n / r). */
-    private static void assertCodaLayersSelectCeilNOverR(RoutingTrace trace, int r, int denseLayers) {
+    /**
+     * The first {@code coda_dense_layers} and the last {@code coda_dense_last_layers} layers process all n frames,
+     * every layer between them exactly ceil(n / r).
+     */
+    private static void assertCodaLayersSelectCeilNOverR(RoutingTrace trace, int r, OnnxAcousticModel model) {
+        int first = denseLayers(model, "coda_dense_layers");
+        int last = denseLayers(model, "coda_dense_last_layers");
         int n = trace.frames();
         int k = (n + r - 1) / r;
-        assertTrue(denseLayers < trace.layers(), "no layer of the r=" + r + " model routes frames");
+        assertTrue(first + last < trace.layers(), "no layer of the r=" + r + " model routes frames");
         for (int l = 0; l < trace.layers(); l++) {
-            int expected = l < denseLayers ? n : k;
+            int expected = l < first || l >= trace.layers() - last ? n : k;
             assertEquals(expected, trace.selectedCount(l), "layer " + l + " of " + trace.layers() + ", n=" + n
-                    + ", r=" + r + ", dense layers " + denseLayers);
+                    + ", r=" + r + ", dense layers " + first + " + " + last);
             assertEquals((double) expected / n, trace.selectedFraction(l), 1e-12);
         }
     }

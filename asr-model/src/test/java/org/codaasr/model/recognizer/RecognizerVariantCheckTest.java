@@ -47,4 +47,26 @@ class RecognizerVariantCheckTest {
                 RecognizerConfig.defaults().withModelDir(dir).withVariant(CodaVariant.CODA_R4)));
         assertTrue(e.getMessage().contains("CoDA r=4") && e.getMessage().contains("CoDA r=2"), e.getMessage());
     }
+
+    @Test
+    void aFolderWithoutCodaGraphsAskedForOneNamesTheFileAndWhatItShips() {
+        Path tinyCtc = TINY_CODA.resolveSibling("tiny-ctc");
+        assumeTrue(Files.isDirectory(tinyCtc), "tiny CTC model missing");
+        AsrException e = assertThrows(AsrException.class, () -> Recognizer.load(
+                RecognizerConfig.defaults().withModelDir(tinyCtc).withVariant(CodaVariant.CODA_R4)));
+        assertTrue(e.getMessage().contains("model.coda-r4.onnx") && e.getMessage().contains(tinyCtc.toString())
+                && e.getMessage().contains("--coda-r 0 (dense backbone)"), e.getMessage());
+    }
+
+    @Test
+    void aMissingVariantAmongOthersListsTheShippedOnes(@TempDir Path dir) throws IOException {
+        assumeTrue(Files.isDirectory(TINY_CODA), "tiny CoDA models missing");
+        for (String f : new String[] {"model.onnx", "model.coda-r2.onnx", "tokens.txt"}) {
+            Files.copy(TINY_CODA.resolve(f), dir.resolve(f));
+        }
+        AsrException e = assertThrows(AsrException.class, () -> Recognizer.load(
+                RecognizerConfig.defaults().withModelDir(dir).withVariant(CodaVariant.CODA_R8)));
+        assertTrue(e.getMessage().contains("model.coda-r8.onnx")
+                && e.getMessage().contains("0 (dense backbone), 2 (CoDA r=2)"), e.getMessage());
+    }
 }

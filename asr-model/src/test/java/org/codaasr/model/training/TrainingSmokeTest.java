@@ -80,9 +80,10 @@ class TrainingSmokeTest {
     }
 
     /**
-     * The one-call device job at toy scale on the CPU (speed perturbation, a forced plateau stop and the retry, CoDA,
-     * timing, the fp16 hand-back), then run.sh stages 5-7 turn the hand-back into a folder with fp16 shared weights
-     * that Java loads: dense, int8 and CoDA r=4.
+     * The one-call device job at toy scale on the CPU with the word-piece routing design (a 40-piece vocabulary
+     * trained on the host, speed perturbation, a forced plateau stop and the retry, the joint routing-aware stage with
+     * dense first and last layers and guided routers, CoDA, timing, the fp16 hand-back), then run.sh stages 5-7 turn
+     * the hand-back into a folder with fp16 shared weights that Java loads: dense, int8 and CoDA r=4.
      */
     @Test
     void deviceSessionHandsBackAModelThatShipsAndRunsInJava(@TempDir Path tmp) throws Exception {
@@ -90,7 +91,7 @@ class TrainingSmokeTest {
         Path out = tmp.resolve("out");
         Path log = tmp.resolve("session.log");
         ProcessBuilder session = new ProcessBuilder("bash", "asr-model/training/gpu_session.sh", "--smoke",
-                "--budget-s", "240", "--shared", "../shared/data")
+                "--budget-s", "240", "--shared", "../shared/data", "--bpe", "40", "--joint", "0.3")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         session.environment().put("OUT", out.toString());
@@ -102,7 +103,8 @@ class TrainingSmokeTest {
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("PLATEAU") && output.contains("attempt backbone-retry rc=0"),
                 "the forced plateau stop and the retry:\n" + output);
-        for (String f : new String[] {"backbone.part0.pt", "coda.pt", "coda-adapter.pt", "logs.tgz"}) {
+        assertTrue(output.contains("joint rc=0"), "the joint routing-aware stage:\n" + output);
+        for (String f : new String[] {"backbone.part0.pt", "bpe.model", "coda.pt", "coda-adapter.pt", "logs.tgz"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f + " handed back:\n" + output);
         }
 
@@ -128,6 +130,11 @@ class TrainingSmokeTest {
         RecognizerConfig base = RecognizerConfig.defaults().withModelDir(shipped);
         for (RecognizerConfig config : new RecognizerConfig[] {base, base.withInt8(true), base.withVariant(CodaVariant.CODA_R4)}) {
             try (Recognizer recognizer = Recognizer.load(config)) {
+                assertEquals(40, recognizer.vocabulary().size(), "the word-piece head: " + config.modelFile());
+                if (config.variant() == CodaVariant.CODA_R4) {
+                    assertEquals("1", recognizer.modelInfo().metadata().get("coda_dense_last_layers"),
+                            "the last layer stays dense");
+                }
                 float[][] lp = recognizer.logProbs(audio);
                 assertTrue(lp.length > 0 && lp[0].length == recognizer.modelInfo().vocabSize(),
                         "log-probs from " + config.modelFile());

@@ -56,19 +56,20 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
         sb.append(String.format(Locale.ROOT, "model folder `%s`, %d utterances of `%s` (%.1f s of audio), "
                 + "greedy CTC, %s, %d CPUs; encoder time only (features computed once), median of %d passes.%n%n",
                 modelDir, utterances, dataDir, audioSeconds, provider, cpus, repeats));
-        sb.append("| model | new params (% of backbone) | dev WER |");
+        sb.append("| model | new params (% of backbone) | dev WER | non-blank frames |");
         for (int t : threads) {
             sb.append(" encoder ms per s of audio (").append(t).append(t == 1 ? " thread) |" : " threads) |");
         }
         for (int t : threads) {
             sb.append(" speed-up vs parallel adapter (").append(t).append(t == 1 ? " thread) |" : " threads) |");
         }
-        sb.append("\n|---|---:|---:|");
+        sb.append("\n|---|---:|---:|---:|");
         sb.append("---:|".repeat(2 * threads.size()));
         sb.append('\n');
         for (VariantResult v : variants) {
             sb.append("| ").append(v.label()).append(" | ").append(params(v)).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.2f%%", v.werPercent())).append(" |");
+                    .append(String.format(Locale.ROOT, "%.2f%% | %.1f%%", v.werPercent(), 100 * v.nonBlankFraction()))
+                    .append(" |");
             for (int t : threads) {
                 sb.append(String.format(Locale.ROOT, " %.2f |", v.encoderMsPerAudioSecond().get(t)));
             }

@@ -92,7 +92,7 @@ public final class CodaBenchmark {
             VariantResult r = scored.get(variant);
             results.add(new VariantResult(r.variant(), r.file(), r.newParams(), r.backboneParams(),
                     r.words(), r.errors(), r.werPercent(), msPerSecond.get(variant), Map.of(),
-                    r.selectedFraction()));
+                    r.selectedFraction(), r.nonBlankFraction()));
         }
         return new CodaBenchReport(config.modelDir().toString(), config.dataDir().toString(), dev.size(),
                 dev.audioSeconds, config.repeats(), config.threads(), provider,
@@ -129,8 +129,13 @@ public final class CodaBenchmark {
         GreedyCtcDecoder decoder = new GreedyCtcDecoder(vocabulary);
         double frameSeconds = model.info().outputFrameSeconds(dev.frameShiftSeconds);
         WerResult total = WerResult.empty();
+        long frames = 0;
+        long labelled = 0;
         for (int i = 0; i < dev.size(); i++) {
-            String hypothesis = decoder.decode(model.logProbs(dev.features.get(i)), frameSeconds).text();
+            float[][] logProbs = model.logProbs(dev.features.get(i));
+            frames += logProbs.length;
+            labelled += nonBlankFrames(logProbs, vocabulary.blankId());
+            String hypothesis = decoder.decode(logProbs, frameSeconds).text();
             WerResult w = WerCalculator.compare(dev.references.get(i), hypothesis);
             total = total.plus(new WerResult(w.referenceWords(), w.correct(), w.substitutions(), w.deletions(),
                     w.insertions(), List.of()));
@@ -139,7 +144,25 @@ public final class CodaBenchmark {
         Map<String, String> meta = model.info().metadata();
         return new VariantResult(variant, model.path().getFileName().toString(),
                 longMeta(meta, "new_params"), longMeta(meta, "backbone_params"), total.referenceWords(),
-                total.errors(), 100 * total.wer(), Map.of(), Map.of(), selected);
+                total.errors(), 100 * total.wer(), Map.of(), Map.of(), selected,
+                frames == 0 ? 0.0 : labelled / (double) frames);
+    }
+
+    /** Frames whose most likely token is not {@code blankId}. */
+    static int nonBlankFrames(float[][] logProbs, int blankId) {
+        int count = 0;
+        for (float[] frame : logProbs) {
+            int best = 0;
+            for (int k = 1; k < frame.length; k++) {
+                if (frame[k] > frame[best]) {
+                    best = k;
+                }
+            }
+            if (best != blankId) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

@@ -19,14 +19,20 @@ import org.codaasr.model.onnx.CodaVariant;
  * @param speedupVsAdapter parallel-adapter time over this variant's time, keyed by threads; empty without an adapter
  * @param selectedFraction share of (layer, output frame) pairs that ran through a layer over all utterances, from
  *     the graph's {@code coda_selected} output; null when the graph has none
+ * @param nonBlankFraction share of output frames whose most likely token is not the blank, over all utterances:
+ *     how label-sparse the model's output is (a character head labels most 40 ms frames, a word-piece head few),
+ *     and so how many frames a routed layer can leave alone
  */
 public record VariantResult(CodaVariant variant, String file, Long newParams, Long backboneParams, int words,
         int errors, double werPercent, Map<Integer, Double> encoderMsPerAudioSecond,
-        Map<Integer, Double> speedupVsAdapter, Double selectedFraction) {
+        Map<Integer, Double> speedupVsAdapter, Double selectedFraction, double nonBlankFraction) {
 
     public VariantResult {
         if (variant == null) {
             throw new IllegalArgumentException("variant must not be null");
+        }
+        if (!(nonBlankFraction >= 0 && nonBlankFraction <= 1)) {
+            throw new IllegalArgumentException("nonBlankFraction must be in [0, 1], got " + nonBlankFraction);
         }
         encoderMsPerAudioSecond = new TreeMap<>(encoderMsPerAudioSecond);
         speedupVsAdapter = new TreeMap<>(speedupVsAdapter);
@@ -47,6 +53,6 @@ public record VariantResult(CodaVariant variant, String file, Long newParams, Lo
     /** The same figures with the speed-ups filled in. */
     public VariantResult withSpeedups(Map<Integer, Double> speedups) {
         return new VariantResult(variant, file, newParams, backboneParams, words, errors, werPercent,
-                encoderMsPerAudioSecond, speedups, selectedFraction);
+                encoderMsPerAudioSecond, speedups, selectedFraction, nonBlankFraction);
     }
 }

@@ -1,6 +1,7 @@
 package org.codaasr.eval.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.FontMetrics;
@@ -14,7 +15,7 @@ class CodaBenchReportTest {
 
     private static VariantResult variant(int codaR, double wer, double ms1, double ms2) {
         return new VariantResult(CodaVariant.of(codaR), "f.onnx", codaR == 0 ? null : 1000L, 50_000L, 100,
-                (int) Math.round(wer), wer, Map.of(1, ms1, 2, ms2), Map.of(), codaR >= 2 ? 1.0 / codaR : null);
+                (int) Math.round(wer), wer, Map.of(1, ms1, 2, ms2), Map.of(), codaR >= 2 ? 1.0 / codaR : null, 0.25);
     }
 
     private static CodaBenchReport report(double r4Wer, double r4Ms) {
@@ -47,9 +48,23 @@ class CodaBenchReportTest {
     @Test
     void markdownHasATableRowPerVariantAndTheBar() {
         String md = report(10.5, 3.0).markdown();
-        assertTrue(md.contains("| CoDA r=4 | 1,000 (2.00%) | 10.50% | 3.00 | 2.00 | 3.00x | 3.00x |"), md);
+        assertTrue(md.contains("| CoDA r=4 | 1,000 (2.00%) | 10.50% | 25.0% | 3.00 | 2.00 | 3.00x | 3.00x |"), md);
         assertTrue(md.contains("| dense backbone | 0 (0%) |"), md);
         assertTrue(md.contains("BAR PASS"), md);
+    }
+
+    @Test
+    void nonBlankFramesCountsFramesWhoseBestTokenIsNotTheBlank() {
+        float[][] logProbs = {{-0.1f, -3f, -4f}, {-2f, -0.2f, -3f}, {-3f, -2f, -0.5f}, {-0.7f, -0.9f, -5f}};
+        assertEquals(2, CodaBenchmark.nonBlankFrames(logProbs, 0));
+        assertEquals(3, CodaBenchmark.nonBlankFrames(logProbs, 2));
+        assertEquals(0, CodaBenchmark.nonBlankFrames(new float[0][], 0));
+    }
+
+    @Test
+    void nonBlankShareOutsideZeroToOneIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new VariantResult(CodaVariant.of(0), "f.onnx", null,
+                null, 1, 0, 0.0, Map.of(), Map.of(), null, 1.5));
     }
 
     @Test
