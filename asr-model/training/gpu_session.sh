@@ -89,6 +89,7 @@ if [ $SMOKE = 1 ]; then
   JOINT_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --dense-layers 0
               --train-backbone-lr 1e-4 --r-values 0,0,2,4,4,8)
   BPE_ROUTING=(--dense-layers 1 --dense-last-layers 1 --router-guide 1)
+  BPE_FT_ARGS=(--lr 5e-4 --warmup 2)
   BPE_JOINT_ARGS=(--max-frames 6000 --warmup 2 --log-every 2 --ckpt-every 4 --threads 2 --train-backbone-lr 3e-4
                   --r-values 0,2,4,8 "${BPE_ROUTING[@]}")
   ADAPTER_ARGS=(--steps 4)
@@ -104,10 +105,12 @@ else
   FT_ARGS=("${GPU_FINETUNE_ARGS[@]}")
   JOINT_ARGS=("${GPU_JOINT_ARGS[@]}")
   BPE_ROUTING=("${GPU_BPE_ROUTING[@]}")
+  BPE_FT_ARGS=("${GPU_BPE_FINETUNE_ARGS[@]}")
   BPE_JOINT_ARGS=("${GPU_BPE_JOINT_ARGS[@]}")
   ADAPTER_ARGS=(--steps 100000 --max-minutes 0.4)
 fi
-if [ -n "$BPE" ]; then  # the word-piece design: its own joint stage, CoDA with the same dense ends and guidance
+if [ -n "$BPE" ]; then  # the word-piece design: its own fine-tune and joint stage, CoDA with the same dense ends and guidance
+  FT_ARGS=("${BPE_FT_ARGS[@]}")
   JOINT_ARGS=("${BPE_JOINT_ARGS[@]}")
   CODA_ARGS+=("${BPE_ROUTING[@]}")
 fi

@@ -30,6 +30,8 @@ GPU_JOINT_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --train-backbone-lr 1
 # teacher's label frames; the joint stage trains the backbone at a fine-tuning LR with r drawn from 0 (backbone
 # alone), 2, 4 and 8 (RESULTS.md, "Word-piece backbones").
 GPU_BPE_ROUTING=(--dense-layers 1 --dense-last-layers 1 --router-guide 1)
+# its dense fine-tune (a new head on a character backbone: the CPU arms' peak LR, no frame skipping)
+GPU_BPE_FINETUNE_ARGS=(--lr 5e-4 --warmup 200 --min-lr-ratio 0.05)
 GPU_BPE_JOINT_ARGS=(--max-frames 40000 --warmup 50 --lr 1.5e-3 --train-backbone-lr 3e-4 --log-every 25
                     --ckpt-every 200 --amp off --threads 4 --kd-weight 0.3 --r-values 0,2,4,8 "${GPU_BPE_ROUTING[@]}")
 

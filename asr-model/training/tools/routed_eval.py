@@ -25,6 +25,7 @@ def main(argv=None):
     ap.add_argument("checkpoints", nargs="+", help="train.py checkpoints")
     ap.add_argument("--r", default="2,4,8")
     ap.add_argument("--dense-layers", type=int, default=1, help="first layers never routed")
+    ap.add_argument("--dense-last-layers", type=int, default=0, help="last layers never routed")
     ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--dev-limit", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
@@ -37,7 +38,8 @@ def main(argv=None):
         bb, state = load_backbone(path)
         dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.dev_limit,
                               subsampling=1, vocab=bb.vocab)
-        routed = C.CodaConformer(bb, C.CodaAdapters(bb.cfg, C.CodaConfig(dense_layers=a.dense_layers))).eval()
+        routed = C.CodaConformer(bb, C.CodaAdapters(bb.cfg, C.CodaConfig(dense_layers=a.dense_layers,
+                                                                   dense_last_layers=a.dense_last_layers))).eval()
         rows = {}
         with torch.no_grad():
             rows["1"], _, _ = evaluate_per_utterance(lambda f, n: bb(f, n), dev)
@@ -54,7 +56,8 @@ def main(argv=None):
                   f"  frames processed {100 * res['processed']:5.1f}%", flush=True)
     if a.out:
         with open(a.out, "w") as f:
-            json.dump({"dense_layers": a.dense_layers, "seed": a.seed, "results": results}, f, indent=1)
+            json.dump({"dense_layers": a.dense_layers, "dense_last_layers": a.dense_last_layers, "seed": a.seed,
+                       "results": results}, f, indent=1)
 
 
 if __name__ == "__main__":
