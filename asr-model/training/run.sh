@@ -245,7 +245,9 @@ if stage 5; then
   fi
   if [ -s "$EXPORT_DIR/coda-reference.json" ] && command -v java >/dev/null \
       && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then
-    "$HERE/tools/coda_ort_check.sh" "$EXPORT_DIR" | grep "max|diff|"   # every graph in ONNX Runtime vs torch
+    # every graph in ONNX Runtime vs torch (fp16-stored weights move log-probs by a few 1e-3; the selection is exact)
+    ORT_CHECK_LIMIT=$([ "$SHARE" = fp16 ] && echo 1e-2 || echo 1e-3) "$HERE/tools/coda_ort_check.sh" "$EXPORT_DIR" \
+      | grep "max|diff|"
   elif [ -n "$C" ]; then
     echo "(java or the onnxruntime jar in ~/.m2 missing: ONNX Runtime check skipped)"
   fi

@@ -5,8 +5,9 @@ Per utterance (all choices drawn from an RNG seeded with (--seed, utterance inde
 the same audio, whatever --jobs is and however often the run was resumed):
   * a sentence (4..--max-words words; exact matches of dev transcripts are excluded),
   * a synthesizer, voice and variant: espeak-ng (English accents x voice variants +m1..m8, +f1..f5, +klatt..,
-    named variants), flite (kal, kal16, awb, rms, slt) and festival (its installed English voices), as found,
-  * speaking rate and pitch (espeak-ng: -s/-p; flite/festival: sox `pitch`),
+    named variants), flite (kal, kal16, awb, rms, slt) and festival (its installed English voices), as found;
+    with --synths also RHVoice (alan, bdl, clb, slt; LGPL) and SVOX Pico (en-US, en-GB), Debian contrib/non-free,
+  * speaking rate and pitch (espeak-ng: -s/-p; RHVoice: -r; flite/festival/RHVoice/Pico: sox `pitch`),
   * augmentation with sox: tempo or speed perturbation (0.9-1.1), random leading/trailing silence, simulated room
     reverberation (`reverb`, random reverberance/HF damping/room scale/pre-delay) for --reverb-prob of the utterances;
     then additive white/pink/brown noise at a random SNR (--snr) for --noise-prob of them, and a random peak level.
@@ -53,7 +54,12 @@ ESPEAK_VARIANTS = ["", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2
                    "belinda", "benjamin", "caleb", "david", "ed", "edward", "grandma", "grandpa", "john", "linda",
                    "max", "Michael", "Mike", "norbert", "paul", "quincy", "rob", "robert", "steph", "travis", "victor", "zac"]
 FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]  # awb_time only says the time
-SYNTH_WEIGHTS = {"espeak": 0.5, "flite": 0.3, "festival": 0.2}
+# Debian contrib/non-free voices: RHVoice's LGPL English voices (its other English voices are CC BY-NC-ND: left out)
+# and SVOX Pico's two English languages
+RHVOICE_VOICES = ["alan", "bdl", "clb", "slt"]
+RHVOICE_DIR = "/usr/share/RHVoice/voices"
+PICO_VOICES = ["en-US", "en-GB"]
+SYNTH_WEIGHTS = {"espeak": 0.5, "flite": 0.3, "festival": 0.2, "rhvoice": 0.3, "pico": 0.2}
 
 
 # ---------------------------------------------------------------- tools
@@ -72,7 +78,7 @@ def discover_tools(tools_root=""):
     env = dict(os.environ)
     tools = {}
     names = {"espeak": "espeak-ng", "flite": "flite", "festival": "text2wave", "sox": "sox", "opusenc": "opusenc",
-             "flac": "flac"}
+             "flac": "flac", "rhvoice": "RHVoice-test", "pico": "pico2wave"}
     if tools_root:
         root = os.path.abspath(tools_root)
         if not os.path.isdir(root):
@@ -145,6 +151,10 @@ def voice_inventory(tools, env):
             if os.path.isdir(d) and not any(name.startswith(p) for p in ("el_", "hi_", "mr_", "te_", "it_")):
                 voices.append((name, ""))
         inv["festival"] = voices
+    if "rhvoice" in tools:
+        inv["rhvoice"] = [(v, "") for v in RHVOICE_VOICES if os.path.isdir(os.path.join(RHVOICE_DIR, v))]
+    if "pico" in tools:
+        inv["pico"] = [(v, "") for v in PICO_VOICES]
     return {k: v for k, v in inv.items() if v}
 
 
@@ -262,6 +272,14 @@ def synthesize_raw(p, text, tools, env, td):
     elif p["synth"] == "flite":
         _check([tools["flite"], "-voice", p["voice"], "--setf", f"duration_stretch={p['duration_stretch']}",
                 "-t", speak, "-o", raw], env, "flite")
+    elif p["synth"] == "rhvoice":  # reads the text on stdin; rate in percent of its normal rate
+        txt = os.path.join(td, "in.txt")
+        with open(txt, "w", encoding="utf-8") as f:
+            f.write(speak + "\n")
+        _check([tools["rhvoice"], "-p", p["voice"], "-r", str(round(100 / p["duration_stretch"])), "-i", txt,
+                "-o", raw], env, "RHVoice")
+    elif p["synth"] == "pico":  # no rate control: the sox tempo/speed and pitch steps vary it
+        _check([tools["pico"], "-l", p["voice"], "-w", raw, speak], env, "pico2wave")
     else:
         txt = os.path.join(td, "in.txt")
         with open(txt, "w", encoding="utf-8") as f:
@@ -406,7 +424,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--format", choices=["flac", "opus", "wav"], default="flac")
     ap.add_argument("--tools-root", default="", help="folder with .debs unpacked by dpkg -x (else PATH)")
-    ap.add_argument("--synths", default="espeak,flite,festival", help="comma list to allow")
+    ap.add_argument("--synths", default="espeak,flite,festival",
+                    help="comma list to allow (also rhvoice, pico: Debian contrib/non-free rhvoice-english + rhvoice, "
+                         "libttspico-utils)")
     ap.add_argument("--max-words", type=int, default=30)
     ap.add_argument("--max-seconds", type=float, default=19.0, help="longer results are skipped (training drops >20 s)")
     ap.add_argument("--snr", type=float, nargs=2, default=[10.0, 30.0], metavar=("LO", "HI"))
