@@ -262,6 +262,14 @@ def _check(cmd, env, what, timeout=120):
         raise Failure(f"{what} error", err.strip()[-300:] or f"exit {rc}")
 
 
+def _text_file(td, text):
+    """The text as a file, for synthesizers that read one (festival's text2wave, RHVoice-test -i)."""
+    path = os.path.join(td, "in.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    return path
+
+
 def synthesize_raw(p, text, tools, env, td):
     raw = os.path.join(td, "raw.wav")
     speak = text.lower()  # all-caps words can be spelled out letter by letter
@@ -272,20 +280,15 @@ def synthesize_raw(p, text, tools, env, td):
     elif p["synth"] == "flite":
         _check([tools["flite"], "-voice", p["voice"], "--setf", f"duration_stretch={p['duration_stretch']}",
                 "-t", speak, "-o", raw], env, "flite")
-    elif p["synth"] == "rhvoice":  # reads the text on stdin; rate in percent of its normal rate
-        txt = os.path.join(td, "in.txt")
-        with open(txt, "w", encoding="utf-8") as f:
-            f.write(speak + "\n")
-        _check([tools["rhvoice"], "-p", p["voice"], "-r", str(round(100 / p["duration_stretch"])), "-i", txt,
-                "-o", raw], env, "RHVoice")
+    elif p["synth"] == "rhvoice":  # rate in percent of its normal rate
+        _check([tools["rhvoice"], "-p", p["voice"], "-r", str(round(100 / p["duration_stretch"])),
+                "-i", _text_file(td, speak), "-o", raw], env, "RHVoice")
     elif p["synth"] == "pico":  # no rate control: the sox tempo/speed and pitch steps vary it
         _check([tools["pico"], "-l", p["voice"], "-w", raw, speak], env, "pico2wave")
     else:
-        txt = os.path.join(td, "in.txt")
-        with open(txt, "w", encoding="utf-8") as f:
-            f.write(speak + "\n")
         _check([tools["festival"], "-eval", f"(voice_{p['voice']})", "-eval",
-                f"(Parameter.set 'Duration_Stretch {p['duration_stretch']})", "-o", raw, txt], env, "festival")
+                f"(Parameter.set 'Duration_Stretch {p['duration_stretch']})", "-o", raw, _text_file(td, speak)],
+               env, "festival")
     if not os.path.exists(raw) or os.path.getsize(raw) < 1000:
         raise Failure("empty synthesis", f"{p['synth']} {p['voice']} {p['variant']} wrote no audio")
     return raw

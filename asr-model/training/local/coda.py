@@ -239,8 +239,8 @@ class CodaConformer(nn.Module):
         mask, to skip recomputing them (training only; layer 0 must be dense, which it is when dense_layers >= 1).
         random_routing: the backbone alone under uniformly random top-k routing, for train.py --route-r (the backbone
         learns to work on any subset): no router scores or gradient, no adapters.
-        router_logits: a list that receives, per routed layer, the router score of every frame computed on the
-        detached layer input ([B, T]; train_coda.py --router-guide trains them towards the label frames)."""
+        router_logits: a list that receives, per routed layer at r >= 2, the router score of every frame computed on
+        the detached layer input ([B, T]; train_coda.py --router-guide trains them towards the label frames)."""
         bb = self.backbone
         if shared is None:
             x = bb.cmvn(features)
@@ -259,8 +259,6 @@ class CodaConformer(nn.Module):
         for i, layer in enumerate(bb.layers):
             a = 0.0 if random_routing else self.coda.adapters[i](x)
             w = self.coda.routers[str(i)] if str(i) in self.coda.routers else None
-            if router_logits is not None and w is not None:
-                router_logits.append(torch.matmul(x.detach(), w))
             if shared is not None and i == 0 and w is None:
                 x_new = first
                 sel = valid
@@ -268,7 +266,11 @@ class CodaConformer(nn.Module):
                 x_new = layer(x, mask)
                 sel = valid
             else:
-                s = torch.rand(x.shape[:2], device=x.device) if random_routing else torch.matmul(x, w)  # [B, T]
+                # one score per frame on the detached input serves the selection (no gradient through top-k), the
+                # gate and the guidance loss: their gradient trains w only, never the representation
+                s = torch.rand(x.shape[:2], device=x.device) if random_routing else torch.matmul(x.detach(), w)
+                if router_logits is not None and not random_routing:
+                    router_logits.append(s)
                 idx, slot_valid = select_frames(s, valid, out_len, r)
                 x_sel = gather_rows(x, idx)
                 m = slot_valid.unsqueeze(1)  # [B, 1, K]: unused slots are never keys
@@ -277,9 +279,8 @@ class CodaConformer(nn.Module):
                 full_like = x if self.coda.cfg.conv_at_true_positions else None
                 delta = layer_forward_at(layer, x_sel, m, idx, full_like, slot_valid) - x_sel
                 if self.training and not random_routing:
-                    # g = sigmoid(s) / stop_grad(sigmoid(s)) in log space (no 0/0 when s << 0);
-                    # X detached: the gate's (straight-through) gradient trains w only, never the representation
-                    ls = F.logsigmoid(torch.gather(torch.matmul(x.detach(), w), 1, idx))
+                    # g = sigmoid(s) / stop_grad(sigmoid(s)) in log space (no 0/0 when s << 0)
+                    ls = F.logsigmoid(torch.gather(s, 1, idx))
                     delta = delta * torch.exp(ls - ls.detach()).unsqueeze(-1)  # value 1, router gradient
                 delta = delta * slot_valid.unsqueeze(-1).to(delta.dtype)
                 x_new = scatter_rows(x, idx, (x_sel + delta).to(x.dtype))  # dtypes differ under autocast

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -66,21 +66,20 @@ public final class CodaBenchCommand implements Callable<Integer> {
                     + out.resolve(CodaBenchReport.JSON_FILE) + ", " + out.resolve(CodaBenchReport.CHART_FILE));
             return 0;
         }
-        Set<String> names = new LinkedHashSet<>();
-        StringBuilder combined = new StringBuilder("# CoDA benchmark, " + dirs.size() + " models\n\n");
-        for (Path dir : dirs) {
-            String name = dir.toAbsolutePath().normalize().getFileName().toString();
-            if (!names.add(name)) {
+        List<String> names = dirs.stream().map(d -> d.toAbsolutePath().normalize().getFileName().toString()).toList();
+        Set<String> distinct = new HashSet<>();
+        for (String name : names) {
+            if (!distinct.add(name)) {
                 throw new AsrException("two --model folders are both named '" + name + "': their reports would "
                         + "share " + out.resolve(name) + "; give folders with different names");
             }
         }
-        for (Path dir : dirs) {
-            String name = dir.toAbsolutePath().normalize().getFileName().toString();
-            CodaBenchReport report = benchmark(dir);
-            report.write(out.resolve(name));
+        StringBuilder combined = new StringBuilder("# CoDA benchmark, " + dirs.size() + " models\n\n");
+        for (int i = 0; i < dirs.size(); i++) {
+            CodaBenchReport report = benchmark(dirs.get(i));
+            report.write(out.resolve(names.get(i)));
             System.out.print(report.markdown());
-            combined.append(report.markdown().replaceFirst("^# CoDA benchmark", "## " + name)).append('\n');
+            combined.append(report.markdown().replaceFirst("^# CoDA benchmark", "## " + names.get(i))).append('\n');
         }
         try {
             Files.createDirectories(out);
