@@ -48,7 +48,8 @@ public final class StreamsCommand implements Callable<Integer> {
     double partialInterval;
 
     @Option(names = "--idle-timeout-ms", defaultValue = "10000",
-            description = "finalize a stream after this long without audio (default: ${DEFAULT-VALUE})")
+            description = "finalize a stream whose producer sent nothing for this long, by the records' timestamps;"
+                    + " the application's own downtime never counts (default: ${DEFAULT-VALUE})")
     long idleTimeoutMs;
 
     @Option(names = "--status-interval", defaultValue = "30",

@@ -25,11 +25,16 @@ import java.util.Objects;
  * @param createdAtMs       emission time, epoch milliseconds
  * @param streamComplete    true on the one record that closes the stream: its text is every final of the stream
  *                          joined, and it is what the WER topology scores
+ * @param reopened          how many times the stream had been reopened when this record was written: 0 normally;
+ *                          n after its producer paused longer than the idle timeout n times (each pause closed the
+ *                          stream with a stream-complete record) and then sent more, so a stream-complete record
+ *                          with {@code reopened > 0} supersedes the stream's earlier one. Absent in records written
+ *                          before the field existed (read as 0)
  */
 public record Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
                          List<Word> words, String model, int codaR, double audioStartSeconds,
                          double audioEndSeconds, long latencyMs, long createdAtMs,
-                         boolean streamComplete) {
+                         boolean streamComplete, int reopened) {
 
     public Transcript {
         Objects.requireNonNull(streamId, "streamId");
@@ -38,6 +43,17 @@ public record Transcript(String streamId, String utteranceId, long segment, bool
         if (streamComplete) {
             isFinal = false; // records written before Kind existed set both
         }
+        if (reopened < 0) {
+            throw new IllegalArgumentException("reopened must be >= 0, got " + reopened);
+        }
+    }
+
+    /** A record of a stream that was never reopened. */
+    public Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
+                      List<Word> words, String model, int codaR, double audioStartSeconds, double audioEndSeconds,
+                      long latencyMs, long createdAtMs, boolean streamComplete) {
+        this(streamId, utteranceId, segment, isFinal, text, words, model, codaR, audioStartSeconds, audioEndSeconds,
+                latencyMs, createdAtMs, streamComplete, 0);
     }
 
     /** The three kinds of transcript record. */

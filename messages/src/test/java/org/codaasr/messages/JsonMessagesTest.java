@@ -67,6 +67,22 @@ class JsonMessagesTest {
     }
 
     @Test
+    void theReopenedCountRoundTripsAndIsZeroInRecordsWrittenBeforeIt() throws Exception {
+        Transcript reopened = new Transcript("s1", "u1", 4, false, "hello again", List.of(), "m", 0, 0.0, 12.5, 10,
+                1L, true, 2);
+        assertEquals(reopened, roundTrip(AsrSerdes.transcript(), reopened));
+        assertEquals(2, json(AsrSerdes.transcript().serializer().serialize("t", reopened)).get("reopened").asInt());
+        byte[] before = ("{\"streamId\":\"s1\",\"segment\":3,\"isFinal\":false,\"text\":\"x\","
+                + "\"streamComplete\":true}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(0, AsrSerdes.transcript().deserializer().deserialize("t", before).reopened());
+        assertEquals(0, new Transcript("s", null, 0, false, "", null, "m", 0, 0, 0, 0, 0, false).reopened());
+        byte[] negative = ("{\"streamId\":\"s1\",\"text\":\"x\",\"reopened\":-1}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThrows(SerializationException.class,
+                () -> AsrSerdes.transcript().deserializer().deserialize("t", negative));
+    }
+
+    @Test
     void transcriptWithoutWordsGetsEmptyList() {
         Transcript transcript = new Transcript("s1", null, 0, false, "", null, "m", 0, 0, 0.1, 1, 2, false);
         Transcript back = roundTrip(AsrSerdes.transcript(), transcript);

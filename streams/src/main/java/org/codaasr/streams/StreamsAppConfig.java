@@ -14,7 +14,7 @@ import org.codaasr.messages.KafkaClientProperties;
  * @param streamThreads stream threads per instance
  * @param partialIntervalSeconds minimum audio time between two partial results of a stream
  * @param reorderWindow out-of-order chunks buffered per stream before a gap is declared lost
- * @param idleTimeoutMs a stream without new audio for this long (wall clock) is finalized
+ * @param idleTimeoutMs a stream whose producer sent nothing for this long is finalized (see {@code IdleRule})
  * @param maxBatch most streams decoded in one batched encoder call
  * @param client security (TLS/SASL) settings of every client the applications create
  */

@@ -73,7 +73,6 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     private static final double CHECKPOINT_AUDIO_SECONDS = 3.0;
     static final double MAX_CHECKPOINT_AUDIO_SECONDS = 30.0;
     private static final long ENDED_RETENTION_MS = 10 * 60_000;
-    private static final long UNSET = Long.MIN_VALUE;
 
     private final Recognizer recognizer;
     private final StreamsAppConfig config;
@@ -87,19 +86,19 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
     /** Streams already warned about a routing request this instance cannot serve (one log line per stream). */
     private final Set<String> unservedRequests = new HashSet<>();
 
+    private final PerStreamThread<IdleRule.ThreadProgress> threadProgress;
     private ProcessorContext<String, Object> context;
-    /**
-     * Wall-clock time this task last received a record, or first swept: a partition quiet this long has no producer.
-     * Unset until then, because the context's cached system time is 0 while a task initializes.
-     */
-    private long lastInputWallMs = UNSET;
+    /** Made on the first record or sweep, on the stream thread that runs this task (see {@link #idleRule()}). */
+    private IdleRule idleRule;
     private KeyValueStore<String, StreamState> states;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, byte[]> journal;
 
-    public RecognitionProcessor(Recognizer recognizer, StreamsAppConfig config) {
+    RecognitionProcessor(Recognizer recognizer, StreamsAppConfig config,
+            PerStreamThread<IdleRule.ThreadProgress> threadProgress) {
         this.recognizer = recognizer;
         this.config = config;
+        this.threadProgress = threadProgress;
     }
 
     @Override
@@ -114,7 +113,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
 
     @Override
     public void process(Record<String, byte[]> record) {
-        lastInputWallMs = context.currentSystemTimeMs();
+        idleRule().recordProcessed(record.timestamp(), context.currentSystemTimeMs());
         AudioChunk chunk;
         try {
             chunk = chunkDeserializer.deserialize(Topics.AUDIO, record.value());
@@ -151,8 +150,14 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             state = StreamState.start(chunk.utteranceId(), chunk.sampleRate(), record.timestamp());
         }
         if (state.ended() && state.closedIdle() && chunk.sequence() >= state.nextSequence()) {
-            LOG.info("stream {}: chunk {} arrived after the stream was closed as idle: reopening it", id,
-                    chunk.sequence());
+            long pauseMs = record.timestamp() - state.lastRecordTimeMs();
+            if (pauseMs > config.idleTimeoutMs()) {
+                LOG.info("stream {}: chunk {} came {} ms after the stream's previous record, which closed it as idle:"
+                        + " reopening it", id, chunk.sequence(), pauseMs);
+            } else {
+                LOG.warn("stream {}: chunk {} came only {} ms after the stream's previous record, yet the stream was"
+                        + " closed as idle (producer clocks out of step?): reopening it", id, chunk.sequence(), pauseMs);
+            }
             state = state.reopened();
         }
         if (state.ended()) {
@@ -169,6 +174,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                 return; // duplicate of a chunk already waiting
             }
             journal.put(journalKey(id, chunk.sequence()), record.value());
+            state = state.heardAt(record.timestamp());
             states.put(id, state);
             state = skipGapIfWindowFull(record, id, state);
             state = drainInOrder(record, id, state, now);
@@ -416,7 +422,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
         Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal() && !streamComplete,
                 r.text(), words, recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(),
-                r.endSeconds(), latency, now, streamComplete);
+                r.endSeconds(), latency, now, streamComplete, state.reopens());
         context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
     }
 
@@ -425,30 +431,31 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         return Math.max(0, context.currentStreamTimeMs());
     }
 
+    /** The idle rule of this task, on the stream thread's progress; made on the thread that runs the task. */
+    private IdleRule idleRule() {
+        if (idleRule == null) {
+            idleRule = new IdleRule(config.idleTimeoutMs(), threadProgress.current());
+        }
+        return idleRule;
+    }
+
     /**
-     * Finalizes streams that sent no end-of-stream. A stream is idle when the partition's stream time has moved
-     * {@code idleTimeoutMs} past its newest record: the data says its producer went quiet while others went on. The
-     * wall clock of this member never decides that alone, because a member that has just been handed a backlog (a
-     * restart, a rebalance) reads the streams' remaining audio only after its punctuations have started. Only when
-     * the whole partition has received nothing for {@code idleTimeoutMs} of wall-clock time since this task started
-     * or last received a record are all its open streams finalized: then no producer is left to send more.
+     * Finalizes streams that sent no end-of-stream, by {@link IdleRule}: only when their producer went quiet, never
+     * because this member was down, restoring, rebalancing or reading a backlog.
      */
     private void sweep(long now) {
-        if (lastInputWallMs == UNSET) {
-            lastInputWallMs = now;
-        }
+        IdleRule rule = idleRule();
+        rule.swept(now);
         long streamTime = streamTimeMs();
-        boolean partitionQuiet = now - lastInputWallMs > config.idleTimeoutMs();
         List<String> idle = new ArrayList<>();
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, StreamState> it = states.all()) {
             while (it.hasNext()) {
                 KeyValue<String, StreamState> kv = it.next();
                 StreamState s = kv.value;
-                long quietInData = streamTime - s.lastRecordTimeMs();
-                if (s.ended() && quietInData > ENDED_RETENTION_MS) {
+                if (s.ended() && streamTime - s.lastRecordTimeMs() > ENDED_RETENTION_MS) {
                     expired.add(kv.key);
-                } else if (!s.ended() && (quietInData > config.idleTimeoutMs() || partitionQuiet)) {
+                } else if (!s.ended() && rule.verdict(s.lastRecordTimeMs(), streamTime, now) != IdleRule.Verdict.OPEN) {
                     idle.add(kv.key);
                 }
             }
@@ -458,12 +465,13 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         }
         for (String id : idle) {
             StreamState s = states.get(id);
-            if (partitionQuiet) {
-                LOG.info("stream {}: no record in its partition for {} ms and no end-of-stream: finalizing", id,
-                        now - lastInputWallMs);
-            } else {
+            if (rule.verdict(s.lastRecordTimeMs(), streamTime, now) == IdleRule.Verdict.IDLE_IN_DATA) {
                 LOG.info("stream {}: {} ms of stream time without audio or end-of-stream: finalizing", id,
                         streamTime - s.lastRecordTimeMs());
+            } else {
+                LOG.info("stream {}: its producer sent nothing for {} ms and no end-of-stream, and its caught-up "
+                        + "partition has been quiet for {} ms: finalizing", id, now - s.lastRecordTimeMs(),
+                        rule.watchedQuietMs(now));
             }
             RecognizerStream stream = stream(id, s);
             stream.inputFinished();

@@ -32,7 +32,9 @@ public final class RecognitionTopology {
     public static Topology build(StreamsAppConfig config, Recognizer recognizer) {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.AUDIO);
-        t.addProcessor(PROCESSOR, () -> new RecognitionProcessor(recognizer, config), SOURCE);
+        PerStreamThread<IdleRule.ThreadProgress> progress =
+                new PerStreamThread<>(() -> new IdleRule.ThreadProgress(config.idleTimeoutMs()));
+        t.addProcessor(PROCESSOR, () -> new RecognitionProcessor(recognizer, config, progress), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RecognitionProcessor.STATE_STORE),
                 Serdes.String(), StreamState.serde()), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(

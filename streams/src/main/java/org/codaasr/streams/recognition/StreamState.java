@@ -32,12 +32,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param closedIdle the stream was ended by the idle repair, not by an end-of-stream chunk: more audio reopens it
  * @param segmentBase first segment number of the recognizer stream now open (non-zero after a reopen, so the
  *     reopened stream continues the segment numbers instead of repeating them)
+ * @param reopens how many times the stream was reopened after an idle close (its transcripts carry the count)
  */
 public record StreamState(String utteranceId, int sampleRate, long nextSequence, boolean ended, long lastRecordTimeMs,
         long lastCaptureMs, double lastPartialAudioSeconds, String lastPartialText, String finalText,
-        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase) {
+        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase, int reopens) {
 
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
 
     public StreamState {
         lastPartialText = lastPartialText == null ? "" : lastPartialText;
@@ -46,33 +47,40 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
 
     /** The state of a stream whose first chunk has just arrived. */
     public static StreamState start(String utteranceId, int sampleRate, long recordTimeMs) {
-        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0);
+        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0, 0);
     }
 
     public StreamState withNextSequence(long next) {
         return new StreamState(utteranceId, sampleRate, next, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens);
     }
 
     public StreamState accepted(long next, long recordTimeMs, long captureMs) {
         return new StreamState(utteranceId, sampleRate, next, ended, Math.max(lastRecordTimeMs, recordTimeMs), Math.max(lastCaptureMs, captureMs),
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens);
+    }
+
+    /** A record of the stream arrived ahead of its turn (it waits in the journal): its producer is still sending. */
+    public StreamState heardAt(long recordTimeMs) {
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, Math.max(lastRecordTimeMs, recordTimeMs),
+                lastCaptureMs, lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence,
+                closedIdle, segmentBase, reopens);
     }
 
     public StreamState withPartial(double audioSeconds, String text) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
+                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens);
     }
 
     public StreamState withFinal(String text) {
         String joined = text.isBlank() ? finalText : (finalText.isEmpty() ? text : finalText + " " + text);
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase, reopens);
     }
 
     public StreamState withSnapshotAt(long sequence) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase, reopens);
     }
 
     /**
@@ -83,7 +91,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
     public StreamState asEnded(long streamTimeMs, boolean idle) {
         return new StreamState(utteranceId, sampleRate, nextSequence, true, Math.max(lastRecordTimeMs, streamTimeMs),
                 lastCaptureMs, lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, nextSequence, idle,
-                segmentBase);
+                segmentBase, reopens);
     }
 
     /** A stream closed as idle that has received more audio: open again, its segment numbers continued. */
@@ -92,7 +100,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
             throw new IllegalStateException("only a stream closed as idle can be reopened");
         }
         return new StreamState(utteranceId, sampleRate, nextSequence, false, lastRecordTimeMs, lastCaptureMs, 0, "",
-                finalText, finalsEmitted, nextSequence, false, finalsEmitted);
+                finalText, finalsEmitted, nextSequence, false, finalsEmitted, reopens + 1);
     }
 
     public static Serde<StreamState> serde() {
@@ -125,6 +133,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 out.writeLong(s.snapshotSequence());
                 out.writeBoolean(s.closedIdle());
                 out.writeLong(s.segmentBase());
+                out.writeInt(s.reopens());
                 out.flush();
                 return bytes.toByteArray();
             } catch (IOException e) {
@@ -145,8 +154,8 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
                 byte version = in.readByte();
-                if (version != VERSION && version != 1) {
-                    throw new IOException("stream state version " + version + ", expected 1 or " + VERSION);
+                if (version < 1 || version > VERSION) {
+                    throw new IOException("stream state version " + version + ", expected 1 to " + VERSION);
                 }
                 String utt = readNullable(in);
                 int rate = in.readInt();
@@ -161,8 +170,9 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 long snapshotSeq = in.readLong();
                 boolean closedIdle = version >= 2 && in.readBoolean();
                 long segmentBase = version >= 2 ? in.readLong() : 0;
+                int reopens = version >= 3 ? in.readInt() : (segmentBase > 0 ? 1 : 0);
                 return new StreamState(utt, rate, next, ended, activity, capture, partialAt, partial, finals,
-                        finalsEmitted, snapshotSeq, closedIdle, segmentBase);
+                        finalsEmitted, snapshotSeq, closedIdle, segmentBase, reopens);
             } catch (IOException e) {
                 throw new SerializationException("corrupt stream state (" + data.length + " bytes)", e);
             }

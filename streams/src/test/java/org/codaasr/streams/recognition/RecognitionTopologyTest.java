@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -216,8 +217,71 @@ class RecognitionTopologyTest {
     void aStreamWithoutEndOfStreamIsFinalizedAfterTheIdleTimeout() {
         chunks.subList(0, chunks.size() - 1).forEach(this::send);
         assertFalse(transcripts.readValuesToList().stream().anyMatch(Transcript::streamComplete));
-        driver.advanceWallClockTime(Duration.ofSeconds(7));
+        for (int s = 0; s < 7; s++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(1)); // a running member sweeps every second
+        }
         assertEquals(1, finalsAndCompletion().stream().filter(Transcript::streamComplete).count());
+    }
+
+    /**
+     * Issue 31: the member crashes mid-stream and is back only 12 s later, and for 11 s more (model load, restore,
+     * a crashed member's open transaction) its consumer reads nothing, while the producer never stopped. The new
+     * member starts on the crashed one's stores (what a restore gives it); then it reads the backlog. The stream
+     * must end once, on its own end-of-stream, with the finals of an uninterrupted run.
+     */
+    @Test
+    void aRestartSlowerThanTheIdleTimeoutClosesNoStreamEarly() {
+        closeDriver();
+        long w0 = 1_790_000_000_000L;
+        startDriverAt(stateDir.resolve("uninterrupted"), w0);
+        List<AudioChunk> live = realTime(w0);
+        live.forEach(c -> sendLive(c));
+        List<String> uninterrupted = texts(finalsAndCompletion());
+        closeDriver();
+
+        startDriverAt(stateDir.resolve("crashed"), w0);
+        int half = live.size() / 2;
+        live.subList(0, half).forEach(c -> sendLive(c));
+        List<Transcript> out = new ArrayList<>(finalsAndCompletion());
+        Map<String, List<KeyValue<String, Object>>> stores = storeContents();
+        closeDriver(); // kill -9
+
+        long crashMs = wallMs;
+        startDriverAt(stateDir.resolve("restarted"), crashMs + 12_000);
+        restore(stores);
+        idleFor(11_000); // running, sweeping, and not a record yet
+        assertEquals(List.of(), finalsAndCompletion().stream().filter(Transcript::streamComplete).toList(),
+                "nothing is closed while the consumer has not caught up");
+        for (AudioChunk c : live.subList(half, live.size())) {
+            sendAt(c, c.captureTimeMs()); // the backlog, 23 s behind its producer, read as fast as it decodes
+        }
+        out.addAll(finalsAndCompletion());
+        assertEquals(List.of(), dlq.readValuesToList());
+        assertEquals(uninterrupted, texts(out), "one stream-complete, on the stream's own end, and the same finals");
+        assertTrue(out.stream().allMatch(t -> t.reopened() == 0), "never reopened");
+    }
+
+    /** A producer that pauses 7 s (idle timeout 5 s) and then sends more: two stream-completes, the second says so. */
+    @Test
+    void aProducerPauseLongerThanTheIdleTimeoutReopensTheStreamAndTheRecordsSaySo() {
+        closeDriver();
+        long w0 = 1_790_000_000_000L;
+        startDriverAt(stateDir.resolve("pause"), w0);
+        List<AudioChunk> live = realTime(w0);
+        int half = live.size() / 2;
+        live.subList(0, half).forEach(c -> sendLive(c));
+        idleFor(7_000);
+        List<Transcript> first = finalsAndCompletion();
+        assertEquals(1, first.stream().filter(Transcript::streamComplete).count(), texts(first).toString());
+        assertEquals(0, first.get(first.size() - 1).reopened());
+        for (AudioChunk c : live.subList(half, live.size())) {
+            sendLive(c.withCaptureTimeMs(c.captureTimeMs() + 7_000)); // the producer goes on after its pause
+        }
+        List<Transcript> second = transcripts.readValuesToList();
+        assertEquals(List.of(), dlq.readValuesToList());
+        Transcript end = second.get(second.size() - 1);
+        assertTrue(end.streamComplete(), texts(second).toString());
+        assertTrue(second.stream().allMatch(t -> t.reopened() == 1), "every record after the pause says reopened=1");
     }
 
     @Test
@@ -265,7 +329,7 @@ class RecognitionTopologyTest {
     void audioAfterAnIdleCloseReopensTheStreamInsteadOfBeingLost() {
         int half = chunks.size() / 2;
         chunks.subList(0, half).forEach(this::send);
-        driver.advanceWallClockTime(Duration.ofSeconds(7)); // producer silent: the partition is quiet, s1 is closed
+        idleFor(7_000); // producer silent: the partition is quiet, s1 is closed
         List<Transcript> first = finalsAndCompletion();
         Transcript firstEnd = first.get(first.size() - 1);
         assertTrue(firstEnd.streamComplete());
@@ -435,6 +499,70 @@ class RecognitionTopologyTest {
         snapshots.put(id, snapshot);
         return new AudioChunker(250).split(id, "utt-" + id,
                 java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4), 16000, 1_000L);
+    }
+
+    /** The driver's wall clock, for drivers started by {@link #startDriverAt}. */
+    private long wallMs;
+
+    private void startDriverAt(Path dir, long wall) {
+        StreamsAppConfig config = StreamsAppConfig.defaults().withStateDir(dir).withIdleTimeoutMs(5_000);
+        driver = new TopologyTestDriver(RecognitionTopology.build(config, recognizer), config.toProperties(),
+                java.time.Instant.ofEpochMilli(wall));
+        wallMs = wall;
+        wireTopics();
+    }
+
+    /** The test utterance as a real-time producer sends it from {@code startMs}: one 250 ms chunk every 250 ms. */
+    private static List<AudioChunk> realTime(long startMs) {
+        return chunks.stream().map(c -> c.withCaptureTimeMs(startMs + c.sequence() * 250L)).toList();
+    }
+
+    /** Sends a chunk when its producer sends it: the wall clock moves to its capture time, the record carries it. */
+    private void sendLive(AudioChunk c) {
+        if (c.captureTimeMs() > wallMs) {
+            driver.advanceWallClockTime(Duration.ofMillis(c.captureTimeMs() - wallMs));
+            wallMs = c.captureTimeMs();
+        }
+        sendAt(c, c.captureTimeMs());
+    }
+
+    private void sendAt(AudioChunk c, long recordTimeMs) {
+        audio.pipeInput(c.streamId(), AsrSerdes.audioChunk().serializer().serialize(Topics.AUDIO, c), recordTimeMs);
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+        wallMs += 25;
+    }
+
+    /** Lets the wall clock run with no record, a second at a time as the member's sweeps run. */
+    private void idleFor(long ms) {
+        for (long t = 0; t < ms; t += 1_000) {
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+            wallMs += 1_000;
+        }
+    }
+
+    private static final List<String> STORES = List.of(RecognitionProcessor.STATE_STORE,
+            RecognitionProcessor.SNAPSHOT_STORE, RecognitionProcessor.JOURNAL_STORE);
+
+    /** What the changelogs hold for the three stores when the member dies. */
+    private Map<String, List<KeyValue<String, Object>>> storeContents() {
+        Map<String, List<KeyValue<String, Object>>> contents = new java.util.HashMap<>();
+        for (String name : STORES) {
+            List<KeyValue<String, Object>> entries = new ArrayList<>();
+            KeyValueStore<String, Object> store = driver.getKeyValueStore(name);
+            try (var it = store.all()) {
+                it.forEachRemaining(entries::add);
+            }
+            contents.put(name, entries);
+        }
+        return contents;
+    }
+
+    /** A restarted member's stores, as its restore from the changelogs leaves them. */
+    private void restore(Map<String, List<KeyValue<String, Object>>> contents) {
+        contents.forEach((name, entries) -> {
+            KeyValueStore<String, Object> store = driver.getKeyValueStore(name);
+            entries.forEach(kv -> store.put(kv.key, kv.value));
+        });
     }
 
     private void startDriverFresh() {
