@@ -78,6 +78,8 @@ class FaultInjectionIT {
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Map<String, Map<Long, Integer>> finalsBySegment = new ConcurrentHashMap<>();
     private final Map<String, Transcript> lastComplete = new ConcurrentHashMap<>();
+    private final Map<String, Integer> completesByStream = new ConcurrentHashMap<>();
+    private final Set<String> reopened = ConcurrentHashMap.newKeySet();
     private long startNanos;
     private int generation;
 
@@ -146,6 +148,29 @@ class FaultInjectionIT {
             });
         } finally {
             broker.get().close();
+        }
+        assertEquals(2, faults.size(), faults.toString());
+    }
+
+    /** Issue 31: a member killed and started again only 12 s later (plus its own start, model load and restore),
+     * longer than the 10 s idle timeout, while the producers go on sending: no stream may be closed early or
+     * reopened. */
+    @Test
+    void aRestartSlowerThanTheIdleTimeoutClosesNoStreamEarly() throws Exception {
+        List<AudioItem> items = LibriSpeechSource.items(DEV).subList(0, 32);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            String servers = broker.bootstrapServers();
+            TopicSetup.ensure(servers, 2, (short) 1);
+            runChecked(servers, items, 4, Decoding.GREEDY, 0, first -> {
+                Thread.sleep(4_000);
+                stop(first, true);
+                fault("SIGKILL");
+                Thread.sleep(12_000);
+                fault("restart began");
+                Process second = startStreams(servers, Decoding.GREEDY);
+                System.out.printf("slow restart: the new member runs at %.1f s%n", seconds());
+                return second;
+            });
         }
         assertEquals(2, faults.size(), faults.toString());
     }
@@ -290,6 +315,10 @@ class FaultInjectionIT {
                         .merge(t.segment(), 1, Integer::sum);
             } else if (t.kind() == Transcript.Kind.STREAM_COMPLETE) {
                 lastComplete.put(t.streamId(), t);
+                completesByStream.merge(t.streamId(), 1, Integer::sum);
+            }
+            if (t.reopened() > 0) {
+                reopened.add(t.streamId());
             }
         }
     }
@@ -334,7 +363,13 @@ class FaultInjectionIT {
                 monitor.rereadRecords(), faults);
         assertEquals(hostileRecords, lettered.size(), "one dead letter per hostile record, none else: " + lettered);
         assertTrue(monitor.deadLetters().stream().allMatch(d -> HOSTILE.containsKey(d.key())), lettered.toString());
+        Map<String, Integer> closedEarly = new java.util.TreeMap<>(completesByStream);
+        closedEarly.values().removeIf(n -> n == 1);
+        System.out.printf("streams closed early (more than one stream-complete): %s; reopened: %s%n", closedEarly,
+                reopened);
         assertEquals(0, duplicates, "finals emitted twice for one segment");
+        assertEquals(Map.of(), closedEarly, "no producer paused: one stream-complete per stream");
+        assertEquals(Set.of(), reopened, "no producer paused: no stream reopened");
         assertEquals(List.of(), missing, "segments whose final never came");
         assertEquals(List.of(), lost, "utterances lost, truncated or changed by the faults");
         assertEquals(Set.copyOf(items.stream().map(AudioItem::utteranceId).toList()), lastComplete.keySet());
