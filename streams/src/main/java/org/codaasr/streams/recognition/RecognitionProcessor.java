@@ -1,29 +1,21 @@
 package org.codaasr.streams.recognition;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
-import org.codaasr.messages.AudioChunkValidator;
 import org.codaasr.messages.AudioEncoding;
 import org.codaasr.messages.DeadLetter;
 import org.codaasr.messages.Topics;
@@ -40,32 +32,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns audio chunks into partial and final transcripts, one {@link RecognizerStream} per stream id.
+ * The recognition stage: validated chunks ({@link AcceptedChunk}) become partial and final transcripts, one
+ * {@link RecognizerStream} per stream id ({@link LiveStreams}).
  *
- * <p>Durability: every accepted chunk is written to a chunk journal in the same transaction that consumes it; the
- * recognizer's (larger) snapshot is written every few seconds of audio, after which the journal up to that point is
- * deleted. A stream whose streaming-encoder cache holds context (about a megabyte for the shipped model) waits for
- * the cache's next reset (a segment boundary or leading silence) before its snapshot, up to
- * {@value #MAX_CHECKPOINT_AUDIO_SECONDS} s of audio, so most snapshots stay small and the journal stays bounded. After a restart or rebalance a stream is rebuilt from snapshot + journal, and finals whose segment index
- * was already emitted are not emitted again. With {@code exactly_once_v2} the journal, the state and the outputs
- * commit atomically, so accepted audio is neither lost nor transcribed twice.
+ * <p>Durability: every accepted chunk is written to the {@link ChunkJournal} in the same transaction that consumes
+ * it; the recognizer's (larger) snapshot is written every few seconds of audio, after which the journal up to that
+ * point is deleted. A stream whose streaming-encoder cache holds context (about a megabyte for the shipped model)
+ * waits for the cache's next reset (a segment boundary or leading silence) before its snapshot, up to
+ * {@value #MAX_CHECKPOINT_AUDIO_SECONDS} s of audio, so most snapshots stay small and the journal stays bounded.
+ * After a restart or rebalance a stream is rebuilt from snapshot + journal, and finals whose segment index was
+ * already emitted are not emitted again. With {@code exactly_once_v2} the journal, the state and the outputs commit
+ * atomically, so accepted audio is neither lost nor transcribed twice.
  *
  * <p>Ordering: chunks are applied in sequence order. Duplicates (sequence already applied) are dropped. A chunk
  * that arrives early waits in the journal until the gap fills; when more than {@code reorderWindow} chunks wait,
  * the missing sequences are declared lost (a dead letter says which) and decoding continues.
  *
- * <p>Batching: accepted audio marks a stream dirty, and a stream with a full encoder window ready joins the
- * stream thread's {@link ThreadBatcher}, shared by all tasks of the thread. A flush (when {@code maxBatch} windows
- * are ready, on end-of-stream, or on a short wall-clock punctuation) decodes every ready window of the thread in
- * batched encoder calls and emits this task's dirty streams; other tasks emit theirs at their next flush.
+ * <p>Batching: accepted audio marks a stream dirty, and a stream with a full encoder window ready joins the stream
+ * thread's {@link ThreadBatcher}. A flush (when {@code maxBatch} windows are ready, on end-of-stream, or on a short
+ * wall-clock punctuation) decodes every ready window of the thread in batched encoder calls and emits this task's
+ * dirty streams; other tasks emit theirs at their next flush.
+ *
+ * <p>Idle streams (no end-of-stream) are finalized by the {@link IdleRule} on a one-second sweep.
  */
-public final class RecognitionProcessor implements Processor<String, byte[], String, Object> {
+public final class RecognitionProcessor implements Processor<String, AcceptedChunk, String, Object> {
 
     public static final String STATE_STORE = "asr-stream-state";
     public static final String SNAPSHOT_STORE = "asr-stream-snapshot";
     public static final String JOURNAL_STORE = "asr-stream-journal";
-    public static final String TRANSCRIPT_SINK = "transcripts-sink";
-    public static final String DLQ_SINK = "dlq-sink";
 
     private static final Logger LOG = LoggerFactory.getLogger(RecognitionProcessor.class);
     private static final long BATCH_LINGER_MS = 20;
@@ -76,93 +70,65 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
 
     private final Recognizer recognizer;
     private final StreamsAppConfig config;
+    private final PerStreamThread<ThreadBatcher> batchers;
+    private final PerStreamThread<IdleRule.ThreadProgress> threadProgress;
     private final Deserializer<AudioChunk> chunkDeserializer = AsrSerdes.audioChunk().deserializer();
-    private final AudioChunkValidator validator = AudioChunkValidator.defaults();
-    private final Map<String, RecognizerStream> live = new HashMap<>();
-    private final Map<String, Double> checkpointAudio = new HashMap<>();
+    /** Streams with new audio or results since this task's last flush. */
     private final Set<String> dirty = new LinkedHashSet<>();
     /** Streams the idle sweep has finished and whose end has not been emitted yet. */
     private final Set<String> closingIdle = new HashSet<>();
     /** Streams already warned about a routing request this instance cannot serve (one log line per stream). */
     private final Set<String> unservedRequests = new HashSet<>();
 
-    private final PerStreamThread<IdleRule.ThreadProgress> threadProgress;
     private ProcessorContext<String, Object> context;
+    private DeadLetters deadLetters;
     /** Made on the first record or sweep, on the stream thread that runs this task (see {@link #idleRule()}). */
     private IdleRule idleRule;
     private KeyValueStore<String, StreamState> states;
     private KeyValueStore<String, byte[]> snapshots;
-    private KeyValueStore<String, byte[]> journal;
+    private ChunkJournal journal;
+    private LiveStreams live;
 
-    RecognitionProcessor(Recognizer recognizer, StreamsAppConfig config,
+    RecognitionProcessor(Recognizer recognizer, StreamsAppConfig config, PerStreamThread<ThreadBatcher> batchers,
             PerStreamThread<IdleRule.ThreadProgress> threadProgress) {
         this.recognizer = recognizer;
         this.config = config;
+        this.batchers = batchers;
         this.threadProgress = threadProgress;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        this.deadLetters = new DeadLetters(context);
         this.states = context.getStateStore(STATE_STORE);
+        this.journal = new ChunkJournal(context.getStateStore(JOURNAL_STORE));
         this.snapshots = context.getStateStore(SNAPSHOT_STORE);
-        this.journal = context.getStateStore(JOURNAL_STORE);
+        this.live = new LiveStreams(recognizer, snapshots, journal, this::batcher, this::unrestorable);
         context.schedule(Duration.ofMillis(BATCH_LINGER_MS), PunctuationType.WALL_CLOCK_TIME, t -> flush());
         context.schedule(Duration.ofMillis(SWEEP_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
+    /** Looked up per use: the processor may be built and initialized on another thread than the one that runs it. */
+    private ThreadBatcher batcher() {
+        return batchers.current();
+    }
+
     @Override
-    public void process(Record<String, byte[]> record) {
-        idleRule().recordProcessed(record.timestamp(), context.currentSystemTimeMs());
-        AudioChunk chunk;
-        try {
-            chunk = chunkDeserializer.deserialize(Topics.AUDIO, record.value());
-        } catch (SerializationException e) {
-            deadLetter(record, "malformed audio chunk: " + rootMessage(e), e);
-            return;
-        }
-        if (chunk == null) {
-            deadLetter(record, "empty record value: expected an audio chunk", null);
-            return;
-        }
-        if (record.key() != null && !record.key().equals(chunk.streamId())) {
-            deadLetter(record, "record key '" + record.key() + "' does not match the chunk's stream id '"
-                    + chunk.streamId() + "'", null);
-            return;
-        }
-        Optional<String> invalid = validator.validate(chunk);
-        if (invalid.isPresent()) {
-            deadLetter(record, invalid.get(), null);
-            return;
-        }
-        RoutingRequest routing;
-        try {
-            routing = routingRequest(record);
-        } catch (IllegalArgumentException e) {
-            deadLetter(record, "header " + Topics.CODA_HEADER + " of chunk " + chunk.sequence() + " of stream '"
-                    + chunk.streamId() + "': " + e.getMessage(), null);
-            return;
-        }
-        String id = chunk.streamId();
+    public void process(Record<String, AcceptedChunk> record) {
         long now = context.currentSystemTimeMs();
+        idleRule().recordProcessed(record.timestamp(), now);
+        AudioChunk chunk = record.value().chunk();
+        String id = chunk.streamId();
         StreamState state = states.get(id);
         if (state == null) {
             state = StreamState.start(chunk.utteranceId(), chunk.sampleRate(), record.timestamp());
         }
         if (state.ended() && state.closedIdle() && chunk.sequence() >= state.nextSequence()) {
-            long pauseMs = record.timestamp() - state.lastRecordTimeMs();
-            if (pauseMs > config.idleTimeoutMs()) {
-                LOG.info("stream {}: chunk {} came {} ms after the stream's previous record, which closed it as idle:"
-                        + " reopening it", id, chunk.sequence(), pauseMs);
-            } else {
-                LOG.warn("stream {}: chunk {} came only {} ms after the stream's previous record, yet the stream was"
-                        + " closed as idle (producer clocks out of step?): reopening it", id, chunk.sequence(), pauseMs);
-            }
-            state = state.reopened();
+            state = reopen(id, state, chunk, record.timestamp());
         }
         if (state.ended()) {
-            deadLetter(record, "chunk " + chunk.sequence() + " of stream '" + id + "' arrived after its end-of-stream",
-                    null);
+            reject(record, "chunk " + chunk.sequence() + " of stream '" + id + "' arrived after its end-of-stream");
             return;
         }
         if (chunk.sequence() < state.nextSequence()) {
@@ -170,10 +136,10 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             return;
         }
         if (chunk.sequence() > state.nextSequence()) {
-            if (journal.get(journalKey(id, chunk.sequence())) != null) {
+            if (journal.get(id, chunk.sequence()) != null) {
                 return; // duplicate of a chunk already waiting
             }
-            journal.put(journalKey(id, chunk.sequence()), record.value());
+            journal.put(id, chunk.sequence(), record.value().raw());
             state = state.heardAt(record.timestamp());
             states.put(id, state);
             state = skipGapIfWindowFull(record, id, state);
@@ -181,12 +147,24 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             states.put(id, state);
             return;
         }
-        state = apply(record, id, state, chunk, record.value(), false, now, routing);
+        state = apply(record, id, state, chunk, record.value().raw(), false, now, record.value().routing());
         state = drainInOrder(record, id, state, now);
         states.put(id, state);
-        if (batcher().size(recognizer) >= config.maxBatch() || chunk.endOfStream()) {
+        if (batcher().isFull() || chunk.endOfStream()) {
             flush();
         }
+    }
+
+    private StreamState reopen(String id, StreamState state, AudioChunk chunk, long recordTimeMs) {
+        long pauseMs = recordTimeMs - state.lastRecordTimeMs();
+        if (pauseMs > config.idleTimeoutMs()) {
+            LOG.info("stream {}: chunk {} came {} ms after the stream's previous record, which closed it as idle:"
+                    + " reopening it", id, chunk.sequence(), pauseMs);
+        } else {
+            LOG.warn("stream {}: chunk {} came only {} ms after the stream's previous record, yet the stream was"
+                    + " closed as idle (producer clocks out of step?): reopening it", id, chunk.sequence(), pauseMs);
+        }
+        return state.reopened();
     }
 
     /**
@@ -195,34 +173,34 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
      * the stream is rebuilt without it from its snapshot and journal on its next chunk, so one bad chunk can neither
      * stop the stream nor, thrown again on every retry, the application.
      */
-    private StreamState apply(Record<String, byte[]> record, String id, StreamState state, AudioChunk chunk,
+    private StreamState apply(Record<String, AcceptedChunk> record, String id, StreamState state, AudioChunk chunk,
             byte[] raw, boolean journaled, long now, RoutingRequest routing) {
         if (chunk.sampleRate() != state.sampleRate()) {
-            deadLetter(record, raw, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
+            reject(record, raw, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
                     + chunk.sampleRate() + " Hz at chunk " + chunk.sequence() + " of stream '" + id
                     + "'; chunk dropped", null);
-            journal.delete(journalKey(id, chunk.sequence()));
+            journal.delete(id, chunk.sequence());
             return state.withNextSequence(chunk.sequence() + 1);
         }
         float[] samples = chunk.samples();
         // only float PCM can carry NaN or infinity, which would poison the features of every later window
         int bad = chunk.encoding() == AudioEncoding.PCM_F32LE ? firstNonFinite(samples) : -1;
         if (bad >= 0) {
-            deadLetter(record, raw, "chunk " + chunk.sequence() + " of stream '" + id + "': sample " + bad + " is "
+            reject(record, raw, "chunk " + chunk.sequence() + " of stream '" + id + "': sample " + bad + " is "
                     + samples[bad] + ", expected finite audio; chunk dropped"
                     + (chunk.endOfStream() ? ", the stream ends without it" : ""), null);
-            journal.delete(journalKey(id, chunk.sequence()));
+            journal.delete(id, chunk.sequence());
             if (!chunk.endOfStream()) {
                 return state.withNextSequence(chunk.sequence() + 1);
             }
             samples = new float[0];
         }
         if (!journaled) {
-            journal.put(journalKey(id, chunk.sequence()), raw);
+            journal.put(id, chunk.sequence(), raw);
         }
         RecognizerStream stream;
         try {
-            stream = stream(id, state);
+            stream = open(id, state);
             if (routing != null && !stream.request(routing) && unservedRequests.add(id)) {
                 LOG.warn("stream {} asks for the {}, which this instance has not loaded (loaded: {}); it runs at the {}",
                         id, routing.variant().label(), recognizer.variants(), stream.variant().label());
@@ -238,14 +216,14 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             throw e;
         } catch (RuntimeException e) {
             forget(id);
-            journal.delete(journalKey(id, chunk.sequence()));
-            deadLetter(record, raw, "stream '" + id + "': chunk " + chunk.sequence() + " made the recognizer fail ("
-                    + rootMessage(e) + "); the stream goes on without it", e);
+            journal.delete(id, chunk.sequence());
+            reject(record, raw, "stream '" + id + "': chunk " + chunk.sequence() + " made the recognizer fail ("
+                    + DeadLetters.rootMessage(e) + "); the stream goes on without it", e);
             return state.withNextSequence(chunk.sequence() + 1);
         }
         dirty.add(id);
         if (stream.isReady()) {
-            batcher().add(recognizer, stream);
+            batcher().add(stream);
         }
         return state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
     }
@@ -260,21 +238,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         return -1;
     }
 
-    /** The stream's routing request in the record's last {@link Topics#CODA_HEADER} header; null when it has none. */
-    private static RoutingRequest routingRequest(Record<String, byte[]> record) {
-        Header header = record.headers().lastHeader(Topics.CODA_HEADER);
-        if (header == null) {
-            return null;
-        }
-        if (header.value() == null) {
-            throw new IllegalArgumentException("expected 'adaptive' or a CoDA reduction factor, got an empty value");
-        }
-        return RoutingRequest.parse(new String(header.value(), StandardCharsets.UTF_8));
-    }
-
-    private StreamState drainInOrder(Record<String, byte[]> record, String id, StreamState state, long now) {
+    private StreamState drainInOrder(Record<String, AcceptedChunk> record, String id, StreamState state, long now) {
         while (!state.ended()) {
-            byte[] waiting = journal.get(journalKey(id, state.nextSequence()));
+            byte[] waiting = journal.get(id, state.nextSequence());
             if (waiting == null) {
                 return state;
             }
@@ -287,65 +253,28 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         return state;
     }
 
-    private StreamState skipGapIfWindowFull(Record<String, byte[]> record, String id, StreamState state) {
-        List<Long> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, state.nextSequence()),
-                journalKey(id, Long.MAX_VALUE))) {
-            while (it.hasNext()) {
-                waiting.add(sequenceOf(it.next().key));
-            }
-        }
+    private StreamState skipGapIfWindowFull(Record<String, AcceptedChunk> record, String id, StreamState state) {
+        List<Long> waiting = journal.sequencesFrom(id, state.nextSequence());
         if (waiting.size() <= config.reorderWindow()) {
             return state;
         }
         long first = waiting.get(0);
-        deadLetter(record, "stream '" + id + "': chunks " + state.nextSequence() + ".." + (first - 1)
+        reject(record, "stream '" + id + "': chunks " + state.nextSequence() + ".." + (first - 1)
                 + " never arrived within the reorder window of " + config.reorderWindow()
-                + " chunks; decoding continues from chunk " + first, null);
+                + " chunks; decoding continues from chunk " + first);
         return state.withNextSequence(first);
     }
 
-    private RecognizerStream stream(String id, StreamState state) {
+    /** The stream's recognizer, rebuilt from snapshot and journal if need be (then its replayed audio is dirty). */
+    private RecognizerStream open(String id, StreamState state) {
         RecognizerStream s = live.get(id);
-        if (s != null) {
-            return s;
-        }
-        byte[] snap = snapshots.get(id);
-        if (snap != null) {
-            try {
-                s = recognizer.restoreStream(snap);
-            } catch (AsrException e) {
-                unrestorable(id, state, snap, e);
-            }
-        }
         if (s == null) {
-            s = recognizer.createStream();
-            s.continueSegmentsFrom(Math.max(state.segmentBase(), state.finalsEmitted()));
-        }
-        // replay the journal: accepted chunks that the snapshot does not hold yet
-        if (state.nextSequence() > state.snapshotSequence()) {
-            replay(id, state, s);
-        }
-        live.put(id, s);
-        checkpointAudio.put(id, s.audioSeconds());
-        if (state.nextSequence() > state.snapshotSequence()) {
-            dirty.add(id);
+            s = live.open(id, state);
+            if (LiveStreams.replayed(state)) {
+                dirty.add(id);
+            }
         }
         return s;
-    }
-
-    private void replay(String id, StreamState state, RecognizerStream s) {
-        try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, state.snapshotSequence()),
-                journalKey(id, state.nextSequence() - 1))) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                AudioChunk c = chunkDeserializer.deserialize(Topics.AUDIO, kv.value);
-                s.acceptWaveform(c.samples(), c.sampleRate());
-                if (c.endOfStream()) {
-                    s.inputFinished();
-                }
-            }
-        }
     }
 
     /** Decodes every ready window of this thread, batched, and emits what changed in this task's dirty streams. */
@@ -355,24 +284,20 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         }
         List<String> ids = new ArrayList<>(dirty);
         dirty.clear();
+        ThreadBatcher batcher = batcher();
         for (String id : ids) {
             RecognizerStream s = live.get(id);
             if (s != null && s.isReady()) {
-                batcher().add(recognizer, s); // e.g. restored from a snapshot + journal, or input just finished
+                batcher.add(s); // e.g. restored from a snapshot + journal, or input just finished
             }
         }
-        batcher().decode(recognizer, config.maxBatch());
+        batcher.decode();
         for (String id : ids) {
             RecognizerStream s = live.get(id);
             if (s != null) {
                 emit(id, s);
             }
         }
-    }
-
-    /** Looked up per use: the processor may be built on another thread than the stream thread that runs it. */
-    private static ThreadBatcher batcher() {
-        return ThreadBatcher.current();
     }
 
     private void emit(String id, RecognizerStream stream) {
@@ -403,13 +328,13 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
             forwardTranscript(id, state, partial, false, now, stream.variant());
             state = state.withPartial(partial.endSeconds(), partial.text());
         }
-        double sinceCheckpoint = stream.audioSeconds() - checkpointAudio.getOrDefault(id, 0.0);
+        double sinceCheckpoint = live.audioSinceCheckpoint(id, stream);
         if (sinceCheckpoint >= CHECKPOINT_AUDIO_SECONDS
                 && (!stream.holdsEncoderContext() || sinceCheckpoint >= MAX_CHECKPOINT_AUDIO_SECONDS)) {
             snapshots.put(id, stream.snapshot());
-            deleteJournal(id, state.snapshotSequence(), state.nextSequence());
+            journal.deleteRange(id, state.snapshotSequence(), state.nextSequence());
             state = state.withSnapshotAt(state.nextSequence());
-            checkpointAudio.put(id, stream.audioSeconds());
+            live.checkpointed(id, stream);
         }
         states.put(id, state);
     }
@@ -423,7 +348,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal() && !streamComplete,
                 r.text(), words, recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(),
                 r.endSeconds(), latency, now, streamComplete, state.reopens());
-        context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
+        context.forward(new Record<String, Object>(id, t, now), RecognitionTopology.TRANSCRIPT_SINK);
     }
 
     /** The partition's stream time: the newest record timestamp this task has seen (0 before any). */
@@ -473,8 +398,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
                         + "partition has been quiet for {} ms: finalizing", id, now - s.lastRecordTimeMs(),
                         rule.watchedQuietMs(now));
             }
-            RecognizerStream stream = stream(id, s);
-            stream.inputFinished();
+            open(id, s).inputFinished();
             closingIdle.add(id);
             dirty.add(id);
         }
@@ -483,12 +407,8 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
 
     /** Drops the in-memory recognizer of a stream; its next use rebuilds it from snapshot and journal. */
     private void forget(String id) {
-        RecognizerStream s = live.remove(id);
-        if (s != null) {
-            batcher().remove(recognizer, List.of(s));
-        }
+        live.forget(id);
         dirty.remove(id);
-        checkpointAudio.remove(id);
     }
 
     /**
@@ -496,12 +416,11 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
      * goes to the dead-letter topic, and the stream goes on from the audio in its journal, after the snapshot.
      */
     private void unrestorable(String id, StreamState state, byte[] snapshot, AsrException e) {
-        snapshots.delete(id);
         String reason = "stream '" + id + "': its recognizer snapshot cannot be restored (" + e.getMessage()
                 + "); decoding goes on from chunk " + state.snapshotSequence()
                 + ", the audio before it is not decoded again";
         long now = context.currentSystemTimeMs();
-        forwardDeadLetter(new DeadLetter(SNAPSHOT_STORE, -1, -1L, id, reason, e.getClass().getName(), snapshot, now),
+        deadLetters.forward(new DeadLetter(SNAPSHOT_STORE, -1, -1L, id, reason, e.getClass().getName(), snapshot, now),
                 now);
     }
 
@@ -510,9 +429,9 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         forget(id);
         StreamState state = states.get(id);
         long now = context.currentSystemTimeMs();
-        forwardDeadLetter(new DeadLetter(Topics.AUDIO, -1, -1L, id, "stream '" + id + "': decoding failed after "
+        deadLetters.forward(new DeadLetter(Topics.AUDIO, -1, -1L, id, "stream '" + id + "': decoding failed after "
                 + String.format(java.util.Locale.ROOT, "%.2f", stream.audioSeconds()) + " s of audio ("
-                + rootMessage(e) + "); the stream is closed with " + state.finalsEmitted() + " final(s)",
+                + DeadLetters.rootMessage(e) + "); the stream is closed with " + state.finalsEmitted() + " final(s)",
                 e.getClass().getName(), null, now), now);
         complete(id, state, stream, now);
     }
@@ -522,68 +441,26 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         forwardTranscript(id, state, new RecognitionResult(state.finalsEmitted(), state.finalText(), List.of(),
                 true, 0, stream.audioSeconds()), true, now, stream.variant());
         StreamState ended = state.asEnded(streamTimeMs(), closingIdle.remove(id));
-        deleteJournal(id, 0, ended.nextSequence());
+        journal.deleteRange(id, 0, ended.nextSequence());
         snapshots.delete(id);
-        live.remove(id);
-        checkpointAudio.remove(id);
+        live.ended(id);
         unservedRequests.remove(id);
         states.put(id, ended);
     }
 
-    private void deleteJournal(String id, long from, long to) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = journal.range(journalKey(id, from), journalKey(id, to))) {
-            while (it.hasNext()) {
-                String k = it.next().key;
-                if (sequenceOf(k) < to) {
-                    keys.add(k);
-                }
-            }
-        }
-        keys.forEach(journal::delete);
+    private void reject(Record<String, AcceptedChunk> record, String reason) {
+        reject(record, record.value().raw(), reason, null);
     }
 
-    private void deadLetter(Record<String, byte[]> record, String reason, Throwable error) {
-        deadLetter(record, record.value(), reason, error);
-    }
-
-    /** Dead-letters {@code value} (the record's own bytes, or a journaled chunk drained with it). */
-    private void deadLetter(Record<String, byte[]> record, byte[] value, String reason, Throwable error) {
-        Optional<RecordMetadata> meta = context.recordMetadata();
-        DeadLetter dl = new DeadLetter(meta.map(RecordMetadata::topic).orElse(Topics.AUDIO),
-                meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
-                record.key(), reason, error == null ? null : error.getClass().getName(), value,
-                context.currentSystemTimeMs());
-        forwardDeadLetter(dl, record.timestamp());
-    }
-
-    private void forwardDeadLetter(DeadLetter dl, long timestamp) {
-        LOG.warn("dead letter for key {}: {}", dl.key(), dl.reason());
-        context.forward(new Record<String, Object>(dl.key(), dl, timestamp), DLQ_SINK);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
-    }
-
-    static String journalKey(String streamId, long sequence) {
-        // zero-padded so that the store's lexicographic order is sequence order (no String.format: hot path)
-        String digits = Long.toString(sequence);
-        return streamId + '\u0000' + "0000000000000000000".substring(digits.length()) + digits;
-    }
-
-    static long sequenceOf(String journalKey) {
-        return Long.parseLong(journalKey.substring(journalKey.lastIndexOf('\u0000') + 1));
+    private void reject(Record<String, AcceptedChunk> record, byte[] value, String reason, Throwable error) {
+        deadLetters.reject(record, value, reason, error);
     }
 
     @Override
     public void close() {
-        batcher().remove(recognizer, live.values());
-        live.clear();
+        if (live != null) {
+            live.closeAll();
+        }
         dirty.clear();
         closingIdle.clear();
     }

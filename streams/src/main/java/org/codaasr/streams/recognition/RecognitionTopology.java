@@ -11,43 +11,56 @@ import org.codaasr.messages.Topics;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.StreamsAppConfig;
 
-/** Builds the recognition topology: {@code asr.audio} -> recognizer -> {@code asr.transcripts} (+ {@code asr.dlq}). */
+/**
+ * Builds the recognition topology, in two stages:
+ * {@code asr.audio} -> validate ({@link ValidationProcessor}) -> recognize ({@link RecognitionProcessor}) ->
+ * {@code asr.transcripts}; what either stage rejects goes to {@code asr.dlq}.
+ */
 public final class RecognitionTopology {
 
-    private static final String SOURCE = "audio-source";
-    private static final String PROCESSOR = "recognizer";
+    static final String SOURCE = "audio-source";
+    static final String VALIDATOR = "validate";
+    static final String RECOGNIZER = "recognize";
+    static final String TRANSCRIPT_SINK = "transcripts-sink";
+    static final String DLQ_SINK = "dlq-sink";
 
     private RecognitionTopology() {}
 
     /**
-     * The three stores are in-memory and changelogged: a stream's state is small and short-lived (a chunk journal of
-     * a few seconds, one recognizer snapshot, a status record) and is deleted at end-of-stream, so restoring from the
-     * compacted changelog after a restart is quick, and there is no RocksDB flush on every exactly-once commit
-     * (every 100 ms).
+     * The three stores of the recognize stage are in-memory and changelogged: a stream's state is small and
+     * short-lived (a chunk journal of a few seconds, one recognizer snapshot, a status record) and is deleted at
+     * end-of-stream, so restoring from the compacted changelog after a restart is quick, and there is no RocksDB flush
+     * on every exactly-once commit (every 100 ms).
      *
-     * <p>The audio source reads raw bytes so that a malformed chunk becomes a dead letter inside the processor (with
+     * <p>The audio source reads raw bytes so that a malformed chunk becomes a dead letter in the validate stage (with
      * exactly-once semantics) instead of a deserialization failure of the whole task.
+     *
+     * <p>Each build owns one {@link ThreadBatcher} and one {@link IdleRule.ThreadProgress} per stream thread, shared by
+     * the recognize processors of that thread's tasks.
      */
     @SuppressWarnings("unchecked")
     public static Topology build(StreamsAppConfig config, Recognizer recognizer) {
-        Topology t = new Topology();
-        t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.AUDIO);
+        PerStreamThread<ThreadBatcher> batchers =
+                new PerStreamThread<>(() -> new ThreadBatcher(recognizer, config.maxBatch()));
         PerStreamThread<IdleRule.ThreadProgress> progress =
                 new PerStreamThread<>(() -> new IdleRule.ThreadProgress(config.idleTimeoutMs()));
-        t.addProcessor(PROCESSOR, () -> new RecognitionProcessor(recognizer, config, progress), SOURCE);
+        Topology t = new Topology();
+        t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.AUDIO);
+        t.addProcessor(VALIDATOR, ValidationProcessor::new, SOURCE);
+        t.addProcessor(RECOGNIZER, () -> new RecognitionProcessor(recognizer, config, batchers, progress), VALIDATOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RecognitionProcessor.STATE_STORE),
-                Serdes.String(), StreamState.serde()), PROCESSOR);
+                Serdes.String(), StreamState.serde()), RECOGNIZER);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE), Serdes.String(),
                 Serdes.ByteArray()).withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(StreamsAppConfig.MAX_RECORD_BYTES))), PROCESSOR);
+                        Integer.toString(StreamsAppConfig.MAX_RECORD_BYTES))), RECOGNIZER);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.JOURNAL_STORE), Serdes.String(),
-                Serdes.ByteArray()), PROCESSOR);
-        t.addSink(RecognitionProcessor.TRANSCRIPT_SINK, Topics.TRANSCRIPTS, Serdes.String().serializer(),
-                (Serializer<Object>) (Serializer<?>) AsrSerdes.transcript().serializer(), PROCESSOR);
-        t.addSink(RecognitionProcessor.DLQ_SINK, Topics.DLQ, Serdes.String().serializer(),
-                (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), PROCESSOR);
+                Serdes.ByteArray()), RECOGNIZER);
+        t.addSink(TRANSCRIPT_SINK, Topics.TRANSCRIPTS, Serdes.String().serializer(),
+                (Serializer<Object>) (Serializer<?>) AsrSerdes.transcript().serializer(), RECOGNIZER);
+        t.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(),
+                (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), VALIDATOR, RECOGNIZER);
         return t;
     }
 }

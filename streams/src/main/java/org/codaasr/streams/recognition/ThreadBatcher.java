@@ -15,58 +15,61 @@ import org.codaasr.model.recognizer.RecognizerStream;
  * Encoder work of every recognition task that runs on one stream thread, decoded in shared batches.
  *
  * <p>Kafka Streams gives each input partition its own task and processor, so a processor alone sees only the
- * streams of its partition (with 8 streams over 4 partitions: 2), and its encoder batches stay tiny. All tasks of a
- * thread run one after another on that thread, so a thread-local batcher can safely collect the ready windows of all
- * of them and run them in one call. Decoding only advances {@link RecognizerStream} objects; each processor still
- * emits its own streams' results from its own context (at its next flush), so no task forwards records for another.
+ * streams of its partition (with 8 streams over 4 partitions: 2), and its encoder batches stay tiny. The recognition
+ * topology owns one batcher per stream thread ({@link PerStreamThread}) and hands it to every processor of that
+ * thread. The contract: a task {@link #add adds} its streams whose encoder window is ready; whichever task of the
+ * thread flushes {@link #decode decodes} every pending stream of the thread, its own and the others', in batched
+ * encoder calls. Decoding only advances {@link RecognizerStream} objects and never forwards a record: each task
+ * emits its own streams' results from its own context at its own next flush, and takes the failure of a stream of
+ * its own with {@link #takeFailure}. A task {@link #remove removes} its streams when it closes or drops them. All
+ * tasks of a thread run one after another on it, so the batcher needs no locking.
  */
 final class ThreadBatcher {
 
-    private static final ThreadLocal<ThreadBatcher> CURRENT = ThreadLocal.withInitial(ThreadBatcher::new);
-
-    private final Map<Recognizer, Set<RecognizerStream>> pending = new IdentityHashMap<>();
-    /** Streams whose own decoding threw, until their processor takes the failure. */
+    private final Recognizer recognizer;
+    private final int maxBatch;
+    private final Set<RecognizerStream> pending = new LinkedHashSet<>();
+    /** Streams whose own decoding threw, until their task takes the failure. */
     private final Map<RecognizerStream, RuntimeException> failed = new IdentityHashMap<>();
 
-    private ThreadBatcher() {}
-
-    /** The batcher of the calling stream thread. */
-    static ThreadBatcher current() {
-        return CURRENT.get();
+    ThreadBatcher(Recognizer recognizer, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        this.recognizer = recognizer;
+        this.maxBatch = maxBatch;
     }
 
-    void add(Recognizer recognizer, RecognizerStream stream) {
-        pending.computeIfAbsent(recognizer, r -> new LinkedHashSet<>()).add(stream);
+    void add(RecognizerStream stream) {
+        pending.add(stream);
     }
 
-    int size(Recognizer recognizer) {
-        Set<RecognizerStream> p = pending.get(recognizer);
-        return p == null ? 0 : p.size();
+    /** Streams waiting for the next decode, from every task of the thread. */
+    int size() {
+        return pending.size();
+    }
+
+    boolean isFull() {
+        return pending.size() >= maxBatch;
     }
 
     /** Forgets streams that are closed or move away with their task. */
-    void remove(Recognizer recognizer, Collection<RecognizerStream> streams) {
+    void remove(Collection<RecognizerStream> streams) {
         streams.forEach(failed::remove);
-        Set<RecognizerStream> p = pending.get(recognizer);
-        if (p != null) {
-            p.removeAll(streams);
-            if (p.isEmpty()) {
-                pending.remove(recognizer);
-            }
-        }
+        pending.removeAll(streams);
     }
 
     /**
-     * Decodes every pending stream of {@code recognizer}, at most {@code maxBatch} per encoder call. A batch that
-     * throws is decoded again one stream at a time, so that one stream's failure stops only that stream: it is kept
-     * for {@link #takeFailure} and the others go on.
+     * Decodes every pending stream, at most {@code maxBatch} per encoder call. A batch that throws is decoded again
+     * one stream at a time, so that one stream's failure stops only that stream: it is kept for {@link #takeFailure}
+     * and the others go on.
      */
-    void decode(Recognizer recognizer, int maxBatch) {
-        Set<RecognizerStream> p = pending.remove(recognizer);
-        if (p == null) {
+    void decode() {
+        if (pending.isEmpty()) {
             return;
         }
-        List<RecognizerStream> all = new ArrayList<>(p);
+        List<RecognizerStream> all = new ArrayList<>(pending);
+        pending.clear();
         for (int from = 0; from < all.size(); from += maxBatch) {
             List<RecognizerStream> batch = all.subList(from, Math.min(all.size(), from + maxBatch));
             try {

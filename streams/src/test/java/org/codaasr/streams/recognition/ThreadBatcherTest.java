@@ -41,22 +41,22 @@ class ThreadBatcherTest {
 
     @Test
     void readyStreamsOfSeveralTasksShareOneEncoderCall() {
-        ThreadBatcher batcher = ThreadBatcher.current();
+        ThreadBatcher batcher = new ThreadBatcher(recognizer, 16);
         RecognizerStream taskA = streamWith(audio);
         RecognizerStream taskB = streamWith(audio);
         assertTrue(taskA.isReady() && taskB.isReady());
-        batcher.add(recognizer, taskA);
-        batcher.add(recognizer, taskB);
-        batcher.add(recognizer, taskA); // a stream is pending once
-        assertEquals(2, batcher.size(recognizer));
+        batcher.add(taskA);
+        batcher.add(taskB);
+        batcher.add(taskA); // a stream is pending once
+        assertEquals(2, batcher.size());
 
         EncoderWork before = recognizer.encoderWork();
-        batcher.decode(recognizer, 16);
+        batcher.decode();
         EncoderWork done = recognizer.encoderWork().minus(before);
 
         assertEquals(2 * done.calls(), done.windows(), "every call carried both streams' windows");
         assertFalse(taskA.isReady() || taskB.isReady(), "all ready windows were encoded");
-        assertEquals(0, batcher.size(recognizer));
+        assertEquals(0, batcher.size());
 
         RecognizerStream alone = streamWith(audio);
         recognizer.decode(alone);
@@ -66,25 +66,40 @@ class ThreadBatcherTest {
 
     @Test
     void streamsOfAClosedTaskAreForgotten() {
-        ThreadBatcher batcher = ThreadBatcher.current();
+        ThreadBatcher batcher = new ThreadBatcher(recognizer, 16);
         RecognizerStream gone = streamWith(audio);
-        batcher.add(recognizer, gone);
-        batcher.remove(recognizer, List.of(gone));
-        assertEquals(0, batcher.size(recognizer));
+        batcher.add(gone);
+        batcher.remove(List.of(gone));
+        assertEquals(0, batcher.size());
         EncoderWork before = recognizer.encoderWork();
-        batcher.decode(recognizer, 16);
+        batcher.decode();
         assertEquals(before.calls(), recognizer.encoderWork().calls(), "nothing left to encode");
         assertTrue(gone.isReady(), "the removed stream was not advanced");
     }
 
     @Test
+    void eachTopologyOwnsOneBatcherPerStreamThread() throws Exception {
+        PerStreamThread<ThreadBatcher> batchers = new PerStreamThread<>(() -> new ThreadBatcher(recognizer, 16));
+        ThreadBatcher mine = batchers.current();
+        assertTrue(mine == batchers.current(), "one per thread");
+        ThreadBatcher[] other = new ThreadBatcher[1];
+        Thread thread = new Thread(() -> other[0] = batchers.current());
+        thread.start();
+        thread.join();
+        assertTrue(other[0] != null && other[0] != mine, "another stream thread has its own");
+        PerStreamThread<ThreadBatcher> anotherTopology =
+                new PerStreamThread<>(() -> new ThreadBatcher(recognizer, 16));
+        assertTrue(anotherTopology.current() != mine, "topologies share nothing");
+    }
+
+    @Test
     void maxBatchSplitsTheCalls() {
-        ThreadBatcher batcher = ThreadBatcher.current();
+        ThreadBatcher batcher = new ThreadBatcher(recognizer, 2);
         for (int i = 0; i < 5; i++) {
-            batcher.add(recognizer, streamWith(audio));
+            batcher.add(streamWith(audio));
         }
         EncoderWork before = recognizer.encoderWork();
-        batcher.decode(recognizer, 2);
+        batcher.decode();
         EncoderWork done = recognizer.encoderWork().minus(before);
         long windows = done.windows();
         long calls = done.calls();
