@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,7 +13,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.AudioEncoding;
 import org.codaasr.messages.DeadLetter;
@@ -32,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recognition stage: validated chunks ({@link AcceptedChunk}) become partial and final transcripts, one
- * {@link RecognizerStream} per stream id ({@link LiveStreams}).
+ * The recognize stage: each stream's chunks, in order ({@link InOrderChunk}, from the {@link OrderingProcessor}),
+ * become partial and final transcripts, one {@link RecognizerStream} per stream id ({@link LiveStreams}).
  *
  * <p>Durability: every accepted chunk is written to the {@link ChunkJournal} in the same transaction that consumes
  * it; the recognizer's (larger) snapshot is written every few seconds of audio, after which the journal up to that
@@ -44,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * already emitted are not emitted again. With {@code exactly_once_v2} the journal, the state and the outputs commit
  * atomically, so accepted audio is neither lost nor transcribed twice.
  *
- * <p>Ordering: chunks are applied in sequence order. Duplicates (sequence already applied) are dropped. A chunk
- * that arrives early waits in the journal until the gap fills; when more than {@code reorderWindow} chunks wait,
- * the missing sequences are declared lost (a dead letter says which) and decoding continues.
+ * <p>A chunk this stage cannot use is dead-lettered and the stream goes on without it: a sample rate other than the
+ * stream's, a non-finite sample, a chunk that makes the recognizer throw. Every chunk handed in moves the stream's
+ * {@code nextSequence} past it (the ordering stage relies on that).
  *
  * <p>Batching: accepted audio marks a stream dirty, and a stream with a full encoder window ready joins the stream
  * thread's {@link ThreadBatcher}. A flush (when {@code maxBatch} windows are ready, on end-of-stream, or on a short
@@ -55,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Idle streams (no end-of-stream) are finalized by the {@link IdleRule} on a one-second sweep.
  */
-public final class RecognitionProcessor implements Processor<String, AcceptedChunk, String, Object> {
+public final class RecognitionProcessor implements Processor<String, InOrderChunk, String, Object> {
 
     public static final String STATE_STORE = "asr-stream-state";
     public static final String SNAPSHOT_STORE = "asr-stream-snapshot";
@@ -72,7 +70,6 @@ public final class RecognitionProcessor implements Processor<String, AcceptedChu
     private final StreamsAppConfig config;
     private final PerStreamThread<ThreadBatcher> batchers;
     private final PerStreamThread<IdleRule.ThreadProgress> threadProgress;
-    private final Deserializer<AudioChunk> chunkDeserializer = AsrSerdes.audioChunk().deserializer();
     /** Streams with new audio or results since this task's last flush. */
     private final Set<String> dirty = new LinkedHashSet<>();
     /** Streams the idle sweep has finished and whose end has not been emitted yet. */
@@ -115,56 +112,17 @@ public final class RecognitionProcessor implements Processor<String, AcceptedChu
     }
 
     @Override
-    public void process(Record<String, AcceptedChunk> record) {
+    public void process(Record<String, InOrderChunk> record) {
         long now = context.currentSystemTimeMs();
         idleRule().recordProcessed(record.timestamp(), now);
-        AudioChunk chunk = record.value().chunk();
+        InOrderChunk in = record.value();
+        AudioChunk chunk = in.chunk();
         String id = chunk.streamId();
-        StreamState state = states.get(id);
-        if (state == null) {
-            state = StreamState.start(chunk.utteranceId(), chunk.sampleRate(), record.timestamp());
-        }
-        if (state.ended() && state.closedIdle() && chunk.sequence() >= state.nextSequence()) {
-            state = reopen(id, state, chunk, record.timestamp());
-        }
-        if (state.ended()) {
-            reject(record, "chunk " + chunk.sequence() + " of stream '" + id + "' arrived after its end-of-stream");
-            return;
-        }
-        if (chunk.sequence() < state.nextSequence()) {
-            LOG.debug("dropping duplicate chunk {} of stream {}", chunk.sequence(), id);
-            return;
-        }
-        if (chunk.sequence() > state.nextSequence()) {
-            if (journal.get(id, chunk.sequence()) != null) {
-                return; // duplicate of a chunk already waiting
-            }
-            journal.put(id, chunk.sequence(), record.value().raw());
-            state = state.heardAt(record.timestamp());
-            states.put(id, state);
-            state = skipGapIfWindowFull(record, id, state);
-            state = drainInOrder(record, id, state, now);
-            states.put(id, state);
-            return;
-        }
-        state = apply(record, id, state, chunk, record.value().raw(), false, now, record.value().routing());
-        state = drainInOrder(record, id, state, now);
+        StreamState state = apply(record, id, states.get(id), chunk, in.raw(), in.journaled(), now, in.routing());
         states.put(id, state);
         if (batcher().isFull() || chunk.endOfStream()) {
             flush();
         }
-    }
-
-    private StreamState reopen(String id, StreamState state, AudioChunk chunk, long recordTimeMs) {
-        long pauseMs = recordTimeMs - state.lastRecordTimeMs();
-        if (pauseMs > config.idleTimeoutMs()) {
-            LOG.info("stream {}: chunk {} came {} ms after the stream's previous record, which closed it as idle:"
-                    + " reopening it", id, chunk.sequence(), pauseMs);
-        } else {
-            LOG.warn("stream {}: chunk {} came only {} ms after the stream's previous record, yet the stream was"
-                    + " closed as idle (producer clocks out of step?): reopening it", id, chunk.sequence(), pauseMs);
-        }
-        return state.reopened();
     }
 
     /**
@@ -173,7 +131,7 @@ public final class RecognitionProcessor implements Processor<String, AcceptedChu
      * the stream is rebuilt without it from its snapshot and journal on its next chunk, so one bad chunk can neither
      * stop the stream nor, thrown again on every retry, the application.
      */
-    private StreamState apply(Record<String, AcceptedChunk> record, String id, StreamState state, AudioChunk chunk,
+    private StreamState apply(Record<String, InOrderChunk> record, String id, StreamState state, AudioChunk chunk,
             byte[] raw, boolean journaled, long now, RoutingRequest routing) {
         if (chunk.sampleRate() != state.sampleRate()) {
             reject(record, raw, "sample rate changed mid-stream from " + state.sampleRate() + " Hz to "
@@ -236,33 +194,6 @@ public final class RecognitionProcessor implements Processor<String, AcceptedChu
             }
         }
         return -1;
-    }
-
-    private StreamState drainInOrder(Record<String, AcceptedChunk> record, String id, StreamState state, long now) {
-        while (!state.ended()) {
-            byte[] waiting = journal.get(id, state.nextSequence());
-            if (waiting == null) {
-                return state;
-            }
-            AudioChunk next = chunkDeserializer.deserialize(Topics.AUDIO, waiting);
-            state = apply(record, id, state, next, waiting, true, now, null);
-            if (next.endOfStream()) {
-                return state;
-            }
-        }
-        return state;
-    }
-
-    private StreamState skipGapIfWindowFull(Record<String, AcceptedChunk> record, String id, StreamState state) {
-        List<Long> waiting = journal.sequencesFrom(id, state.nextSequence());
-        if (waiting.size() <= config.reorderWindow()) {
-            return state;
-        }
-        long first = waiting.get(0);
-        reject(record, "stream '" + id + "': chunks " + state.nextSequence() + ".." + (first - 1)
-                + " never arrived within the reorder window of " + config.reorderWindow()
-                + " chunks; decoding continues from chunk " + first);
-        return state.withNextSequence(first);
     }
 
     /** The stream's recognizer, rebuilt from snapshot and journal if need be (then its replayed audio is dirty). */
@@ -448,11 +379,7 @@ public final class RecognitionProcessor implements Processor<String, AcceptedChu
         states.put(id, ended);
     }
 
-    private void reject(Record<String, AcceptedChunk> record, String reason) {
-        reject(record, record.value().raw(), reason, null);
-    }
-
-    private void reject(Record<String, AcceptedChunk> record, byte[] value, String reason, Throwable error) {
+    private void reject(Record<String, InOrderChunk> record, byte[] value, String reason, Throwable error) {
         deadLetters.reject(record, value, reason, error);
     }
 

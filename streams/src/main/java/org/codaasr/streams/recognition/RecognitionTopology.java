@@ -12,14 +12,15 @@ import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.StreamsAppConfig;
 
 /**
- * Builds the recognition topology, in two stages:
- * {@code asr.audio} -> validate ({@link ValidationProcessor}) -> recognize ({@link RecognitionProcessor}) ->
- * {@code asr.transcripts}; what either stage rejects goes to {@code asr.dlq}.
+ * Builds the recognition topology, in three stages: {@code asr.audio} -> validate ({@link ValidationProcessor}) ->
+ * order ({@link OrderingProcessor}) -> recognize ({@link RecognitionProcessor}) -> {@code asr.transcripts}; what
+ * any stage rejects goes to {@code asr.dlq}.
  */
 public final class RecognitionTopology {
 
     static final String SOURCE = "audio-source";
     static final String VALIDATOR = "validate";
+    static final String ORDER = "order";
     static final String RECOGNIZER = "recognize";
     static final String TRANSCRIPT_SINK = "transcripts-sink";
     static final String DLQ_SINK = "dlq-sink";
@@ -27,7 +28,8 @@ public final class RecognitionTopology {
     private RecognitionTopology() {}
 
     /**
-     * The three stores of the recognize stage are in-memory and changelogged: a stream's state is small and
+     * The three stores (the stream states and the chunk journal shared by the order and recognize stages, the
+     * recognizer snapshots of the recognize stage) are in-memory and changelogged: a stream's state is small and
      * short-lived (a chunk journal of a few seconds, one recognizer snapshot, a status record) and is deleted at
      * end-of-stream, so restoring from the compacted changelog after a restart is quick, and there is no RocksDB flush
      * on every exactly-once commit (every 100 ms).
@@ -47,20 +49,22 @@ public final class RecognitionTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.AUDIO);
         t.addProcessor(VALIDATOR, ValidationProcessor::new, SOURCE);
-        t.addProcessor(RECOGNIZER, () -> new RecognitionProcessor(recognizer, config, batchers, progress), VALIDATOR);
+        t.addProcessor(ORDER, () -> new OrderingProcessor(config), VALIDATOR);
+        t.addProcessor(RECOGNIZER, () -> new RecognitionProcessor(recognizer, config, batchers, progress), ORDER);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RecognitionProcessor.STATE_STORE),
-                Serdes.String(), StreamState.serde()), RECOGNIZER);
+                Serdes.String(), StreamState.serde()), ORDER, RECOGNIZER);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.SNAPSHOT_STORE), Serdes.String(),
                 Serdes.ByteArray()).withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         Integer.toString(StreamsAppConfig.MAX_RECORD_BYTES))), RECOGNIZER);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.JOURNAL_STORE), Serdes.String(),
-                Serdes.ByteArray()), RECOGNIZER);
+                Serdes.ByteArray()), ORDER, RECOGNIZER);
         t.addSink(TRANSCRIPT_SINK, Topics.TRANSCRIPTS, Serdes.String().serializer(),
                 (Serializer<Object>) (Serializer<?>) AsrSerdes.transcript().serializer(), RECOGNIZER);
         t.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(),
-                (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), VALIDATOR, RECOGNIZER);
+                (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), VALIDATOR, ORDER,
+                RECOGNIZER);
         return t;
     }
 }

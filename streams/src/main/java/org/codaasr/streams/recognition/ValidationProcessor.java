@@ -15,7 +15,7 @@ import org.codaasr.messages.Topics;
 import org.codaasr.model.recognizer.RoutingRequest;
 
 /**
- * The first stage: an {@code asr.audio} record's bytes become an {@link AcceptedChunk} for the recognition stage, or
+ * The first stage: an {@code asr.audio} record's bytes become an {@link AcceptedChunk} for the ordering stage, or
  * a dead letter that says why not (bytes that are not a chunk, a key that is not the chunk's stream id, values the
  * {@link AudioChunkValidator} rejects, a routing header that is neither {@code adaptive} nor a reduction factor).
  * Stateless; the source reads raw bytes so that a malformed record is a dead letter here instead of a failure of the
@@ -66,7 +66,7 @@ final class ValidationProcessor implements Processor<String, byte[], String, Obj
             return;
         }
         context.forward(record.withValue((Object) new AcceptedChunk(chunk, routing, record.value())),
-                RecognitionTopology.RECOGNIZER);
+                RecognitionTopology.ORDER);
     }
 
     private void reject(Record<String, byte[]> record, String reason, Throwable error) {

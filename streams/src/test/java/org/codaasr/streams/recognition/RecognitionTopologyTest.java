@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.codaasr.messages.AudioChunker;
@@ -119,6 +121,25 @@ class RecognitionTopologyTest {
 
     private static List<String> texts(List<Transcript> ts) {
         return ts.stream().map(t -> t.segment() + "|" + t.streamComplete() + "|" + t.text()).toList();
+    }
+
+    @Test
+    void theTopologyShowsItsStagesEachWithItsOwnStores() {
+        TopologyDescription.Subtopology only = RecognitionTopology.build(StreamsAppConfig.defaults(), recognizer)
+                .describe().subtopologies().iterator().next();
+        Map<String, TopologyDescription.Node> nodes = new java.util.HashMap<>();
+        only.nodes().forEach(n -> nodes.put(n.name(), n));
+        java.util.function.Function<String, Set<String>> next = name -> nodes.get(name).successors().stream()
+                .map(TopologyDescription.Node::name).collect(java.util.stream.Collectors.toSet());
+        assertEquals(Set.of("validate"), next.apply("audio-source"));
+        assertEquals(Set.of("order", "dlq-sink"), next.apply("validate"));
+        assertEquals(Set.of("recognize", "dlq-sink"), next.apply("order"));
+        assertEquals(Set.of("transcripts-sink", "dlq-sink"), next.apply("recognize"));
+        assertEquals(Set.of(), ((TopologyDescription.Processor) nodes.get("validate")).stores());
+        assertEquals(Set.of(RecognitionProcessor.STATE_STORE, RecognitionProcessor.JOURNAL_STORE),
+                ((TopologyDescription.Processor) nodes.get("order")).stores());
+        assertEquals(Set.of(RecognitionProcessor.STATE_STORE, RecognitionProcessor.JOURNAL_STORE,
+                RecognitionProcessor.SNAPSHOT_STORE), ((TopologyDescription.Processor) nodes.get("recognize")).stores());
     }
 
     @Test
