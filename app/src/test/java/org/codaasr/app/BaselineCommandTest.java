@@ -22,7 +22,7 @@ class BaselineCommandTest {
         assertTrue(usage.startsWith("Usage: baseline"), usage);
         assertEquals(null, cmd.getCommandSpec().positionalParameters().get(0).defaultValue(),
                 "the dev set, else the demo set, is found from the installation when no folder is given");
-        assertTrue(usage.contains("the dev set, else the shipped demo set"), usage);
+        assertTrue(usage.replaceAll("\\s+", " ").contains("the dev set, else the shipped demo set"), usage);
         assertTrue(usage.contains("--model") && usage.contains("--markdown") && usage.contains("--limit"), usage);
     }
 
