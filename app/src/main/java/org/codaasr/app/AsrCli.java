@@ -50,7 +50,13 @@ public final class AsrCli {
             System.setProperty("asr.console.level", "INFO");
             System.setProperty("asr.own.console.level", "OFF");
         }
-        int code = new CommandLine(new AsrCli())
+        int code = commandLine().execute(args);
+        System.exit(code);
+    }
+
+    /** The command line as {@link #main} runs it: an error in a command is one line naming it, exit code 1. */
+    static CommandLine commandLine() {
+        return new CommandLine(new AsrCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("error: " + ex.getMessage());
@@ -58,8 +64,6 @@ public final class AsrCli {
                         ex.printStackTrace(cmd.getErr());
                     }
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 }

@@ -14,6 +14,7 @@ import org.codaasr.eval.baseline.BaselineTables;
 import org.codaasr.eval.baseline.PocketSphinxConfig;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +32,7 @@ public final class BaselineCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
-            defaultValue = "../shared/data/librispeech/LibriSpeech/test-other",
-            description = "LibriSpeech split folder (default: ${DEFAULT-VALUE})")
+            description = "LibriSpeech split folder (default: the dev set, else the shipped demo set)")
     Path root;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "only the first N utterances")
@@ -57,7 +57,7 @@ public final class BaselineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<AudioItem> utterances = LibriSpeechSource.items(root);
+        List<AudioItem> utterances = LibriSpeechSource.items(root != null ? root : DataSets.devSetOrDemo(System.err));
         if (limit > 0 && limit < utterances.size()) {
             utterances = utterances.subList(0, limit);
         }

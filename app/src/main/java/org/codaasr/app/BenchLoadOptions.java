@@ -3,6 +3,7 @@ package org.codaasr.app;
 import java.nio.file.Path;
 import java.util.List;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import picocli.CommandLine.Option;
 
@@ -10,8 +11,9 @@ import picocli.CommandLine.Option;
  * {@code bench soak}. */
 public final class BenchLoadOptions {
 
-    @Option(names = "--data", description = "LibriSpeech-layout folder (default: the dev set)")
-    Path data = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "LibriSpeech-layout folder (default: the dev set, else the shipped demo set)")
+    Path data;
 
     @Option(names = "--partitions", defaultValue = "4", description = "partitions per topic (default: ${DEFAULT-VALUE})")
     int partitions;
@@ -22,6 +24,6 @@ public final class BenchLoadOptions {
 
     /** The utterances of {@code --data}. */
     List<AudioItem> items() {
-        return LibriSpeechSource.items(data);
+        return LibriSpeechSource.items(data != null ? data : DataSets.devSetOrDemo(System.err));
     }
 }

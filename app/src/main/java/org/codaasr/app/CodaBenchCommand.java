@@ -12,6 +12,7 @@ import org.codaasr.eval.bench.CodaBenchConfig;
 import org.codaasr.eval.bench.CodaBenchReport;
 import org.codaasr.eval.bench.CodaBenchmark;
 import org.codaasr.model.AsrException;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import picocli.CommandLine.Command;
@@ -33,8 +34,9 @@ public final class CodaBenchCommand implements Callable<Integer> {
                     + "report then in --out/<folder name>/ and all tables in --out/" + CodaBenchReport.MARKDOWN_FILE)
     List<Path> modelDirs = new ArrayList<>();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "LibriSpeech-layout dev folder (default: ${DEFAULT-VALUE})")
-    Path data = CodaBenchConfig.DEV_SET;
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "LibriSpeech-layout dev folder (default: the dev set, else the shipped demo set)")
+    Path data;
 
     @Option(names = "--threads", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2",
             description = "ONNX Runtime intra-op thread counts to time (default: ${DEFAULT-VALUE})")
@@ -58,6 +60,9 @@ public final class CodaBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> dirs = modelDirs.isEmpty() ? List.of(RecognizerConfig.defaultModelDir()) : modelDirs;
+        if (data == null) {
+            data = DataSets.devSetOrDemo(System.err);
+        }
         if (dirs.size() == 1) {
             CodaBenchReport report = benchmark(dirs.get(0));
             report.write(out);

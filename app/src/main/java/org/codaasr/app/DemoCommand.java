@@ -12,6 +12,7 @@ import org.codaasr.ingest.IngestReport;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.PipelineMonitor;
@@ -31,13 +32,13 @@ import picocli.CommandLine.Spec;
         description = "Replay the LibriSpeech dev set as live streams through an in-JVM Kafka and print transcripts + WER.")
 public final class DemoCommand implements Callable<Integer> {
 
-    static final Path DEV_SET = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
-
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--data", description = "LibriSpeech-layout folder to replay (default: ${DEFAULT-VALUE})")
-    Path data = DEV_SET;
+    @Option(names = "--data", paramLabel = "DIR", description = "LibriSpeech-layout folder to replay (default: the dev"
+            + " set in the data folder (ASR_DATA, else ../shared/data beside the installation) where it is there,"
+            + " else the shipped demo set)")
+    Path data;
 
     @Option(names = "--bootstrap-servers", description = "use this Kafka cluster instead of the embedded broker")
     String bootstrapServers;
@@ -87,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<AudioItem> items = LibriSpeechSource.items(data);
+        List<AudioItem> items = LibriSpeechSource.items(data != null ? data : DataSets.devSetOrDemo(System.err));
         if (limit > 0 && limit < items.size()) {
             items = items.subList(0, limit);
         }
@@ -103,9 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
                 Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print)) {
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();
-            System.out.printf("kafka %s | model %s (%s, %s) | %d streams, %d at once, %s%n", servers,
+            System.out.printf("kafka %s | model %s (%s, %s) | %s | %d streams, %d at once, %s%n", servers,
                     recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
-                    recognizer.modelInfo().variant().label(), items.size(), concurrency,
+                    recognizer.modelInfo().variant().label(), model.describeDecoding(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
             // a null resource is allowed: without --keep-running there is no page to close
             try (WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), webPort, audioPort,

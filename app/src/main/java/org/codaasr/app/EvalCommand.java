@@ -29,7 +29,8 @@ public final class EvalCommand {
         @Mixin
         ModelOptions model;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "e.g. ../shared/data/librispeech/LibriSpeech/test-other")
+        @Parameters(index = "0", paramLabel = "DIR", description = "LibriSpeech split folder, e.g. the dev set"
+                + " <data folder>/librispeech/LibriSpeech/test-other or the shipped demo-data/LibriSpeech/test-other")
         Path root;
 
         @Option(names = "--json", description = "print the figures as one JSON object instead of the table")

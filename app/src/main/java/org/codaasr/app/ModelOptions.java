@@ -48,7 +48,7 @@ public final class ModelOptions {
     int beam;
 
     @Option(names = "--lm", paramLabel = "ARPA", description = "word or character n-gram ARPA file (.arpa or .arpa.gz) "
-            + "(default: ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz, built on first use from the book text)")
+            + "(default: the shipped character 6-gram, asr-model/models/lm/books-char6.arpa.gz)")
     Path lm;
 
     @Option(names = "--no-lm", description = "beam search without a language model")
@@ -85,7 +85,7 @@ public final class ModelOptions {
     /** The LM decided once per command: given, default (built if needed), or none. */
     private Optional<Path> languageModel;
 
-    /** The configuration these options give; the default language model is resolved (and built) on first call. */
+    /** The configuration these options give; the default language model is resolved on first call. */
     public RecognizerConfig toConfig() {
         DecodingConfig decoding;
         if ("greedy".equalsIgnoreCase(decoder)) {
@@ -114,7 +114,7 @@ public final class ModelOptions {
             }
             languageModel = noLm ? Optional.empty()
                     : lm != null ? Optional.of(lm)
-                    : DefaultLanguageModel.resolve(DefaultLanguageModel.defaultText(), System.err);
+                    : DefaultLanguageModel.resolve(System.err);
         }
         return languageModel;
     }
@@ -146,7 +146,8 @@ public final class ModelOptions {
         return d.method() == DecodingConfig.Method.GREEDY
                 ? "greedy CTC"
                 : "prefix beam " + d.beamSize() + (d.languageModel() == null ? ""
-                        : " + LM " + d.languageModel().getFileName() + " (weight " + d.lmWeight() + ", bonus "
+                        : (DefaultLanguageModel.isShipped(d.languageModel()) ? " + shipped LM " : " + LM ")
+                                + d.languageModel().getFileName() + " (weight " + d.lmWeight() + ", bonus "
                                 + d.wordBonus() + ")");
     }
 }

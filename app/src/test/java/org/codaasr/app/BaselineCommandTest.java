@@ -20,8 +20,9 @@ class BaselineCommandTest {
         CommandLine cmd = new CommandLine(new BaselineCommand());
         String usage = cmd.getUsageMessage();
         assertTrue(usage.startsWith("Usage: baseline"), usage);
-        assertEquals("../shared/data/librispeech/LibriSpeech/test-other",
-                cmd.getCommandSpec().positionalParameters().get(0).defaultValue());
+        assertEquals(null, cmd.getCommandSpec().positionalParameters().get(0).defaultValue(),
+                "the dev set, else the demo set, is found from the installation when no folder is given");
+        assertTrue(usage.replaceAll("\\s+", " ").contains("the dev set, else the shipped demo set"), usage);
         assertTrue(usage.contains("--model") && usage.contains("--markdown") && usage.contains("--limit"), usage);
     }
 

@@ -26,6 +26,7 @@ import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.wer.WerCalculator;
@@ -64,8 +65,8 @@ class BrowserPageIT {
 
     static final Path CHROMIUM = Path.of(System.getProperty("asr.test.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("asr.test.chromedriver", "/usr/bin/chromedriver"));
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
-    static final Path UTTERANCE = DEV.resolve("1688/142285/1688-142285-0007.flac");
+    static final Path DEV = DataSets.demoSet();
+    static final Path UTTERANCE = DataSets.demoUtterance("1688-142285-0007");
     static final Path SCREENSHOTS = Path.of("app/target/browser");
     static final Duration RESULT_WAIT = Duration.ofSeconds(90);
     /**
@@ -107,7 +108,6 @@ class BrowserPageIT {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser test skipped: no " + CHROMIUM + " and " + CHROMEDRIVER
                         + " (apt-get install chromium chromium-driver)");
-        assumeTrue(Files.isRegularFile(UTTERANCE), "dev set missing");
         ModelOptions options = new ModelOptions();
         new CommandLine(options).parseArgs();
         recognizer = Recognizer.load(options.toConfig());
@@ -183,7 +183,7 @@ class BrowserPageIT {
         browser.findElement(By.id("micStop")).click();
         String shown = awaitFinal();
         List<AudioItem> others = LibriSpeechSource.items(DEV).stream()
-                .filter(i -> !i.audio().endsWith(UTTERANCE.getFileName())).skip(10).limit(3).toList();
+                .filter(i -> !i.audio().endsWith(UTTERANCE.getFileName())).skip(3).limit(3).toList();
         pipeline.ingest(others, IngestConfig.defaults().withRunId("browser-it").withRealtime(true).withConcurrency(3),
                 AudioLoader.decoder());
         await(() -> Boolean.TRUE.equals(browser.executeScript("return Array.from(model.aggregates.values())"
@@ -298,7 +298,8 @@ class BrowserPageIT {
         }
         Path out = SCREENSHOTS.resolve("demo-keep-running.out");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process demo = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "org.codaasr.app.AsrCli",
+        Process demo = new ProcessBuilder(javaBin, "-Dasr.home=" + DataSets.home().toAbsolutePath(), "-cp",
+                System.getProperty("java.class.path"), "org.codaasr.app.AsrCli",
                 "demo", "--keep-running", "--limit", "2", "--no-realtime", "--no-partials", "--web-port",
                 String.valueOf(ports[0]), "--audio-port", String.valueOf(ports[1]))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -2,7 +2,6 @@ package org.codaasr.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -12,30 +11,33 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.codaasr.app.lm.DefaultLanguageModel;
+import org.codaasr.model.corpus.DataSets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./asr demo} as a new user first runs it, in a JVM of its own: what it prints is progress, finals and the
- * summary, last; no warnings, errors, stack traces or terminal escape codes; the library chatter is in the log file
- * the last line names.
+ * {@code ./asr demo} as a new user first runs it, in a JVM of its own, started from another working folder with an
+ * empty home folder (no cache): it finds its data and the shipped language model from the installation; what it
+ * prints is progress, finals and the summary, last; no warnings, errors, stack traces or terminal escape codes; the
+ * library chatter is in the log file the last line names.
  */
 class DemoOutputIT {
 
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
-
     @Test
     void theDemoPrintsWhatAUserNeedsAndTheSummaryLast(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
         Path out = dir.resolve("demo.out");
         Path log = dir.resolve("demo.log");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         // the application's classpath as the asr launcher has it: not the tests' classes and their logging setup
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        Process demo = new ProcessBuilder(javaBin, "-Dasr.log.file=" + log, "-cp", classpath,
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path emptyHome = Files.createDirectories(dir.resolve("home"));
+        Process demo = new ProcessBuilder(javaBin, "-Dasr.log.file=" + log,
+                "-Dasr.home=" + DataSets.home().toAbsolutePath(), "-Duser.home=" + emptyHome, "-cp", classpath,
                 "org.codaasr.app.AsrCli", "demo", "--limit", "3", "--no-realtime")
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                .directory(elsewhere.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!demo.waitFor(240, TimeUnit.SECONDS)) {
             demo.destroyForcibly();
             throw new AssertionError("the demo did not finish within 240 s:\n" + Files.readString(out));
@@ -50,6 +52,8 @@ class DemoOutputIT {
         int summary = lines.indexOf("=== summary ===");
         assertTrue(summary > 0, printed);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("FINAL ")), "the finals are shown: " + printed);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("kafka ") && l.contains("+ shipped LM "
+                + DefaultLanguageModel.SHIPPED.getFileName())), "it decodes with the shipped LM: " + printed);
         List<String> after = lines.subList(summary + 1, lines.size());
         assertTrue(after.get(0).startsWith("streams sent 3 ") && after.get(0).contains("completed 3, scored 3"),
                 printed);

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.features.FbankExtractor;
 import org.codaasr.model.onnx.OnnxAcousticModel;
 import org.codaasr.model.onnx.OnnxConfig;
@@ -27,8 +28,7 @@ import picocli.CommandLine;
 class ExplainCommandTest {
 
     static final Path TINY_CODA = CodaBenchmarkTest.TINY_CODA;
-    static final Path FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path FLAC = DataSets.demoUtterance("1688-142285-0000");
     static final int SELECTED_RGB = 0xE46C0A;
 
     @TempDir

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.codaasr.app.lm.DefaultLanguageModel;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.ctc.BeamSearchConfig;
 import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.recognizer.DecodingConfig;
@@ -69,36 +70,23 @@ class ModelOptionsTest {
     }
 
     @Test
-    void aMissingModelThatCannotBeBuiltIsReportedOnceWithTheCommandThatBuildsIt(@TempDir Path home) {
-        String userHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString()); // an empty cache
-        try {
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            Optional<Path> lm = DefaultLanguageModel.resolve(home.resolve("no-text.txt"),
-                    new PrintStream(log, true, StandardCharsets.UTF_8));
-            assertTrue(lm.isEmpty());
-            String said = log.toString(StandardCharsets.UTF_8);
-            assertEquals(1, said.lines().count(), said);
-            assertTrue(said.contains("./asr lm") && said.contains("no-text.txt"), said);
-        } finally {
-            System.setProperty("user.home", userHome);
-        }
+    void theDefaultLanguageModelIsTheShippedOneFoundFromTheInstallation() {
+        Path shipped = DefaultLanguageModel.shippedPath();
+        assertTrue(Files.isRegularFile(shipped), "the LM ships in the repository: " + shipped);
+        assertEquals(DataSets.home().resolve("asr-model/models/lm/books-char6.arpa.gz"), shipped);
+        ModelOptions options = parse();
+        assertEquals(shipped, options.toConfig().decoding().languageModel());
+        assertTrue(options.describeDecoding().contains("shipped LM books-char6.arpa.gz"), options.describeDecoding());
     }
 
     @Test
-    void aCachedModelIsUsedAsItIs(@TempDir Path home) throws IOException {
-        String userHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        try {
-            Path cached = home.resolve(".cache/coda-asr/lm/librivox-char6gram.arpa.gz");
-            Files.createDirectories(cached.getParent());
-            Files.writeString(cached, "cached");
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            assertEquals(Optional.of(cached), DefaultLanguageModel.resolve(home.resolve("no-text.txt"),
-                    new PrintStream(log, true, StandardCharsets.UTF_8)));
-            assertEquals("", log.toString(StandardCharsets.UTF_8), "nothing to say when the model is there");
-        } finally {
-            System.setProperty("user.home", userHome);
-        }
+    void aMissingShippedModelIsReportedOnceWithWhatToDo(@TempDir Path dir) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Optional<Path> lm = DefaultLanguageModel.resolve(dir.resolve("books-char6.arpa.gz"),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertTrue(lm.isEmpty());
+        String said = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.lines().count(), said);
+        assertTrue(said.contains("--lm") && said.contains("./asr lm") && said.contains(dir.toString()), said);
     }
 }

@@ -2,7 +2,6 @@ package org.codaasr.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.audio.Resampler;
+import org.codaasr.model.corpus.DataSets;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,7 +27,17 @@ import picocli.CommandLine;
 class TranscribeCommandTest {
 
     static final Path TINY = Path.of("asr-model/src/test/resources/models/tiny-ctc");
-    static final Path DIGIT = Path.of("../shared/data/fsdd/recordings/7_jackson_32.wav");
+    /** A short demo-set utterance ("YOU DIDN'T WANT TO COME", 2 s) as an 8 kHz 16-bit WAV, made once. */
+    @TempDir
+    static Path made;
+    static Path WAV_8K;
+
+    @BeforeAll
+    static void makeAShort8kHzWav() throws Exception {
+        WAV_8K = made.resolve("3005-163389-0007-8k.wav");
+        float[] samples = AudioDecoder.load(DataSets.demoUtterance("3005-163389-0007"), 16000).samples();
+        BrowserPageIT.writeWav(Resampler.resample(samples, 16000, 8000), 8000, WAV_8K);
+    }
 
     private record Run(int code, String out, String err) {}
 
@@ -56,18 +69,17 @@ class TranscribeCommandTest {
 
     @Test
     void jsonForAFileAndSubtitlesForAFolderIntoAnOutputDir(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
-        Run json = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "json", DIGIT.toString());
+        Run json = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "json", WAV_8K.toString());
         assertEquals(0, json.code(), json.err());
         JsonNode n = new ObjectMapper().readTree(json.out());
-        assertEquals(DIGIT.toString(), n.get("file").asText());
+        assertEquals(WAV_8K.toString(), n.get("file").asText());
         assertTrue(n.get("audioSeconds").asDouble() > 0.1, json.out());
         assertTrue(n.get("model").asText().endsWith("tiny-ctc/model.onnx"), json.out());
         assertEquals("greedy CTC", n.get("decoding").asText());
 
         Path folder = Files.createDirectories(dir.resolve("in/nested"));
-        Files.copy(DIGIT, folder.resolve("a.wav"));
-        Files.copy(DIGIT, dir.resolve("in/b.wav"));
+        Files.copy(WAV_8K, folder.resolve("a.wav"));
+        Files.copy(WAV_8K, dir.resolve("in/b.wav"));
         Files.writeString(dir.resolve("in/notes.txt"), "not audio");
         Path out = dir.resolve("out");
         Run srt = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "srt", "--output-dir",
@@ -90,25 +102,23 @@ class TranscribeCommandTest {
 
     @Test
     void standardInputAndUsageErrors() throws Exception {
-        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
-        Run stdin = run(new ByteArrayInputStream(Files.readAllBytes(DIGIT)), "--model", TINY.toString(),
+        Run stdin = run(new ByteArrayInputStream(Files.readAllBytes(WAV_8K)), "--model", TINY.toString(),
                 "--decoder", "greedy", "-");
         assertEquals(0, stdin.code(), stdin.err());
         assertTrue(stdin.out().startsWith("stdin "), stdin.out());
 
-        Run many = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "vtt", DIGIT.toString(),
-                DIGIT.toString());
+        Run many = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "vtt", WAV_8K.toString(),
+                WAV_8K.toString());
         assertEquals(2, many.code());
         assertTrue(many.err().contains("--output-dir"), many.err());
-        Run bad = run(null, "--format", "docx", DIGIT.toString());
+        Run bad = run(null, "--format", "docx", WAV_8K.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("text, json, srt, vtt or tsv"), bad.err());
     }
 
     @Test
     void longAudioIsDecodedAsItIsReadExactlyAsTheStreamingRecognizerDecodesIt() throws Exception {
-        Path flac = Path.of("../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
-        assumeTrue(Files.isRegularFile(flac), "dev set missing");
+        Path flac = DataSets.demoUtterance("1688-142285-0000");
         Run streamed = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "json",
                 "--offline-max-seconds", "1", flac.toString());
         assertEquals(0, streamed.code(), streamed.err());
@@ -153,9 +163,8 @@ class TranscribeCommandTest {
     /** Bad files among good ones: one error line each naming the file, the others transcribed, exit code 1. */
     @Test
     void brokenFilesGetTheirOwnErrorsWhileTheOthersAreTranscribed(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
         Path in = Files.createDirectories(dir.resolve("in"));
-        Files.copy(DIGIT, in.resolve("a-good.wav"));
+        Files.copy(WAV_8K, in.resolve("a-good.wav"));
         Files.write(in.resolve("b-empty.wav"), new byte[0]);
         Files.writeString(in.resolve("c-text.wav"), "this is a text file, not audio\n");
         Run r = run(null, "--model", TINY.toString(), "--decoder", "greedy", in.toString());
@@ -171,14 +180,13 @@ class TranscribeCommandTest {
     /** A graph that is no CTC model this project reads: one error naming the file and the layouts expected. */
     @Test
     void aModelInAnUnknownLayoutIsOneClearError(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(DIGIT), "FSDD recordings missing");
         Path streaming = Path.of("asr-model/src/test/resources/models/tiny-streaming-ctc");
         Path model = Files.createDirectories(dir.resolve("odd-model"));
         // the cache-taking streaming graph alone: its outputs are caches, not CTC output lengths
         Files.copy(streaming.resolve("model.streaming.onnx"), model.resolve("model.onnx"));
         Files.copy(streaming.resolve("weights.bin"), model.resolve("weights.bin"));
         Files.copy(streaming.resolve("tokens.txt"), model.resolve("tokens.txt"));
-        Run r = run(null, "--model", model.toString(), "--decoder", "greedy", DIGIT.toString());
+        Run r = run(null, "--model", model.toString(), "--decoder", "greedy", WAV_8K.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("ONNX model " + model.resolve("model.onnx") + " follows no CTC layout this project "
                 + "reads: expected inputs"), r.err());

@@ -4,49 +4,47 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.codaasr.model.corpus.DataSets;
 
 /**
- * The language model recognizing commands decode with when none is named: the character 6-gram over the book text,
- * cached under {@code ~/.cache/coda-asr/lm/}. Built on first use (about a minute) with a line saying so; when it
- * cannot be built (no book text here) the caller is told once, with the command that builds it.
+ * The language model recognizing commands decode with when none is named: the character 6-gram over the book text
+ * that ships with the installation ({@code asr-model/models/lm/}, see its README for how it was built). Where it is
+ * missing the caller is told once and decodes with beam search alone.
  */
 public final class DefaultLanguageModel {
 
-    /** The book text the default model is estimated from, relative to the repository root. */
-    public static final Path DEFAULT_TEXT = Path.of("..", "shared", "data", "text", "sentences.txt");
+    /** The shipped model, relative to the installation folder ({@code asr.home}). */
+    public static final Path SHIPPED = Path.of("asr-model", "models", "lm", "books-char6.arpa.gz");
 
     private DefaultLanguageModel() {
     }
 
-    /** Where the default book text is: under {@code asr.home} (set by the launcher) when given, else the working folder. */
-    public static Path defaultText() {
-        String home = System.getProperty("asr.home");
-        return home == null ? DEFAULT_TEXT : Path.of(home).resolve(DEFAULT_TEXT).normalize();
+    /** Where the shipped model is: under {@code asr.home} (set by the launcher), else the working folder. */
+    public static Path shippedPath() {
+        return DataSets.home().resolve(SHIPPED);
+    }
+
+    /** The shipped model, or empty (after saying why on {@code log}) when it is missing. */
+    public static Optional<Path> resolve(PrintStream log) {
+        return resolve(shippedPath(), log);
     }
 
     /**
-     * The cached default model, building it from {@code text} first if needed.
+     * {@code shipped} when it is a file, else empty after one line on {@code log} naming it and how to get one.
      *
-     * @param log where the one-line progress or the one-line reason goes (stderr for the CLI)
-     * @return the model, or empty (after saying why on {@code log}) when it is not cached and cannot be built
+     * @param log where the one-line reason goes (stderr for the CLI)
      */
-    public static Optional<Path> resolve(Path text, PrintStream log) {
-        LmBuildConfig config = LmBuildConfig.characterDefaults();
-        Path cached = LanguageModelBuilder.defaultCachePath(config);
-        if (Files.isRegularFile(cached)) {
-            return Optional.of(cached);
+    public static Optional<Path> resolve(Path shipped, PrintStream log) {
+        if (Files.isRegularFile(shipped)) {
+            return Optional.of(shipped);
         }
-        if (!Files.isRegularFile(text)) {
-            log.println("note: no language model: " + cached + " is not built and the book text " + text
-                    + " is missing; decoding with beam search alone (WER about 3 points worse). Build it with: "
-                    + "./asr lm --text FILE");
-            return Optional.empty();
-        }
-        log.println("building the default language model (character 6-gram) from " + text + " into " + cached
-                + " (once, about a minute) ...");
-        long start = System.nanoTime();
-        Path built = LanguageModelBuilder.buildIfMissing(text, cached, config);
-        log.printf("language model ready in %.0f s%n", (System.nanoTime() - start) / 1e9);
-        return Optional.of(built);
+        log.println("note: no language model: the shipped " + shipped + " is missing; decoding with beam search alone."
+                + " Name one with --lm ARPA, or build it from book text: ./asr lm --text FILE --out " + shipped);
+        return Optional.empty();
+    }
+
+    /** Whether {@code lm} is the shipped model. */
+    public static boolean isShipped(Path lm) {
+        return lm != null && lm.toAbsolutePath().normalize().equals(shippedPath().toAbsolutePath().normalize());
     }
 }

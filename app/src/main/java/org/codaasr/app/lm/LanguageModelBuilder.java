@@ -32,10 +32,9 @@ import org.slf4j.LoggerFactory;
  * sets the pruning thresholds, repairs the n-grams berkeleylm drops ({@link BerkeleyArpaRepair}) and
  * writes the result atomically.
  *
- * <p>Only training text goes in here (for this project {@code ../shared/data/text/sentences.txt},
+ * <p>Only training text goes in here (for this project the data folder's {@code text/sentences.txt},
  * which was checked against the LibriSpeech evaluation transcripts); never evaluation transcripts.
- * The full model is too big for git, so it is built on first use into a cache path:
- * {@code java -cp asr-model.jar org.codaasr.app.lm.LanguageModelBuilder [sentences.txt [out.arpa.gz]]}.
+ * The default character model ships pruned ({@code asr-model/models/lm/}); {@code asr lm} builds others.
  */
 public final class LanguageModelBuilder {
 
@@ -202,10 +201,14 @@ public final class LanguageModelBuilder {
         }
     }
 
-    /** Command: {@code LanguageModelBuilder [sentences.txt [out.arpa.gz [order]]]}: the character model; builds
+    /** Command: {@code LanguageModelBuilder sentences.txt [out.arpa.gz [order]]}: the character model; builds
      * only when missing. */
     public static void main(String[] args) {
-        Path sentences = Path.of(args.length > 0 ? args[0] : "../shared/data/text/sentences.txt");
+        if (args.length == 0) {
+            System.err.println("usage: LanguageModelBuilder sentences.txt [out.arpa.gz [order]]");
+            System.exit(2);
+        }
+        Path sentences = Path.of(args[0]);
         LmBuildConfig config = LmBuildConfig.characterDefaults();
         if (args.length > 2) {
             config = config.withOrder(Integer.parseInt(args[2]));

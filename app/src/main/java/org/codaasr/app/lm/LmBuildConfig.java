@@ -49,4 +49,8 @@ public record LmBuildConfig(int order, int maxVocabulary, int minHigherOrderCoun
     public LmBuildConfig withOrder(int newOrder) {
         return new LmBuildConfig(newOrder, maxVocabulary, minHigherOrderCount, unit);
     }
+
+    public LmBuildConfig withMinHigherOrderCount(int count) {
+        return new LmBuildConfig(order, maxVocabulary, count, unit);
+    }
 }

@@ -22,7 +22,6 @@ class IngestContainerIT {
 
     @Test
     void ingestsThreeDevUtterancesIntoARealKafkaContainer() {
-        assumeTrue(Files.isDirectory(IngestedStreams.TEST_OTHER), "LibriSpeech dev set not present");
         List<AudioItem> items = IngestedStreams.firstUtterances(3);
         IngestConfig config = IngestConfig.defaults().withBootstrapServers(KAFKA.getBootstrapServers()).withConcurrency(3);
         try (AudioIngestor ingestor = AudioIngestor.toKafka(config, AudioLoader.decoder())) {

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.codaasr.messages.AudioChunker;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.ingest.AudioLoader;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.AudioChunk;
@@ -25,12 +26,12 @@ import org.codaasr.messages.Topics;
 /** Reads back what an ingest run put on a broker and checks it against the source utterances. */
 final class IngestedStreams {
 
-    static final Path TEST_OTHER = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path TEST_OTHER = DataSets.demoSet();
 
     private IngestedStreams() {
     }
 
-    /** The first {@code n} dev-set utterances, in the order {@code asr ingest --librispeech --limit n} sends them. */
+    /** The first {@code n} demo-set utterances, in the order {@code asr ingest --librispeech --limit n} sends them. */
     static List<AudioItem> firstUtterances(int n) {
         return LibriSpeechSource.items(TEST_OTHER).subList(0, n);
     }

@@ -1,6 +1,7 @@
 package org.codaasr.app.lm;
 
 import org.codaasr.model.lm.ArpaLanguageModel;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.lm.LmState;
 import org.codaasr.model.lm.LmUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,13 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Builds the real model from the shared book text (about a minute). Run with -Pslow. */
 @Tag("slow")
+@Tag("shared-data")
 class LanguageModelBuilderSlowTest {
 
-    private static final Path SENTENCES = Path.of("../shared/data/text/sentences.txt");
+    private static final Path SENTENCES = DataSets.bookText().orElse(Path.of("no-book-text"));
 
     @Test
     void buildsTheBookTextModel(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(SENTENCES), "shared text data missing");
+        assumeTrue(Files.isRegularFile(SENTENCES), "shared data missing: the book text " + DataSets.BOOK_TEXT + " of the data folder");
         long started = System.nanoTime();
         Path arpa = LanguageModelBuilder.buildIfMissing(SENTENCES, dir.resolve("librivox-3gram.arpa.gz"),
                 LmBuildConfig.defaults());
@@ -37,7 +39,7 @@ class LanguageModelBuilderSlowTest {
 
     @Test
     void buildsTheBookTextCharacterModel(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(SENTENCES), "shared text data missing");
+        assumeTrue(Files.isRegularFile(SENTENCES), "shared data missing: the book text " + DataSets.BOOK_TEXT + " of the data folder");
         Path arpa = LanguageModelBuilder.buildIfMissing(SENTENCES, dir.resolve("librivox-char6gram.arpa.gz"),
                 LmBuildConfig.characterDefaults());
         ArpaLanguageModel lm = ArpaLanguageModel.load(arpa);

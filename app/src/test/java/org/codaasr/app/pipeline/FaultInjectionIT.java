@@ -43,6 +43,7 @@ import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
@@ -53,6 +54,7 @@ import org.codaasr.streams.PipelineMonitor;
 import org.codaasr.streams.TopicSetup;
 import org.codaasr.streams.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -65,10 +67,11 @@ import picocli.CommandLine;
  * test prints what was sent, received, duplicated, lost and dead-lettered, and which faults came when. The members'
  * output stays in {@code app/target/fault-it/}.
  */
+@Tag("shared-data")
 class FaultInjectionIT {
 
     static final Path MODEL = Path.of("asr-model/models/conformer-ctc-small");
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path DEV = DataSets.devSet().orElse(null);
     static final Path LOGS = Path.of("app", "target", "fault-it");
     static final String APP_ID = "faults";
 
@@ -88,7 +91,7 @@ class FaultInjectionIT {
     @BeforeEach
     void needsModelAndData() {
         assumeTrue(Files.isRegularFile(MODEL.resolve("model.onnx")), "shipped model missing");
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        assumeTrue(DEV != null, "shared data missing: " + DataSets.WHERE_DEV_SET);
     }
 
     /** Ten crashes in one run, alternately SIGKILL (no commit, no leave-group) and SIGTERM, each restarted on an

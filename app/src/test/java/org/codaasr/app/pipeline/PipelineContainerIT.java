@@ -40,7 +40,6 @@ class PipelineContainerIT {
 
     @Test
     void theStreamsApplicationRecognizesAndScoresAgainstARealKafkaContainer() throws Exception {
-        assumeTrue(Files.isDirectory(PipelineIT.DEV), "dev set missing");
         List<AudioItem> items = LibriSpeechSource.items(PipelineIT.DEV).subList(0, 3);
         PipelineConfig config = PipelineConfig.embedded().withBootstrapServers(KAFKA.getBootstrapServers())
                 .withStateDir(stateDir).withStreams(StreamsAppConfig.builder().applicationId("container-it")

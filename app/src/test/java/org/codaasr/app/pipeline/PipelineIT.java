@@ -18,6 +18,7 @@ import org.codaasr.ingest.AudioIngestor;
 import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.recognizer.Recognizer;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineIT {
 
     static final Path TINY = Path.of("asr-model/src/test/resources/models/tiny-ctc");
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path DEV = DataSets.demoSet();
 
     static Recognizer recognizer;
 
@@ -49,7 +50,6 @@ class PipelineIT {
 
     @BeforeAll
     static void load() {
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
         recognizer = Recognizer.load(RecognizerConfig.defaults().withModelDir(TINY)
                 .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0)));
     }

@@ -25,6 +25,7 @@ import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -43,7 +44,7 @@ import picocli.CommandLine;
 class SecuredClusterIT {
 
     static final Path MODEL = Path.of("asr-model/models/conformer-ctc-small");
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path DEV = DataSets.demoSet();
     static final String PASSWORD = "pw-7c1d9e";
 
     @TempDir
@@ -52,7 +53,6 @@ class SecuredClusterIT {
     @Test
     void thePipelineRunsOnASaslClusterWhereClientsWithoutCredentialsAreRefused() throws Exception {
         assumeTrue(Files.isRegularFile(MODEL.resolve("model.onnx")), "shipped model missing");
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
         List<AudioItem> items = LibriSpeechSource.items(DEV).subList(0, 3);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.codaasr.model.corpus.AudioItem;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
-import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.messages.WerAggregate;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
+import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -23,6 +24,7 @@ import org.codaasr.model.wer.WerCalculator;
 import org.codaasr.model.wer.WerResult;
 import org.codaasr.streams.PipelineMonitor;
 import org.codaasr.streams.StreamsAppConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * pipeline adds no errors), and the streaming penalty against offline full-context decoding stays bounded (the
  * model's chunked attention costs about 3 points: 78.45 vs 75.19 % in PyTorch on the 50 dev utterances).
  */
+@Tag("shared-data")
 class StreamingAccuracyIT {
 
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path DEV = DataSets.devSet().orElse(null);
     static final int UTTERANCES = 12;
 
     @TempDir
@@ -45,7 +48,7 @@ class StreamingAccuracyIT {
         RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(
                 Path.of("asr-model/models/conformer-ctc-small"));
         assumeTrue(Files.isRegularFile(rc.modelFile()), "shipped model missing");
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        assumeTrue(DEV != null, "shared data missing: " + DataSets.WHERE_DEV_SET);
         List<AudioItem> items = LibriSpeechSource.items(DEV).stream()
                 .filter(i -> i.utteranceId().endsWith("0") || i.utteranceId().endsWith("5")
                         || i.utteranceId().endsWith("7"))

@@ -17,6 +17,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.codaasr.model.corpus.DataSets;
 
 /**
  * Hostile audio files: the decoders either decode or throw {@link AudioDecodingException}, quickly, and never
@@ -31,8 +32,7 @@ class AudioDecoderFuzzTest {
     static final String FUZZ_SEED = "20261203";
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static final Path FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    private static final Path FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     /** The contract under fuzzing: decoded audio, or an AudioDecodingException; anything else fails. */
     private static void decodeOrReject(byte[] bytes) {

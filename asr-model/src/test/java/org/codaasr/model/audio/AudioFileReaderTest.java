@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.codaasr.model.corpus.DataSets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Files read block by block give exactly what decoding them whole gives, with the same errors. */
 class AudioFileReaderTest {
 
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     @TempDir
     Path dir;
@@ -74,7 +74,6 @@ class AudioFileReaderTest {
 
     @Test
     void aDevFlacReadInFramesIsItsWholeDecoding() throws IOException {
-        assumeTrue(Files.isRegularFile(DEV_FLAC), "dev set missing");
         List<float[]> blocks = blocks(DEV_FLAC);
         assertTrue(blocks.size() > 10, blocks.size() + " blocks");
         assertArrayEquals(AudioDecoder.decode(Files.readAllBytes(DEV_FLAC), "dev").samples(), concat(blocks));
@@ -82,7 +81,6 @@ class AudioFileReaderTest {
 
     @Test
     void aTruncatedFlacFailsOnItsLastReadNamingTheFile() throws IOException {
-        assumeTrue(Files.isRegularFile(DEV_FLAC), "dev set missing");
         byte[] flac = Files.readAllBytes(DEV_FLAC);
         Path cut = Files.write(dir.resolve("cut.flac"), java.util.Arrays.copyOf(flac, flac.length / 2));
         AudioDecodingException e = assertThrows(AudioDecodingException.class, () -> blocks(cut));

@@ -11,18 +11,22 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.codaasr.model.corpus.DataSets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Real recordings from the shared data set and small fixtures made with sox and lame. */
+/** Real recordings (the shipped demo set, an FSDD file of the data folder) and small fixtures made with sox and lame. */
 class RealAudioFilesTest {
 
-    static final Path FSDD_WAV = Paths.get("../shared/data/fsdd/recordings/0_jackson_0.wav");
-    static final Path DEV_FLAC = Paths.get(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    /** An 8 kHz FSDD recording in the data folder, where there is one. */
+    static final Path FSDD_WAV = DataSets.dataDir().map(d -> d.resolve("fsdd/recordings/0_jackson_0.wav"))
+            .orElse(Path.of("no-data-folder"));
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     @Test
+    @Tag("shared-data")
     void fsddWavAt8kLoadsAt16kWithItsDuration() {
-        assumeTrue(Files.exists(FSDD_WAV), "shared data missing: " + FSDD_WAV);
+        assumeTrue(Files.exists(FSDD_WAV), "shared data missing: " + FSDD_WAV + " (set ASR_DATA to the data folder)");
         AudioData original = AudioDecoder.decode(FSDD_WAV);
 
         AudioData audio = AudioDecoder.load(FSDD_WAV, 16000);
@@ -38,7 +42,6 @@ class RealAudioFilesTest {
 
     @Test
     void devFlacMatchesStreamInfoAndSoxDecoding() throws IOException {
-        assumeTrue(Files.exists(DEV_FLAC), "shared data missing: " + DEV_FLAC);
         byte[] bytes = Files.readAllBytes(DEV_FLAC);
         long streamInfo = ByteBuffer.wrap(bytes, 18, 8).getLong(); // STREAMINFO bits 80..143
         int declaredRate = (int) (streamInfo >>> 44);

@@ -1,6 +1,7 @@
 package org.codaasr.model.features;
 
 import org.jflac.FLACDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.jflac.PCMProcessor;
 import org.jflac.metadata.StreamInfo;
 import org.jflac.util.ByteData;
@@ -17,7 +18,7 @@ import java.util.Arrays;
  */
 final class FlacTestAudio {
 
-    static final Path TEST_OTHER = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path TEST_OTHER = DataSets.demoSet();
 
     private FlacTestAudio() {
     }

@@ -17,14 +17,14 @@ import java.util.Arrays;
 import java.util.List;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.onnx.CodaVariant;
 import org.junit.jupiter.api.Test;
 
 class AdaptiveRoutingTest {
 
     static final Path TINY_CODA = Path.of("asr-model/src/test/resources/models/tiny-coda");
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     private final AdaptiveRouting routing = new AdaptiveRouting(List.of(ADAPTER, CODA_R2, CODA_R4, CODA_R8), 1.0, 0.25, 2);
 

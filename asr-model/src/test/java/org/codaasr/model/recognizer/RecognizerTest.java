@@ -10,6 +10,7 @@ import java.util.List;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.onnx.OnnxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.Test;
 class RecognizerTest {
 
     static final Path TINY = Path.of("asr-model/src/test/resources/models/tiny-ctc");
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     static Recognizer recognizer;
     static AudioData audio;

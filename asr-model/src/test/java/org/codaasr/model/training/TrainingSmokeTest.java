@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,15 +26,24 @@ import org.junit.jupiter.api.io.TempDir;
  * then the exported ONNX files run in Java. Needs Debian's python3-torch, python3-torchaudio, python3-onnx,
  * python3-sentencepiece and opus-tools, which {@code .ci/run} installs; skipped with a message where they are missing.
  */
+@Tag("shared-data")
 class TrainingSmokeTest {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/3005/163389/3005-163389-0007.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("3005-163389-0007");
+
+    /** The recipe prepares its toy training set from the data folder's training speech. */
+    static Path sharedData() {
+        Optional<Path> data = DataSets.dataDir();
+        assumeTrue(data.isPresent(), "shared data missing: no data folder (set ASR_DATA, or ../shared/data beside the"
+                + " repository): training smoke test skipped");
+        return data.get();
+    }
 
     @Test
     void recipeTrainsResumesAndExportsAModelThatRunsInJava(@TempDir Path tmp) throws Exception {
         assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx/sentencepiece not installed: training smoke test skipped");
+        sharedData();
         Path log = tmp.resolve("smoke.log");
         Process p = new ProcessBuilder("bash", "asr-model/training/smoke_test.sh", tmp.resolve("work").toString())
                 .redirectErrorStream(true)
@@ -88,10 +100,11 @@ class TrainingSmokeTest {
     @Test
     void deviceSessionHandsBackAModelThatShipsAndRunsInJava(@TempDir Path tmp) throws Exception {
         assumeTrue(pythonHasTraining(), "python3-torch/torchaudio/onnx not installed: device-session smoke skipped");
+        Path shared = sharedData();
         Path out = tmp.resolve("out");
         Path log = tmp.resolve("session.log");
         ProcessBuilder session = new ProcessBuilder("bash", "asr-model/training/gpu_session.sh", "--smoke",
-                "--budget-s", "240", "--shared", "../shared/data", "--bpe", "40", "--joint", "0.3")
+                "--budget-s", "240", "--shared", shared.toString(), "--bpe", "40", "--joint", "0.3")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         session.environment().put("OUT", out.toString());

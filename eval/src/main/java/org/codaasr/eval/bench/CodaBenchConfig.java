@@ -2,6 +2,7 @@ package org.codaasr.eval.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.onnx.ExecutionProvider;
 import org.codaasr.model.recognizer.RecognizerConfig;
 
@@ -19,8 +20,6 @@ import org.codaasr.model.recognizer.RecognizerConfig;
 public record CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads, int repeats, int limit,
         ExecutionProvider provider) {
 
-    public static final Path DEV_SET = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
-
     public CodaBenchConfig {
         if (modelDir == null || dataDir == null || provider == null) {
             throw new IllegalArgumentException("modelDir, dataDir and provider must not be null");
@@ -37,9 +36,10 @@ public record CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads
         }
     }
 
-    /** The default model folder, the dev set, 1 and 2 threads, 3 repeats, CPU. */
+    /** The default model folder, the dev set (else the shipped demo set), 1 and 2 threads, 3 repeats, CPU. */
     public static CodaBenchConfig defaults() {
-        return new CodaBenchConfig(RecognizerConfig.defaultModelDir(), DEV_SET, List.of(1, 2), 3, 0,
+        return new CodaBenchConfig(RecognizerConfig.defaultModelDir(), DataSets.devSet().orElse(DataSets.demoSet()),
+                List.of(1, 2), 3, 0,
                 ExecutionProvider.CPU);
     }
 

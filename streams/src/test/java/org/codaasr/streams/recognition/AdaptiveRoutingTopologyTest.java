@@ -17,6 +17,7 @@ import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.Recognizer;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdaptiveRoutingTopologyTest {
 
     static final Path TINY_CODA = Path.of("asr-model/src/test/resources/models/tiny-coda");
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     static final long T0 = 1_800_000_000_000L;
 

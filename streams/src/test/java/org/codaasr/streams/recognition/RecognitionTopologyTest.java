@@ -25,6 +25,7 @@ import org.codaasr.messages.DeadLetter;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerStream;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -45,8 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecognitionTopologyTest {
 
     static final Path TINY = Path.of("asr-model/src/test/resources/models/tiny-ctc");
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     static Recognizer recognizer;
     static List<AudioChunk> chunks;
