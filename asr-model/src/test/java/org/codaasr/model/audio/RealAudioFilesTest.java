@@ -26,7 +26,8 @@ class RealAudioFilesTest {
     @Test
     @Tag("shared-data")
     void fsddWavAt8kLoadsAt16kWithItsDuration() {
-        assumeTrue(Files.exists(FSDD_WAV), "shared data missing: " + FSDD_WAV + " (set ASR_DATA to the data folder)");
+        assumeTrue(Files.exists(FSDD_WAV), "shared data missing: the FSDD recording fsdd/recordings/0_jackson_0.wav of"
+                + " the data folder (ASR_DATA, else ../shared/data beside the repository)");
         AudioData original = AudioDecoder.decode(FSDD_WAV);
 
         AudioData audio = AudioDecoder.load(FSDD_WAV, 16000);
