@@ -14,7 +14,8 @@
 #            model.adapter.onnx + model.coda-r{2,4,8}.onnx, cards, the shared weights stored once (fp16 by default),
 #            ONNX Runtime check when Java is there                                                -> EXPORT_DIR
 #   stage 6  evaluation: dev WER per variant (dense, chunked, int8 simulated, adapter, CoDA r) -> RUN_DIR/eval/
-#   stage 7  ship: EXPORT_DIR -> asr-model/models/NAME (or --ship-dir)
+#   stage 7  ship: EXPORT_DIR -> the --ship-dir folder, only when one is named (the shipped model is replaced only by
+#            --ship-dir asr-model/models/NAME; without --ship-dir the export stays in EXPORT_DIR)
 #
 # Profiles (conf/*.sh): --cpu (default; 2.1M-param model for ~2 cores), --gpu (10.3M params, wall-time budgets),
 # --smoke (tiny model on a handful of files; RUN_DIR and DATA default to runs/smoke/).
@@ -26,8 +27,8 @@
 #   --shared DIR       the shared data root (default ../shared/data next to the repository; carry/shared when that
 #                      is missing and tools/make_carry.py packed a carry/)
 #   --name NAME        model folder name (default conformer-ctc-small, --gpu: conformer-ctc-base)
-#   --export-dir DIR   stage 5 output (default RUN_DIR/export/NAME); --ship-dir DIR stage 7 target (default
-#                      asr-model/models/NAME; smoke: RUN_DIR/models/NAME)
+#   --export-dir DIR   stage 5 output (default RUN_DIR/export/NAME); --ship-dir DIR stage 7 target (no default:
+#                      stage 7 ships nothing without it)
 #   --synthetic-hours H   stage 0 synthesizes H hours into DATA/synthetic (make_synthetic.sh); stage 1 adds
 #                      DATA/synthetic whenever it holds a synthesis (summary.json); --synthetic DIR: another folder
 #   --joint            run stage 3; stages 4-6 then use its backbone (RUN_DIR/joint/backbone-latest.pt)
@@ -90,7 +91,6 @@ if [ -z "$DATA" ]; then DATA="$HERE/data"; [ $PROFILE = smoke ] && DATA="$RUN_DI
 DATA="$(abspath "$DATA")"
 NAME="${NAME:-conformer-ctc-$([ $PROFILE = gpu ] && echo base || echo small)}"
 EXPORT_DIR="$(abspath "${EXPORT_DIR:-$RUN_DIR/export/$NAME}")"
-if [ -z "$SHIP_DIR" ]; then SHIP_DIR="$REPO/asr-model/models/$NAME"; [ $PROFILE = smoke ] && SHIP_DIR="$RUN_DIR/models/$NAME"; fi
 SYNTH_DIR="${SYNTH_DIR:-$DATA/synthetic}"
 if [ -n "$HANDBACK" ]; then
   GIVEN_BACKBONE="${GIVEN_BACKBONE:-$HANDBACK/backbone.part0.pt}"
@@ -292,7 +292,10 @@ PYEOF
   cat "$E/dev-wer.md"
 fi
 
-if stage 7; then
+if stage 7 && [ -z "$SHIP_DIR" ]; then
+  say "7: nothing shipped (no --ship-dir); the export is in $EXPORT_DIR (--ship-dir asr-model/models/$NAME replaces the shipped model)"
+  echo "score it in Java: ./asr eval librispeech ../shared/data/librispeech/LibriSpeech/test-other --model $EXPORT_DIR"
+elif stage 7; then
   [ -s "$EXPORT_DIR/model.onnx" ] || { echo "stage 7: no $EXPORT_DIR/model.onnx (run stage 5)" >&2; exit 1; }
   if [ "$(abspath "$SHIP_DIR")" != "$EXPORT_DIR" ]; then
     SHIP_DIR="$(abspath "$SHIP_DIR")"

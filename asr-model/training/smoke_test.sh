@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end smoke test of the recipe on a handful of files (CI), through run.sh --smoke: stages 0-2 (synthetic
 # speech where espeak-ng and sox are installed, data, 3 training steps), then stages 0-7 again (stage 2 resumes to
-# step 5; the joint stage, CoDA, export, evaluation, ship), then what sits around the stages: fine-tuning with
+# step 5; the joint stage, CoDA, export, evaluation, ship into --ship-dir; stage 7 without --ship-dir ships nothing), then what sits around the stages: fine-tuning with
 # --init-from / --frame-skip / --route-r, a word-piece vocabulary and head (train_bpe.py, train.py --bpe) with its
 # export, the data-source ablation tool, frame skipping, and the backbone rebuilt from
 # the exported ONNX (fp32 and fp16-shared weights). Writes only into a temp dir (or $1): the export Java loads is
@@ -24,7 +24,7 @@ else
 fi
 "${RUN[@]}" --stage 0 --stop-stage 2 "${SYNTH[@]}" -- --steps 3 --ckpt-every 3 > "$TMP/run-a.log" 2>&1 \
   || { cat "$TMP/run-a.log"; fail "run.sh --stage 0 --stop-stage 2"; }
-"${RUN[@]}" --stage 0 --stop-stage 7 --joint --share-weights none > "$TMP/run-b.log" 2>&1 \
+"${RUN[@]}" --stage 0 --stop-stage 7 --joint --share-weights none --ship-dir "$TMP/shipped" > "$TMP/run-b.log" 2>&1 \
   || { cat "$TMP/run-b.log"; fail "run.sh --stage 0 --stop-stage 7"; }
 grep -q "resuming from" "$TMP/run-b.log" || fail "stage 2 did not resume"
 [ ${#SYNTH[@]} = 0 ] || grep -q "synthetic" "$TMP/data/summary.json" || fail "stage 1 left out the synthetic speech"
@@ -39,7 +39,10 @@ grep "padded-batch check ok" "$TMP/run-b.log"
 grep -q "r=1 adapters from" "$TMP/export/coda-card.json" || fail "model.adapter.onnx not from the r = 1 run"
 grep -q "^| CoDA r=4 |" "$TMP/run/eval/dev-wer.md" || fail "stage 6 wrote no CoDA r=4 row"
 cat "$TMP/run/eval/dev-wer.md"
-[ -s "$TMP/run/models/conformer-ctc-small/model.coda-r4.onnx" ] || fail "stage 7 shipped nothing"
+[ -s "$TMP/shipped/model.coda-r4.onnx" ] || fail "stage 7 shipped nothing into --ship-dir"
+"${RUN[@]}" --stages ship > "$TMP/run-c.log" 2>&1 || { cat "$TMP/run-c.log"; fail "run.sh --stages ship"; }
+grep -q "nothing shipped (no --ship-dir)" "$TMP/run-c.log" && [ ! -e "$TMP/run/models" ] \
+  || fail "stage 7 without --ship-dir must ship nothing"
 
 # fine-tuning from a checkpoint's weights with frame skipping and random routing (CoDA-robust backbone options)
 "$PY" "$HERE/train.py" --data "$TMP/data" --run-dir "$TMP/finetune" --init-from "$TMP/run/checkpoints/last-model.pt" \

@@ -116,10 +116,16 @@ public final class DemoCommand implements Callable<Integer> {
                     System.out.println(web.describe());
                 }
                 long start = System.nanoTime();
+                // Ctrl-C or SIGTERM ends the replay and the waits below; the resources then close in order
+                shutdown.onRequest(pipeline::stopIngest);
                 IngestReport sent = pipeline.ingest(items, IngestConfig.defaults().withRunId(runId)
                         .withRealtime(realtime).withConcurrency(concurrency), AudioLoader.decoder());
-                boolean done = monitor.awaitCompleted(items.size(), items.size(),
-                        Duration.ofSeconds(timeoutSeconds));
+                boolean done = awaitResults(monitor, shutdown, items.size());
+                if (shutdown.requested()) {
+                    System.out.printf("stopping: %d of %d streams sent, %d completed; closing the pipeline%n",
+                            sent.streams(), items.size(), monitor.completed().size());
+                    return 1;
+                }
                 awaitRunAggregate(monitor, runId, items.size());
                 double wall = (System.nanoTime() - start) / 1e9;
                 printSummary(monitor, sent, wall, done, runId);
@@ -132,6 +138,18 @@ public final class DemoCommand implements Callable<Integer> {
                 return done ? 0 : 1;
             }
         }
+    }
+
+    /** Waits for every stream's result, at most {@code --timeout}, returning early when a stop is requested. */
+    private boolean awaitResults(PipelineMonitor monitor, ShutdownSignal shutdown, int streams)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (!shutdown.requested() && System.nanoTime() < deadline) {
+            if (monitor.awaitCompleted(streams, streams, Duration.ofMillis(200))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The aggregate trails the per-utterance records by a commit; wait (briefly) until it covers them all. */

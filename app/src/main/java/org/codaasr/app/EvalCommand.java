@@ -49,11 +49,19 @@ public final class EvalCommand {
                 description = "decode as live streams (chunked encoder, endpointing), as the Kafka pipeline does")
         boolean streaming;
 
+        @Option(names = "--card", description = "record the corpus WER in the model folder's model-card.json "
+                + "(java_dev_wer, keyed by the decoding), where the documents take it from; the whole set, no --limit")
+        boolean card;
+
         @Option(names = {"-v", "--per-utterance"}, description = "print each utterance's REF/HYP as it is scored")
         boolean verbose;
 
         @Override
         public Integer call() throws Exception {
+            if (card && limit > 0) {
+                throw new IllegalArgumentException("--card records figures of the whole set; drop --limit");
+            }
+            String cardKey = card ? ModelCard.figureKey(model.toConfig(), streaming, model.usesDefaultLm()) : null;
             List<AudioItem> utterances = LibriSpeechSource.items(root);
             if (limit > 0 && limit < utterances.size()) {
                 utterances = utterances.subList(0, limit);
@@ -74,6 +82,11 @@ public final class EvalCommand {
             }
             if (hypotheses != null) {
                 LibriSpeechEvaluator.writeHypotheses(report, hypotheses);
+            }
+            if (card) {
+                ModelCard.recordWer(model.toConfig().modelDir(), cardKey, report.wer());
+                System.err.printf("recorded %s = %.2f %% in %s%n", cardKey, report.wer(),
+                        model.toConfig().modelDir().resolve(ModelCard.FILE));
             }
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

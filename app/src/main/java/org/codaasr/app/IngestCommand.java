@@ -152,7 +152,10 @@ public final class IngestCommand implements Callable<Integer> {
         if (limit != null) {
             items = items.subList(0, Math.min(items.size(), Math.max(0, limit)));
         }
-        try (AudioIngestor ingestor = AudioIngestor.toKafka(config, loader)) {
+        // Ctrl-C or SIGTERM ends the replay after the chunk being sent; what was sent is flushed and reported
+        try (ShutdownSignal shutdown = ShutdownSignal.install("ingest-shutdown");
+             AudioIngestor ingestor = AudioIngestor.toKafka(config, loader)) {
+            shutdown.onRequest(ingestor::stop);
             return ingestor.ingest(items);
         }
     }

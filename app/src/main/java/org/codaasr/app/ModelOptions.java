@@ -139,6 +139,11 @@ public final class ModelOptions {
         }
     }
 
+    /** True when the beam search uses the default language model (no {@code --lm}, no {@code --no-lm}). */
+    boolean usesDefaultLm() {
+        return lm == null && !noLm;
+    }
+
     /** Human-readable decoding setup for reports. */
     public String describeDecoding() {
         RecognizerConfig c = toConfig();

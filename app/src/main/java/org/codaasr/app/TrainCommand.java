@@ -25,7 +25,8 @@ public final class TrainCommand implements Callable<Integer> {
         String home = System.getProperty("asr.home", ".");
         Path script = Path.of(home, "asr-model", "training", "run.sh");
         if (!Files.isRegularFile(script)) {
-            System.err.println("error: training recipe not found at " + script);
+            System.err.println("error: expected the training recipe at " + script + ", but it is not there: it comes "
+                    + "with the source tree (git clone), not with the binary distribution");
             return 2;
         }
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));

@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.codaasr.messages.AudioChunk;
@@ -34,6 +36,7 @@ public final class AudioIngestor implements AutoCloseable {
     private final ChunkSink sink;
     private final AudioChunker chunker;
     private final LongSupplier clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** An ingestor writing to {@code sink}, which it closes on {@link #close()}. */
     public AudioIngestor(IngestConfig config, AudioLoader loader, ChunkSink sink) {
@@ -53,7 +56,10 @@ public final class AudioIngestor implements AutoCloseable {
         return new AudioIngestor(config, loader, KafkaChunkSink.create(config));
     }
 
-    /** Sends every item as one stream, then flushes; throws {@link AsrException} on a load or send failure. */
+    /**
+     * Sends every item as one stream, then flushes; throws {@link AsrException} on a load or send failure. After
+     * {@link #stop()} it sends no further chunk and returns what it sent.
+     */
     public IngestReport ingest(List<AudioItem> items) {
         long startedMs = clock.getAsLong();
         Counter counter = new Counter();
@@ -65,11 +71,13 @@ public final class AudioIngestor implements AutoCloseable {
         while (open.size() < config.concurrency() && pending.hasNext()) {
             open.add(openStream(pending.next(), config.realtime() ? clock.getAsLong() : 0, order++, counter));
         }
-        while (!open.isEmpty()) {
+        while (!open.isEmpty() && !stopped()) {
             OpenStream stream = open.poll();
             AudioChunk chunk = stream.next();
             if (config.realtime()) {
-                sleepUntil(chunk.captureTimeMs());
+                if (!sleepUntil(chunk.captureTimeMs())) {
+                    break;
+                }
                 sink.send(chunk);
             } else {
                 virtualNowMs = chunk.captureTimeMs();
@@ -131,16 +139,27 @@ public final class AudioIngestor implements AutoCloseable {
         return counter.report(clock.getAsLong() - startedMs);
     }
 
-    private void sleepUntil(long wallMs) {
+    /** Waits until {@code wallMs}; false if {@link #stop()} came first. */
+    private boolean sleepUntil(long wallMs) {
         long waitMs = wallMs - clock.getAsLong();
-        if (waitMs > 0) {
-            try {
-                Thread.sleep(waitMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AsrException("interrupted while pacing audio in real time", e);
-            }
+        if (waitMs <= 0) {
+            return !stopped();
         }
+        try {
+            return !stopped.await(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AsrException("interrupted while pacing audio in real time", e);
+        }
+    }
+
+    /** Asks a running {@link #ingest} to return after the chunk it is sending (from any thread; Ctrl-C, SIGTERM). */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    private boolean stopped() {
+        return stopped.getCount() == 0;
     }
 
     @Override

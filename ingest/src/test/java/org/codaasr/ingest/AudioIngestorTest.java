@@ -88,6 +88,30 @@ class AudioIngestorTest {
     }
 
     @Test
+    void stopEndsARealTimeReplayFromAnotherThreadWithWhatWasSent(@TempDir Path dir) throws Exception {
+        WavFixtures.writeSine(dir.resolve("long.wav"), 30.0, 16000, 200); // 300 chunks, 30 s in real time
+        ListSink sink = new ListSink();
+        IngestReport report;
+        try (AudioIngestor ingestor = new AudioIngestor(IngestConfig.defaults().withRealtime(true),
+                AudioLoader.decoder(), sink)) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ingestor.stop();
+            });
+            stopper.start();
+            report = ingestor.ingest(List.of(new AudioItem("long", null, dir.resolve("long.wav"), null)));
+            stopper.join();
+        }
+        assertTrue(report.chunks() > 0 && report.chunks() < 300, "sent " + report.chunks() + " of 300 chunks");
+        assertEquals(report.chunks(), sink.chunks().size(), "the report counts what the sink got");
+        assertTrue(sink.flushed && sink.closed);
+    }
+
+    @Test
     void realtimePacingTakesAsLongAsTheAudio(@TempDir Path dir) throws Exception {
         WavFixtures.writeSine(dir.resolve("a.wav"), 0.40, 16000, 200);
         ListSink sink = new ListSink();

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.codaasr.ingest.AudioIngestor;
@@ -44,6 +47,8 @@ public final class Pipeline implements AutoCloseable {
     private final StreamsAppConfig streamsConfig;
     private final StreamsApp streams;
     private final PipelineMonitor monitor;
+    private final Set<AudioIngestor> ingesting = ConcurrentHashMap.newKeySet();
+    private volatile boolean ingestStopped;
 
     private Pipeline(PipelineConfig config, EmbeddedKafkaBroker broker, String bootstrapServers,
             Path temporaryStateDir, StreamsAppConfig streamsConfig, StreamsApp streams, PipelineMonitor monitor) {
@@ -130,12 +135,29 @@ public final class Pipeline implements AutoCloseable {
         return monitor;
     }
 
-    /** Sends {@code items} as audio streams into this pipeline's Kafka and returns once all are sent. */
+    /**
+     * Sends {@code items} as audio streams into this pipeline's Kafka and returns once all are sent, or after
+     * {@link #stopIngest()} with what was sent.
+     */
     public IngestReport ingest(List<AudioItem> items, IngestConfig ingest, AudioLoader loader) {
         try (AudioIngestor ingestor = AudioIngestor.toKafka(ingest.withBootstrapServers(bootstrapServers)
                 .withClient(streamsConfig.client()), loader)) {
-            return ingestor.ingest(items);
+            ingesting.add(ingestor);
+            if (ingestStopped) {
+                ingestor.stop();
+            }
+            try {
+                return ingestor.ingest(items);
+            } finally {
+                ingesting.remove(ingestor);
+            }
         }
+    }
+
+    /** Ends every running {@link #ingest}, and any later one, after the chunk it is sending (from any thread). */
+    public void stopIngest() {
+        ingestStopped = true;
+        ingesting.forEach(AudioIngestor::stop);
     }
 
     @Override
@@ -143,20 +165,31 @@ public final class Pipeline implements AutoCloseable {
         closeQuietly(monitor, streams, broker, temporaryStateDir);
     }
 
+    /**
+     * Closes the clients of the broker (monitor and streams applications, side by side: a stop must be quick), then the
+     * broker, then the state folder.
+     */
     private static void closeQuietly(PipelineMonitor monitor, StreamsApp streams, EmbeddedKafkaBroker broker,
             Path tempState) {
-        for (AutoCloseable part : new AutoCloseable[] {monitor, streams, broker}) {
-            if (part == null) {
-                continue;
-            }
-            try {
-                part.close();
-            } catch (Exception e) {
-                LOG.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+        CompletableFuture<Void> monitorClosed = CompletableFuture.runAsync(() -> closeQuietly(monitor));
+        closeQuietly(streams);
+        monitorClosed.join();
+        closeQuietly(broker);
         if (tempState != null) {
             deleteTree(tempState);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            part.close();
+            LOG.info("closed {} in {} ms", part.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
         }
     }
 
