@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * and final transcripts and the running WER, and ends with a summary.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Replay the LibriSpeech dev set as live streams through an in-JVM Kafka and print transcripts + WER.")
+        description = "Replay the dev set (else the shipped demo set) as live streams through an in-JVM Kafka and print "
+                + "transcripts + WER.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Mixin
