@@ -4,7 +4,7 @@ import org.codaasr.messages.AudioChunk;
 import org.codaasr.model.recognizer.RoutingRequest;
 
 /**
- * An {@code asr.audio} record the validation stage accepted, as it hands it to the recognition stage.
+ * An {@code asr.audio} record the validation stage accepted, as it hands it to the ordering stage.
  *
  * @param chunk the decoded chunk, its values valid
  * @param routing the stream's routing request from the record's header; null when it has none

@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param sampleRate the stream's sample rate, fixed by its first chunk
  * @param nextSequence the sequence number expected next
  * @param ended end-of-stream was processed (late chunks are rejected)
- * @param lastRecordTimeMs timestamp of the newest record accepted for the stream (data time, not the wall clock of
- *     the member that processed it): idle streams are found by comparing it with the partition's stream time
+ * @param lastRecordTimeMs timestamp of the newest record accepted for the stream, or held in the journal for its
+ *     turn (the producer's time, not the wall clock of the member that processed it): the {@link IdleRule} compares
+ *     it with the partition's stream time and the wall clock
  * @param lastCaptureMs capture time of the newest accepted chunk
  * @param lastPartialAudioSeconds audio time of the last partial sent
  * @param lastPartialText text of the last partial sent
