@@ -25,11 +25,15 @@ import java.util.Objects;
  * @param createdAtMs       emission time, epoch milliseconds
  * @param streamComplete    true on the one record that closes the stream: its text is every final of the stream
  *                          joined, and it is what the WER topology scores
+ * @param aborted           true on a stream-complete record whose stream ended with an abort marker
+ *                          ({@link AudioChunk#aborted()}: its source went away before the end of its audio); the
+ *                          text is the finals it had. Always false on partials and finals; absent (false) in records
+ *                          written before the field existed
  */
 public record Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
                          List<Word> words, String model, int codaR, double audioStartSeconds,
                          double audioEndSeconds, long latencyMs, long createdAtMs,
-                         boolean streamComplete) {
+                         boolean streamComplete, boolean aborted) {
 
     public Transcript {
         Objects.requireNonNull(streamId, "streamId");
@@ -37,7 +41,17 @@ public record Transcript(String streamId, String utteranceId, long segment, bool
         words = words == null ? List.of() : List.copyOf(words);
         if (streamComplete) {
             isFinal = false; // records written before Kind existed set both
+        } else {
+            aborted = false;
         }
+    }
+
+    /** A record of a stream that was not aborted. */
+    public Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
+            List<Word> words, String model, int codaR, double audioStartSeconds, double audioEndSeconds,
+            long latencyMs, long createdAtMs, boolean streamComplete) {
+        this(streamId, utteranceId, segment, isFinal, text, words, model, codaR, audioStartSeconds,
+                audioEndSeconds, latencyMs, createdAtMs, streamComplete, false);
     }
 
     /** The three kinds of transcript record. */

@@ -241,7 +241,8 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         if (stream.isReady()) {
             batcher().add(recognizer, stream);
         }
-        return state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
+        StreamState accepted = state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
+        return chunk.aborted() ? accepted.withAborted() : accepted;
     }
 
     /** Index of the first NaN or infinite sample; -1 when every sample is finite. */
@@ -416,7 +417,7 @@ public final class RecognitionProcessor implements Processor<String, byte[], Str
         long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
         Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal() && !streamComplete,
                 r.text(), words, recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(),
-                r.endSeconds(), latency, now, streamComplete);
+                r.endSeconds(), latency, now, streamComplete, streamComplete && state.aborted());
         context.forward(new Record<String, Object>(id, t, now), TRANSCRIPT_SINK);
     }
 

@@ -32,12 +32,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param closedIdle the stream was ended by the idle repair, not by an end-of-stream chunk: more audio reopens it
  * @param segmentBase first segment number of the recognizer stream now open (non-zero after a reopen, so the
  *     reopened stream continues the segment numbers instead of repeating them)
+ * @param aborted its end-of-stream chunk was an abort marker ({@link org.codaasr.messages.AudioChunk#aborted()}):
+ *     the stream-complete record says so
  */
 public record StreamState(String utteranceId, int sampleRate, long nextSequence, boolean ended, long lastRecordTimeMs,
         long lastCaptureMs, double lastPartialAudioSeconds, String lastPartialText, String finalText,
-        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase) {
+        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase, boolean aborted) {
 
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
 
     public StreamState {
         lastPartialText = lastPartialText == null ? "" : lastPartialText;
@@ -46,33 +48,40 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
 
     /** The state of a stream whose first chunk has just arrived. */
     public static StreamState start(String utteranceId, int sampleRate, long recordTimeMs) {
-        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0);
+        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0, false);
     }
 
     public StreamState withNextSequence(long next) {
         return new StreamState(utteranceId, sampleRate, next, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, aborted);
     }
 
     public StreamState accepted(long next, long recordTimeMs, long captureMs) {
         return new StreamState(utteranceId, sampleRate, next, ended, Math.max(lastRecordTimeMs, recordTimeMs), Math.max(lastCaptureMs, captureMs),
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, aborted);
     }
 
     public StreamState withPartial(double audioSeconds, String text) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase);
+                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, aborted);
     }
 
     public StreamState withFinal(String text) {
         String joined = text.isBlank() ? finalText : (finalText.isEmpty() ? text : finalText + " " + text);
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase, aborted);
     }
 
     public StreamState withSnapshotAt(long sequence) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase, aborted);
+    }
+
+    /** Its end-of-stream chunk is an abort marker. */
+    public StreamState withAborted() {
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle,
+                segmentBase, true);
     }
 
     /**
@@ -83,7 +92,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
     public StreamState asEnded(long streamTimeMs, boolean idle) {
         return new StreamState(utteranceId, sampleRate, nextSequence, true, Math.max(lastRecordTimeMs, streamTimeMs),
                 lastCaptureMs, lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, nextSequence, idle,
-                segmentBase);
+                segmentBase, aborted);
     }
 
     /** A stream closed as idle that has received more audio: open again, its segment numbers continued. */
@@ -92,7 +101,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
             throw new IllegalStateException("only a stream closed as idle can be reopened");
         }
         return new StreamState(utteranceId, sampleRate, nextSequence, false, lastRecordTimeMs, lastCaptureMs, 0, "",
-                finalText, finalsEmitted, nextSequence, false, finalsEmitted);
+                finalText, finalsEmitted, nextSequence, false, finalsEmitted, false);
     }
 
     public static Serde<StreamState> serde() {
@@ -125,6 +134,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 out.writeLong(s.snapshotSequence());
                 out.writeBoolean(s.closedIdle());
                 out.writeLong(s.segmentBase());
+                out.writeBoolean(s.aborted());
                 out.flush();
                 return bytes.toByteArray();
             } catch (IOException e) {
@@ -145,8 +155,8 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
                 byte version = in.readByte();
-                if (version != VERSION && version != 1) {
-                    throw new IOException("stream state version " + version + ", expected 1 or " + VERSION);
+                if (version < 1 || version > VERSION) {
+                    throw new IOException("stream state version " + version + ", expected 1 to " + VERSION);
                 }
                 String utt = readNullable(in);
                 int rate = in.readInt();
@@ -161,8 +171,9 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 long snapshotSeq = in.readLong();
                 boolean closedIdle = version >= 2 && in.readBoolean();
                 long segmentBase = version >= 2 ? in.readLong() : 0;
+                boolean aborted = version >= 3 && in.readBoolean();
                 return new StreamState(utt, rate, next, ended, activity, capture, partialAt, partial, finals,
-                        finalsEmitted, snapshotSeq, closedIdle, segmentBase);
+                        finalsEmitted, snapshotSeq, closedIdle, segmentBase, aborted);
             } catch (IOException e) {
                 throw new SerializationException("corrupt stream state (" + data.length + " bytes)", e);
             }
