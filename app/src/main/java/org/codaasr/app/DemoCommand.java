@@ -1,5 +1,6 @@
 package org.codaasr.app;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.codaasr.app.pipeline.PipelineConfig;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
+import org.codaasr.ingest.WebSocketPolicy;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
 import org.codaasr.model.corpus.AudioItem;
@@ -76,6 +78,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "WebSocket port for the page's microphone and uploads with --keep-running (default: ${DEFAULT-VALUE})")
     int audioPort;
 
+    @Option(names = "--vosk-port", defaultValue = "" + ProtocolServers.VOSK_PORT,
+            description = "Vosk protocol port with --keep-running (default: ${DEFAULT-VALUE})")
+    int voskPort;
+
+    @Option(names = "--sherpa-onnx-port", defaultValue = "" + ProtocolServers.SHERPA_ONNX_PORT,
+            description = "sherpa-onnx protocol port with --keep-running (default: ${DEFAULT-VALUE})")
+    int sherpaPort;
+
     @Mixin
     AudioSocketOptions audioSocket;
 
@@ -108,11 +118,18 @@ public final class DemoCommand implements Callable<Integer> {
                     recognizer.modelInfo().variant().label(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
             // a null resource is allowed: without --keep-running there is no page to close
-            try (WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), webPort, audioPort,
-                    audioSocket.policy(spec, true), WebConsole.routingOf(recognizer),
-                    WebConsole.defaultRoutingOf(recognizer)) : null) {
+            WebSocketPolicy access = keepRunning ? audioSocket.policy(spec, true) : null;
+            InetAddress listen = audioSocket.listenAddress(spec);
+            try (WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), listen, webPort,
+                    audioPort, access, WebConsole.routingOf(recognizer), WebConsole.defaultRoutingOf(recognizer))
+                    : null;
+                    // other projects' clients send no token: on this machine they need none
+                    ProtocolServers protocols = keepRunning ? ProtocolServers.start(servers, kafka.properties(),
+                            listen, voskPort, sherpaPort, listen.isLoopbackAddress()
+                                    ? access.withLoopbackWithoutToken() : access) : null) {
                 if (web != null) {
                     System.out.println(web.describe());
+                    System.out.println(protocols.describe());
                 }
                 long start = System.nanoTime();
                 IngestReport sent = pipeline.ingest(items, IngestConfig.defaults().withRunId(runId)

@@ -127,7 +127,8 @@ class BrowserPageIT {
         recognizer.warmUp();
         pipeline = Pipeline.start(PipelineConfig.embedded().withStateDir(stateDir).withStreams(StreamsAppConfig
                 .builder().applicationId("browser-it").streamThreads(1).build()), recognizer, e -> {});
-        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE, 0, 0,
+        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE,
+                java.net.InetAddress.getLoopbackAddress(), 0, 0,
                 WebSocketPolicy.withToken("browser-it-token"), WebConsole.routingOf(recognizer),
                 WebConsole.defaultRoutingOf(recognizer));
     }
@@ -337,7 +338,8 @@ class BrowserPageIT {
         await(() -> browser.findElement(By.id("banner")).isDisplayed()
                 && text("banner").contains("cannot be reached; reconnecting by itself"), "the server-gone banner");
         screenshot("server-gone");
-        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE, webPort, audioPort,
+        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE,
+                java.net.InetAddress.getLoopbackAddress(), webPort, audioPort,
                 WebSocketPolicy.withToken("browser-it-token"), WebConsole.routingOf(recognizer),
                 WebConsole.defaultRoutingOf(recognizer));
         await(() -> !browser.findElement(By.id("banner")).isDisplayed() && "live".equals(text("connText")),

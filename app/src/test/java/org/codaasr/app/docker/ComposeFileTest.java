@@ -184,6 +184,9 @@ class ComposeFileTest {
             published.add(mapping.substring(mapping.lastIndexOf(':') + 1));
         }
         assertEquals(Set.of(option(command, "--port"), option(command, "--audio-port")), published);
+        // published ports reach the container's own interface, not its loopback; off loopback a token is a must
+        assertEquals("0.0.0.0", option(command, "--listen"), "the page listens where the published ports arrive");
+        assertFalse(command.contains("--no-auth"), "a page reachable from outside its container needs its token");
     }
 
     @Test
