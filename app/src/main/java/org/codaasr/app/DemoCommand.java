@@ -78,13 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "WebSocket port for the page's microphone and uploads with --keep-running (default: ${DEFAULT-VALUE})")
     int audioPort;
 
-    @Option(names = "--vosk-port", defaultValue = "" + ProtocolServers.VOSK_PORT,
-            description = "Vosk protocol port with --keep-running (default: ${DEFAULT-VALUE})")
-    int voskPort;
-
-    @Option(names = "--sherpa-onnx-port", defaultValue = "" + ProtocolServers.SHERPA_ONNX_PORT,
-            description = "sherpa-onnx protocol port with --keep-running (default: ${DEFAULT-VALUE})")
-    int sherpaPort;
+    @Mixin
+    ProtocolPortOptions protocolPorts;
 
     @Mixin
     AudioSocketOptions audioSocket;
@@ -125,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
                     : null;
                     // other projects' clients send no token: on this machine they need none
                     ProtocolServers protocols = keepRunning ? ProtocolServers.start(servers, kafka.properties(),
-                            listen, voskPort, sherpaPort, listen.isLoopbackAddress()
+                            listen, protocolPorts.vosk, protocolPorts.sherpaOnnx, listen.isLoopbackAddress()
                                     ? access.withLoopbackWithoutToken() : access) : null) {
                 if (web != null) {
                     System.out.println(web.describe());

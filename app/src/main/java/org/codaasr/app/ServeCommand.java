@@ -28,13 +28,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafka;
 
-    @Option(names = "--vosk-port", defaultValue = "" + ProtocolServers.VOSK_PORT,
-            description = "Port of Vosk's protocol, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int voskPort;
-
-    @Option(names = "--sherpa-onnx-port", defaultValue = "" + ProtocolServers.SHERPA_ONNX_PORT,
-            description = "Port of sherpa-onnx's online protocol, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int sherpaPort;
+    @Mixin
+    ProtocolPortOptions ports;
 
     @Mixin
     AudioSocketOptions access;
@@ -54,8 +49,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     private ProtocolServers start(WebSocketPolicy policy) {
         try {
-            return ProtocolServers.start(bootstrapServers, kafka.properties(), access.listenAddress(spec), voskPort,
-                    sherpaPort, policy);
+            return ProtocolServers.start(bootstrapServers, kafka.properties(), access.listenAddress(spec), ports.vosk,
+                    ports.sherpaOnnx, policy);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

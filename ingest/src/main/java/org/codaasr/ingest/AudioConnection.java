@@ -3,6 +3,8 @@ package org.codaasr.ingest;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.AudioChunkValidator;
 import org.codaasr.messages.AudioChunker;
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * PCM until the protocol says otherwise), the bytes not yet cut into a chunk, the next sequence number, and whether
  * the stream has ended. Audio is re-cut into chunks of the source's length and sent to the sink as they fill; the
  * last chunk ends the stream, normally ({@link #end}) or with the abort marker ({@link #abort}).
+ *
+ * <p>What goes to the client ({@link #send}, {@link #close}) is written by the server's one writer thread, in order:
+ * Java-WebSocket calls {@code onClose} holding the socket's lock, so a thread that holds a session's lock must never
+ * wait for the socket's.
  */
 public final class AudioConnection {
 
@@ -32,6 +38,7 @@ public final class AudioConnection {
     private final ChunkSink sink;
     private final AudioChunker chunker;
     private final double maxStreamSeconds;
+    private final Executor writer;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int sampleRate = AudioLoader.SAMPLE_RATE;
     private AudioEncoding encoding = AudioEncoding.PCM_S16LE;
@@ -41,7 +48,7 @@ public final class AudioConnection {
     volatile long lastMessageNanos = System.nanoTime();
 
     AudioConnection(WebSocket socket, String streamId, InetAddress client, RoutingRequest routing, ChunkSink sink,
-            AudioChunker chunker, double maxStreamSeconds) {
+            AudioChunker chunker, double maxStreamSeconds, Executor writer) {
         this.socket = socket;
         this.streamId = streamId;
         this.client = client;
@@ -49,6 +56,7 @@ public final class AudioConnection {
         this.sink = sink;
         this.chunker = chunker;
         this.maxStreamSeconds = maxStreamSeconds;
+        this.writer = writer;
     }
 
     /** The stream's id on {@code asr.audio}. */
@@ -107,13 +115,13 @@ public final class AudioConnection {
             }
         } catch (RuntimeException e) {
             LOG.warn("could not send chunk of stream {}", streamId, e);
-            socket.close(CloseFrame.TRY_AGAIN_LATER, "could not forward audio: " + e.getMessage());
+            close(CloseFrame.TRY_AGAIN_LATER, "could not forward audio: " + e.getMessage());
         }
         pending.reset();
         pending.write(all, offset, all.length - offset);
         if (bytesReceived / ((double) encoding.bytesPerSample() * sampleRate) > maxStreamSeconds) {
             end();
-            socket.close(CloseFrame.POLICY_VALIDATION, "stream " + streamId + " is longer than " + maxStreamSeconds
+            close(CloseFrame.POLICY_VALIDATION, "stream " + streamId + " is longer than " + maxStreamSeconds
                     + " s; ended");
         }
         return true;
@@ -136,20 +144,34 @@ public final class AudioConnection {
         return ended;
     }
 
-    /** Sends a text message if the socket is still open. */
+    /** Sends a text message if the socket is still open (by the writer thread, after what was sent before). */
     public void send(String text) {
-        try {
-            if (socket.isOpen()) {
-                socket.send(text);
+        write(() -> {
+            try {
+                if (socket.isOpen()) {
+                    socket.send(text);
+                }
+            } catch (WebsocketNotConnectedException e) {
+                LOG.debug("stream {}: the client went away before a reply", streamId);
             }
-        } catch (WebsocketNotConnectedException e) {
-            LOG.debug("stream {}: the client went away before a reply", streamId);
-        }
+        });
     }
 
-    /** Closes the socket with {@code code} and {@code reason} (at most 123 bytes go into the close frame). */
+    /**
+     * Closes the socket with {@code code} and {@code reason} (at most 120 characters go into the close frame), after
+     * what was sent before.
+     */
     public void close(int code, String reason) {
-        socket.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
+        write(() -> socket.close(code, shortReason));
+    }
+
+    private void write(Runnable action) {
+        try {
+            writer.execute(action);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("stream {}: the server is stopping; nothing more is written", streamId);
+        }
     }
 
     private boolean finish(boolean aborted, String how) {

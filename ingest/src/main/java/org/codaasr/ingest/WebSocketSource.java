@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +129,8 @@ public final class WebSocketSource implements AutoCloseable {
             server.stop(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            server.writer.shutdown();
         }
     }
 
@@ -143,6 +146,12 @@ public final class WebSocketSource implements AutoCloseable {
         private final WebSocketPolicy policy;
         private final AudioProtocol protocol;
         private final Map<InetAddress, Integer> openByClient = new HashMap<>();
+        /** Writes replies and closes for every connection, holding none of the sessions' locks (see AudioConnection). */
+        private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "coda-asr-websocket-writer");
+            t.setDaemon(true);
+            return t;
+        });
         private final ScheduledExecutorService idleSweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coda-asr-websocket-idle");
             t.setDaemon(true);
@@ -268,7 +277,7 @@ public final class WebSocketSource implements AutoCloseable {
             }
             RoutingRequest routing = routingOf(handshake);
             AudioConnection audio = new AudioConnection(connection, streamId, client, routing, sink, chunker,
-                    policy.maxStreamSeconds());
+                    policy.maxStreamSeconds(), writer);
             LOG.info("WebSocket stream {} opened from {} ({}{})", streamId, connection.getRemoteSocketAddress(),
                     protocol.name(), routing == null ? "" : ", CoDA " + routing.text());
             connection.setAttachment(new Stream(audio, protocol.open(audio)));
