@@ -82,6 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
     ProtocolPortOptions protocolPorts;
 
     @Mixin
+    MetricsOptions metrics;
+
+    @Mixin
     AudioSocketOptions audioSocket;
 
     @Spec
@@ -105,13 +108,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print)) {
+                MetricsEndpoint endpoint = metrics.start();
+                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print, endpoint.registry())) {
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();
             System.out.printf("kafka %s | model %s (%s, %s) | %d streams, %d at once, %s%n", servers,
                     recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
                     recognizer.modelInfo().variant().label(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
+            System.out.println("metrics: " + endpoint.uri());
             // a null resource is allowed: without --keep-running there is no page to close
             WebSocketPolicy access = keepRunning ? audioSocket.policy(spec, true) : null;
             InetAddress listen = audioSocket.listenAddress(spec);

@@ -34,13 +34,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     AudioSocketOptions access;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         WebSocketPolicy policy = access.policy(spec, false);
         try (ShutdownSignal shutdown = ShutdownSignal.install("coda-asr-serve-shutdown");
+                MetricsEndpoint endpoint = metrics.start();
                 ProtocolServers servers = start(policy)) {
-            spec.commandLine().getOut().println(servers.describe() + "\n(reading and writing " + bootstrapServers
-                    + "; Ctrl-C to stop)");
+            spec.commandLine().getOut().println(servers.describe() + "\nmetrics:     " + endpoint.uri()
+                    + "\n(reading and writing " + bootstrapServers + "; Ctrl-C to stop)");
             spec.commandLine().getOut().flush();
             shutdown.await();
         }

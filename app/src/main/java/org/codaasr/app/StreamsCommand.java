@@ -55,6 +55,9 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "seconds between status lines (states, lag on asr.audio); 0: none (default: ${DEFAULT-VALUE})")
     int statusSeconds;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
         KafkaClientProperties client = kafka.properties();
@@ -64,11 +67,12 @@ public final class StreamsCommand implements Callable<Integer> {
                 .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).client(client).build();
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                StreamsApp app = StreamsApp.start(config, recognizer)) {
+                MetricsEndpoint endpoint = metrics.start();
+                StreamsApp app = StreamsApp.start(config, recognizer, endpoint.registry())) {
             if (app.awaitRunning(Duration.ofSeconds(120))) {
                 System.out.println("streams running: application " + config.applicationId() + " (recognition + WER) on "
                         + bootstrapServers + ", model " + recognizer.modelLabel(recognizer.defaultVariant())
-                        + "; log " + AsrCli.logFile());
+                        + "; metrics " + endpoint.uri() + "; log " + AsrCli.logFile());
             } else {
                 System.out.println("streams started on " + bootstrapServers + " but not RUNNING after 120 s; still "
                         + "trying (is the cluster reachable?)");

@@ -302,7 +302,7 @@ class BrowserPageIT {
         Process demo = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "org.codaasr.app.AsrCli",
                 "demo", "--keep-running", "--limit", "2", "--no-realtime", "--no-partials", "--web-port",
                 String.valueOf(ports[0]), "--audio-port", String.valueOf(ports[1]), "--vosk-port", "0",
-                "--sherpa-onnx-port", "0")
+                "--sherpa-onnx-port", "0", "--metrics-port", "0")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             java.util.regex.Pattern open = java.util.regex.Pattern.compile("; open (http\\S+) to speak or upload");

@@ -10,12 +10,15 @@ import org.codaasr.messages.AsrSerdes;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.StreamsAppConfig;
+import org.codaasr.streams.metrics.MeteringTap;
+import org.codaasr.streams.metrics.PipelineMetrics;
 
 /** Builds the recognition topology: {@code asr.audio} -> recognizer -> {@code asr.transcripts} (+ {@code asr.dlq}). */
 public final class RecognitionTopology {
 
     private static final String SOURCE = "audio-source";
     private static final String PROCESSOR = "recognizer";
+    private static final String AUDIO_METER = "audio-meter";
 
     private RecognitionTopology() {}
 
@@ -28,11 +31,24 @@ public final class RecognitionTopology {
      * <p>The audio source reads raw bytes so that a malformed chunk becomes a dead letter inside the processor (with
      * exactly-once semantics) instead of a deserialization failure of the whole task.
      */
-    @SuppressWarnings("unchecked")
     public static Topology build(StreamsAppConfig config, Recognizer recognizer) {
+        return build(config, recognizer, null);
+    }
+
+    /**
+     * The same with {@code metrics} (null: none) shown what goes in and out: a {@link MeteringTap} between the source
+     * and the recognizer, and one in front of each sink (taking the name the recognizer forwards to).
+     */
+    @SuppressWarnings("unchecked")
+    public static Topology build(StreamsAppConfig config, Recognizer recognizer, PipelineMetrics metrics) {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.AUDIO);
-        t.addProcessor(PROCESSOR, () -> new RecognitionProcessor(recognizer, config), SOURCE);
+        String recognizerInput = SOURCE;
+        if (metrics != null) {
+            t.addProcessor(AUDIO_METER, () -> new MeteringTap<String, byte[]>(metrics::audio), SOURCE);
+            recognizerInput = AUDIO_METER;
+        }
+        t.addProcessor(PROCESSOR, () -> new RecognitionProcessor(recognizer, config), recognizerInput);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RecognitionProcessor.STATE_STORE),
                 Serdes.String(), StreamState.serde()), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(
@@ -42,9 +58,20 @@ public final class RecognitionTopology {
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(RecognitionProcessor.JOURNAL_STORE), Serdes.String(),
                 Serdes.ByteArray()), PROCESSOR);
-        t.addSink(RecognitionProcessor.TRANSCRIPT_SINK, Topics.TRANSCRIPTS, Serdes.String().serializer(),
+        String transcriptSink = RecognitionProcessor.TRANSCRIPT_SINK;
+        String dlqSink = RecognitionProcessor.DLQ_SINK;
+        if (metrics != null) {
+            t.addProcessor(transcriptSink, () -> new MeteringTap<String, Object>(metrics::transcript), PROCESSOR);
+            t.addProcessor(dlqSink, () -> new MeteringTap<String, Object>(metrics::deadLetter), PROCESSOR);
+            t.addSink("transcripts-out", Topics.TRANSCRIPTS, Serdes.String().serializer(),
+                    (Serializer<Object>) (Serializer<?>) AsrSerdes.transcript().serializer(), transcriptSink);
+            t.addSink("dlq-out", Topics.DLQ, Serdes.String().serializer(),
+                    (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), dlqSink);
+            return t;
+        }
+        t.addSink(transcriptSink, Topics.TRANSCRIPTS, Serdes.String().serializer(),
                 (Serializer<Object>) (Serializer<?>) AsrSerdes.transcript().serializer(), PROCESSOR);
-        t.addSink(RecognitionProcessor.DLQ_SINK, Topics.DLQ, Serdes.String().serializer(),
+        t.addSink(dlqSink, Topics.DLQ, Serdes.String().serializer(),
                 (Serializer<Object>) (Serializer<?>) AsrSerdes.deadLetter().serializer(), PROCESSOR);
         return t;
     }
