@@ -108,7 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                MetricsEndpoint endpoint = metrics.start();
+                MetricsEndpoint endpoint = metrics.start(spec);
                 Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print, endpoint.registry())) {
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();

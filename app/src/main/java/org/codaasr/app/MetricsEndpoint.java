@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import org.codaasr.model.AsrException;
 
 /**
- * {@code GET /metrics} in the Prometheus text format (Micrometer's Prometheus registry), on the loopback address and
- * without a token: what is served names no stream and holds no text. JVM memory, CPU and uptime are in it; the
+ * {@code GET /metrics} in the Prometheus text format (Micrometer's Prometheus registry), on the loopback address
+ * unless told otherwise, without a token: what is served names no stream and holds no text. JVM memory, CPU and uptime are in it; the
  * parts a command runs add theirs to {@link #registry()}.
  */
 final class MetricsEndpoint implements AutoCloseable {
@@ -36,16 +36,22 @@ final class MetricsEndpoint implements AutoCloseable {
 
     /** Serves on {@code port} of the loopback address (0: any free port). */
     static MetricsEndpoint start(int port) {
+        return start(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Serves on {@code port} of {@code address} (0: any free port). */
+    static MetricsEndpoint start(InetAddress address, int port) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            server = HttpServer.create(new InetSocketAddress(address, port), 0);
         } catch (IOException e) {
             registry.close();
-            throw new AsrException("could not serve /metrics on 127.0.0.1:" + port + " (" + e.getMessage()
+            throw new AsrException("could not serve /metrics on " + address.getHostAddress() + ":" + port + " ("
+                    + e.getMessage()
                     + "); --metrics-port chooses another port", e);
         }
         server.createContext("/metrics", exchange -> scrape(registry, exchange));
@@ -69,7 +75,9 @@ final class MetricsEndpoint implements AutoCloseable {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
+        InetAddress address = server.getAddress().getAddress();
+        String host = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
+        return URI.create("http://" + host + ":" + server.getAddress().getPort() + "/metrics");
     }
 
     @Override

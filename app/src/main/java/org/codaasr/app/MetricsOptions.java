@@ -1,6 +1,10 @@
 package org.codaasr.app;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Where {@code /metrics} is served: the option {@code streams}, {@code serve} and {@code demo} share. */
 public final class MetricsOptions {
@@ -10,7 +14,16 @@ public final class MetricsOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int port;
 
-    MetricsEndpoint start() {
-        return MetricsEndpoint.start(port);
+    @Option(names = "--metrics-listen", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address of /metrics (default: ${DEFAULT-VALUE}; it names no stream and holds no text, "
+                    + "so a container may offer it to a Prometheus beside it with 0.0.0.0).")
+    String listen;
+
+    MetricsEndpoint start(CommandSpec spec) {
+        try {
+            return MetricsEndpoint.start(InetAddress.getByName(listen), port);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--metrics-listen " + listen + ": " + e.getMessage(), e);
+        }
     }
 }

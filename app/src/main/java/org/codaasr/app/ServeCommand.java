@@ -41,7 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         WebSocketPolicy policy = access.policy(spec, false);
         try (ShutdownSignal shutdown = ShutdownSignal.install("coda-asr-serve-shutdown");
-                MetricsEndpoint endpoint = metrics.start();
+                MetricsEndpoint endpoint = metrics.start(spec);
                 ProtocolServers servers = start(policy)) {
             spec.commandLine().getOut().println(servers.describe() + "\nmetrics:     " + endpoint.uri()
                     + "\n(reading and writing " + bootstrapServers + "; Ctrl-C to stop)");

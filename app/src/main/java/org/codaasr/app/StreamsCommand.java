@@ -10,7 +10,9 @@ import org.codaasr.streams.StreamsAppConfig;
 import org.codaasr.streams.TopicSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code asr streams}: the recognition + WER Kafka Streams applications against any cluster. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
@@ -58,6 +60,9 @@ public final class StreamsCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         KafkaClientProperties client = kafka.properties();
@@ -67,7 +72,7 @@ public final class StreamsCommand implements Callable<Integer> {
                 .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).client(client).build();
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                MetricsEndpoint endpoint = metrics.start();
+                MetricsEndpoint endpoint = metrics.start(spec);
                 StreamsApp app = StreamsApp.start(config, recognizer, endpoint.registry())) {
             if (app.awaitRunning(Duration.ofSeconds(120))) {
                 System.out.println("streams running: application " + config.applicationId() + " (recognition + WER) on "
