@@ -33,6 +33,8 @@ public final class PipelineMetrics {
     private final Counter streamsStarted;
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final Timer finalLatency;
+    /** Process CPU nanoseconds when the first audio came (start-up and model loading are not audio's cost). */
+    private volatile long cpuAtFirstAudio = -1;
 
     public PipelineMetrics(MeterRegistry registry, Recognizer recognizer) {
         this.registry = registry;
@@ -49,7 +51,7 @@ public final class PipelineMetrics {
                     .tag("coda_r", Integer.toString(variant.reductionFactor())).register(registry);
         }
         Gauge.builder("asr.cpu.per.audio.second", this, PipelineMetrics::cpuPerAudioSecond)
-                .description("this process's CPU seconds per second of audio taken in since it started")
+                .description("this process's CPU seconds per second of audio taken in, since the first audio")
                 .register(registry);
     }
 
@@ -59,6 +61,9 @@ public final class PipelineMetrics {
             AudioChunk chunk = AudioChunkSerde.decode(raw);
             if (chunk.sequence() == 0) {
                 streamsStarted.increment();
+            }
+            if (cpuAtFirstAudio < 0) {
+                cpuAtFirstAudio = processCpuNanos();
             }
             audioSeconds.add(chunk.durationMs() / 1000.0);
         } catch (SerializationException e) {
@@ -112,10 +117,15 @@ public final class PipelineMetrics {
 
     private double cpuPerAudioSecond() {
         double audio = audioSeconds.sum();
-        if (audio <= 0 || !(ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os)) {
+        long now = processCpuNanos();
+        if (audio <= 0 || now < 0 || cpuAtFirstAudio < 0) {
             return Double.NaN;
         }
-        return os.getProcessCpuTime() / 1e9 / audio;
+        return (now - cpuAtFirstAudio) / 1e9 / audio;
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 }
