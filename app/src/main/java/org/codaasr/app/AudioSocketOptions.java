@@ -49,10 +49,15 @@ public final class AudioSocketOptions {
 
     /** The {@code --listen} address. */
     InetAddress listenAddress(CommandSpec spec) {
+        return address(spec, "--listen", listen);
+    }
+
+    /** The address an option names, or a usage error naming the option. */
+    static InetAddress address(CommandSpec spec, String option, String value) {
         try {
-            return InetAddress.getByName(listen);
+            return InetAddress.getByName(value);
         } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--listen " + listen + ": not an address of this "
+            throw new ParameterException(spec.commandLine(), option + " " + value + ": not an address of this "
                     + "machine (" + e.getMessage() + ")", e);
         }
     }

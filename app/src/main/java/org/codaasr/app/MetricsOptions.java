@@ -1,10 +1,7 @@
 package org.codaasr.app;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** Where {@code /metrics} is served: the option {@code streams}, {@code serve} and {@code demo} share. */
 public final class MetricsOptions {
@@ -20,10 +17,6 @@ public final class MetricsOptions {
     String listen;
 
     MetricsEndpoint start(CommandSpec spec) {
-        try {
-            return MetricsEndpoint.start(InetAddress.getByName(listen), port);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--metrics-listen " + listen + ": " + e.getMessage(), e);
-        }
+        return MetricsEndpoint.start(AudioSocketOptions.address(spec, "--metrics-listen", listen), port);
     }
 }
