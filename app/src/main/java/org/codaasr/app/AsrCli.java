@@ -8,7 +8,7 @@ import picocli.CommandLine;
         description = "Streaming speech recognition on Kafka with a CoDA-routed conformer.",
         subcommands = {TranscribeCommand.class, EvalCommand.class, IngestCommand.class, StreamsCommand.class,
             BrokerCommand.class,
-            DemoCommand.class, LiveViewCommand.class, BenchCommand.class, ExplainCommand.class, TrainCommand.class, LmCommand.class,
+            DemoCommand.class, LiveViewCommand.class, ServeCommand.class, BenchCommand.class, ExplainCommand.class, TrainCommand.class, LmCommand.class,
             HelpCommand.class})
 public final class AsrCli {
 

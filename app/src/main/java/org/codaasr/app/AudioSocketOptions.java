@@ -1,6 +1,8 @@
 package org.codaasr.app;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +25,14 @@ public final class AudioSocketOptions {
                     + "the environment variable " + TOKEN_VARIABLE + " works too.")
     Path tokenFile;
 
-    @Option(names = "--no-auth", description = "Let any audio client stream without a token (a local demo).")
+    @Option(names = "--no-auth", description = "Let any client in without a token (a local demo; only with a "
+            + "loopback --listen).")
     boolean noAuth;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address the page, its audio socket and the protocol ports listen on (default: "
+                    + "${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface, which needs a token).")
+    String listen;
 
     @Option(names = "--max-stream-seconds", defaultValue = "3600",
             description = "Longest audio stream a client may send, then it is ended (default: ${DEFAULT-VALUE}).")
@@ -38,6 +46,21 @@ public final class AudioSocketOptions {
             description = "An audio client that sends nothing for this long has its stream ended and is closed "
                     + "(default: ${DEFAULT-VALUE}).")
     double maxIdleSeconds;
+
+    /** The {@code --listen} address. */
+    InetAddress listenAddress(CommandSpec spec) {
+        return address(spec, "--listen", listen);
+    }
+
+    /** The address an option names, or a usage error naming the option. */
+    static InetAddress address(CommandSpec spec, String option, String value) {
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + value + ": not an address of this "
+                    + "machine (" + e.getMessage() + ")", e);
+        }
+    }
 
     /**
      * The policy these options give. Without a token and without {@code --no-auth}, {@code generate} decides: a
@@ -55,6 +78,10 @@ public final class AudioSocketOptions {
         }
         if (token != null && !token.isBlank() && noAuth) {
             throw new ParameterException(spec.commandLine(), "give a token or --no-auth, not both");
+        }
+        if (noAuth && !listenAddress(spec).isLoopbackAddress()) {
+            throw new ParameterException(spec.commandLine(), "--no-auth only works with a loopback --listen "
+                    + "(127.0.0.1): on " + listen + " every client would get in without a token");
         }
         if (token == null || token.isBlank()) {
             if (noAuth) {

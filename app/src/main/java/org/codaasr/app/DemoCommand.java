@@ -1,5 +1,6 @@
 package org.codaasr.app;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.codaasr.app.pipeline.PipelineConfig;
 import org.codaasr.ingest.AudioLoader;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.IngestReport;
+import org.codaasr.ingest.WebSocketPolicy;
 import org.codaasr.messages.Transcript;
 import org.codaasr.messages.WerAggregate;
 import org.codaasr.model.corpus.AudioItem;
@@ -79,6 +81,12 @@ public final class DemoCommand implements Callable<Integer> {
     int audioPort;
 
     @Mixin
+    ProtocolPortOptions protocolPorts;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    @Mixin
     AudioSocketOptions audioSocket;
 
     @Spec
@@ -102,19 +110,28 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print)) {
+                MetricsEndpoint endpoint = metrics.start(spec);
+                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print, endpoint.registry())) {
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();
             System.out.printf("kafka %s | model %s (%s, %s) | %s | %d streams, %d at once, %s%n", servers,
                     recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
                     recognizer.modelInfo().variant().label(), model.describeDecoding(), items.size(), concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
+            System.out.println("metrics: " + endpoint.uri());
             // a null resource is allowed: without --keep-running there is no page to close
-            try (WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), webPort, audioPort,
-                    audioSocket.policy(spec, true), WebConsole.routingOf(recognizer),
-                    WebConsole.defaultRoutingOf(recognizer)) : null) {
+            WebSocketPolicy access = keepRunning ? audioSocket.policy(spec, true) : null;
+            InetAddress listen = audioSocket.listenAddress(spec);
+            try (WebConsole web = keepRunning ? WebConsole.start(servers, kafka.properties(), listen, webPort,
+                    audioPort, access, WebConsole.routingOf(recognizer), WebConsole.defaultRoutingOf(recognizer))
+                    : null;
+                    // other projects' clients send no token: on this machine they need none
+                    ProtocolServers protocols = keepRunning ? ProtocolServers.start(servers, kafka.properties(),
+                            listen, protocolPorts.vosk, protocolPorts.sherpaOnnx, listen.isLoopbackAddress()
+                                    ? access.withLoopbackWithoutToken() : access) : null) {
                 if (web != null) {
                     System.out.println(web.describe());
+                    System.out.println(protocols.describe());
                 }
                 long start = System.nanoTime();
                 // Ctrl-C or SIGTERM ends the replay and the waits below; the resources then close in order

@@ -176,9 +176,10 @@ public final class IngestCommand implements Callable<Integer> {
         WebSocketPolicy policy = audioSocket.policy(spec, false);
         try (ShutdownSignal shutdown = ShutdownSignal.install("ingest-websocket-shutdown");
              KafkaChunkSink sink = KafkaChunkSink.create(config);
-             WebSocketSource source = WebSocketSource.start(new InetSocketAddress(websocketPort), config.chunkMs(), sink,
-                     policy)) {
-            out.println("listening on ws://0.0.0.0:" + source.port() + "/<streamId>"
+             WebSocketSource source = WebSocketSource.start(new InetSocketAddress(audioSocket.listenAddress(spec),
+                     websocketPort), config.chunkMs(), sink, policy)) {
+            out.println("listening on ws://" + source.address().getAddress().getHostAddress() + ":" + source.port()
+                    + "/<streamId>"
                     + (policy.requiresToken() ? " (token required)" : " (no token: --no-auth)"));
             out.flush();
             if (seconds == null) {

@@ -51,7 +51,8 @@ public final class LiveViewCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<RoutingRequest> choices = routing == null || routing.isEmpty() ? WebConsole.serverDecides() : routing;
         try (ShutdownSignal shutdown = ShutdownSignal.install("coda-asr-liveview-shutdown");
-                WebConsole console = WebConsole.start(bootstrapServers, kafka.properties(), port,
+                WebConsole console = WebConsole.start(bootstrapServers, kafka.properties(),
+                        audioSocket.listenAddress(spec), port,
                         noAudio ? null : audioPort, audioSocket.policy(spec, true), choices, choices.get(0))) {
             spec.commandLine().getOut().println(console.describe() + " (reading " + bootstrapServers
                     + "; Ctrl-C to stop)");

@@ -10,7 +10,9 @@ import org.codaasr.streams.StreamsAppConfig;
 import org.codaasr.streams.TopicSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code asr streams}: the recognition + WER Kafka Streams applications against any cluster. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
@@ -56,6 +58,12 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "seconds between status lines (states, lag on asr.audio); 0: none (default: ${DEFAULT-VALUE})")
     int statusSeconds;
 
+    @Mixin
+    MetricsOptions metrics;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         KafkaClientProperties client = kafka.properties();
@@ -65,11 +73,12 @@ public final class StreamsCommand implements Callable<Integer> {
                 .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).client(client).build();
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                StreamsApp app = StreamsApp.start(config, recognizer)) {
+                MetricsEndpoint endpoint = metrics.start(spec);
+                StreamsApp app = StreamsApp.start(config, recognizer, endpoint.registry())) {
             if (app.awaitRunning(Duration.ofSeconds(120))) {
                 System.out.println("streams running: application " + config.applicationId() + " (recognition + WER) on "
                         + bootstrapServers + ", model " + recognizer.modelLabel(recognizer.defaultVariant())
-                        + "; log " + AsrCli.logFile());
+                        + "; metrics " + endpoint.uri() + "; log " + AsrCli.logFile());
             } else {
                 System.out.println("streams started on " + bootstrapServers + " but not RUNNING after 120 s; still "
                         + "trying (is the cluster reachable?)");

@@ -1,5 +1,6 @@
 package org.codaasr.app;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -37,24 +38,26 @@ final class WebConsole implements AutoCloseable {
     }
 
     /**
-     * Starts the page on {@code webPort} and, unless {@code audioPort} is null, the audio socket on it (0: any free
-     * port) under {@code policy}, offering {@code routing} with {@code defaultRouting} selected.
+     * Starts the page on {@code webPort} of {@code listen} and, unless {@code audioPort} is null, the audio socket on
+     * it (0: any free port) under {@code policy}, offering {@code routing} with {@code defaultRouting} selected.
+     * Every request of the page but its own files needs the policy's token.
      */
-    static WebConsole start(String bootstrapServers, KafkaClientProperties client, int webPort, Integer audioPort,
-            WebSocketPolicy policy, List<RoutingRequest> routing, RoutingRequest defaultRouting) {
+    static WebConsole start(String bootstrapServers, KafkaClientProperties client, InetAddress listen, int webPort,
+            Integer audioPort, WebSocketPolicy policy, List<RoutingRequest> routing, RoutingRequest defaultRouting) {
+        LiveViewConfig page = LiveViewConfig.defaults().withListen(listen).withPort(webPort)
+                .withToken(policy.token());
         if (audioPort == null) {
-            return new WebConsole(null, null, LiveView.start(bootstrapServers, client, webPort), policy);
+            return new WebConsole(null, null, LiveView.start(bootstrapServers, client, page), policy);
         }
         KafkaChunkSink sink = KafkaChunkSink.create(IngestConfig.defaults().withBootstrapServers(bootstrapServers)
                 .withClient(client).withChunkMs(CHUNK_MS));
         WebSocketSource audio = null;
         try {
-            audio = WebSocketSource.start(new InetSocketAddress(audioPort), CHUNK_MS, sink, policy);
+            audio = WebSocketSource.start(new InetSocketAddress(listen, audioPort), CHUNK_MS, sink, policy);
             LiveViewConfig.AudioEndpoint endpoint = new LiveViewConfig.AudioEndpoint(audio.port(),
                     policy.requiresToken(), policy.maxMessageBytes(), policy.maxStreamSeconds(), routing,
                     defaultRouting);
-            LiveView view = LiveView.start(bootstrapServers, client,
-                    LiveViewConfig.defaults().withPort(webPort).withAudio(endpoint));
+            LiveView view = LiveView.start(bootstrapServers, client, page.withAudio(endpoint));
             return new WebConsole(sink, audio, view, policy);
         } catch (RuntimeException e) {
             if (audio != null) {
@@ -88,7 +91,7 @@ final class WebConsole implements AutoCloseable {
     /** The page's address on this machine, with the token in the fragment (never sent to the server). */
     URI pageUri() {
         URI uri = view.uri();
-        return policy.requiresToken() && audio != null ? URI.create(uri + "#token=" + policy.token()) : uri;
+        return policy.requiresToken() ? URI.create(uri + "#token=" + policy.token()) : uri;
     }
 
     /** The audio socket's port; -1 without one. */
@@ -102,10 +105,11 @@ final class WebConsole implements AutoCloseable {
 
     /** One line for the console: where to open the page and what it accepts. */
     String describe() {
+        String listen = view.address().getAddress().getHostAddress();
         if (audio == null) {
-            return "live view: " + pageUri();
+            return "live view: " + pageUri() + " (listening on " + listen + ")";
         }
-        return "page: " + pageUri() + "  (audio on ws://0.0.0.0:" + audio.port() + "/<streamId>, "
+        return "page: " + pageUri() + "  (audio on ws://" + listen + ":" + audio.port() + "/<streamId>, "
                 + (policy.requiresToken() ? "token in the address" : "no token: --no-auth") + ")";
     }
 

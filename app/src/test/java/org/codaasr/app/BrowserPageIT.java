@@ -127,7 +127,8 @@ class BrowserPageIT {
         recognizer.warmUp();
         pipeline = Pipeline.start(PipelineConfig.embedded().withStateDir(stateDir).withStreams(StreamsAppConfig
                 .builder().applicationId("browser-it").streamThreads(1).build()), recognizer, e -> {});
-        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE, 0, 0,
+        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE,
+                java.net.InetAddress.getLoopbackAddress(), 0, 0,
                 WebSocketPolicy.withToken("browser-it-token"), WebConsole.routingOf(recognizer),
                 WebConsole.defaultRoutingOf(recognizer));
     }
@@ -301,7 +302,8 @@ class BrowserPageIT {
         Process demo = new ProcessBuilder(javaBin, "-Dasr.home=" + DataSets.home().toAbsolutePath(), "-cp",
                 System.getProperty("java.class.path"), "org.codaasr.app.AsrCli",
                 "demo", "--keep-running", "--limit", "2", "--no-realtime", "--no-partials", "--web-port",
-                String.valueOf(ports[0]), "--audio-port", String.valueOf(ports[1]))
+                String.valueOf(ports[0]), "--audio-port", String.valueOf(ports[1]), "--vosk-port", "0",
+                "--sherpa-onnx-port", "0", "--metrics-port", "0")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             java.util.regex.Pattern open = java.util.regex.Pattern.compile("; open (http\\S+) to speak or upload");
@@ -338,7 +340,8 @@ class BrowserPageIT {
         await(() -> browser.findElement(By.id("banner")).isDisplayed()
                 && text("banner").contains("cannot be reached; reconnecting by itself"), "the server-gone banner");
         screenshot("server-gone");
-        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE, webPort, audioPort,
+        console = WebConsole.start(pipeline.bootstrapServers(), KafkaClientProperties.NONE,
+                java.net.InetAddress.getLoopbackAddress(), webPort, audioPort,
                 WebSocketPolicy.withToken("browser-it-token"), WebConsole.routingOf(recognizer),
                 WebConsole.defaultRoutingOf(recognizer));
         await(() -> !browser.findElement(By.id("banner")).isDisplayed() && "live".equals(text("connText")),

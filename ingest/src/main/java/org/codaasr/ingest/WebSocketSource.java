@@ -1,27 +1,25 @@
 package org.codaasr.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.codaasr.messages.AudioChunk;
 import org.codaasr.messages.AudioChunker;
-import org.codaasr.messages.AudioEncoding;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.recognizer.RoutingRequest;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
@@ -33,19 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A WebSocket server that turns each connection into one audio stream (Java-WebSocket does the protocol).
+ * A WebSocket server that turns each connection into one audio stream on {@code asr.audio} (Java-WebSocket does the
+ * framing; an {@link AudioProtocol} what the messages mean).
  *
- * <p>Protocol: connect to {@code ws://host:port/<streamId>} (no path: a generated id); send binary
- * messages of 16 kHz mono 16-bit little-endian PCM of any length; they are re-cut into chunks of
- * {@code chunkMs} and sent to the sink as they fill. A text message {@code END}, or closing the
+ * <p>The default protocol ({@link RawPcmProtocol}, the page's): connect to {@code ws://host:port/<streamId>} (no
+ * path: a generated id); send binary messages of 16 kHz mono 16-bit little-endian PCM of any length; they are re-cut
+ * into chunks of {@code chunkMs} and sent to the sink as they fill. A text message {@code END}, or closing the
  * socket, ends the stream: the remainder goes out as the end-of-stream chunk (possibly empty).
  *
  * <p>Access and limits follow a {@link WebSocketPolicy}: a handshake without the token (bearer
- * {@code Authorization} header or {@code ?token=}) or with a stream id that is not
- * {@link WebSocketPolicy#STREAM_ID} is refused; a larger message closes the connection (1009); a stream
- * past its longest duration is ended and closed; a client address with its most streams open gets no
- * more; a client silent for longer than the idle limit has its stream ended and is closed (1001). The token never
- * appears in the log.
+ * {@code Authorization} header or {@code ?token=}; loopback clients need none where the policy says so) is answered
+ * {@code 401 Unauthorized}; one with a stream id that is not {@link WebSocketPolicy#STREAM_ID} is refused; a larger
+ * message closes the connection (1009); a stream past its longest duration is ended and closed; a client address with
+ * its most streams open gets no more; a client silent for longer than the idle limit is closed (1001) and its stream
+ * ended as its protocol ends a closed one. The token never appears in the log. A server that lets clients in
+ * without a token only listens on a loopback address.
  *
  * <p>A query parameter {@code coda} ({@code adaptive}, {@code dense}, {@code 2}, {@code 4} ...) asks for a CoDA
  * routing for the stream; it travels as the {@link org.codaasr.messages.Topics#CODA_HEADER} header of every chunk. A
@@ -55,6 +55,8 @@ public final class WebSocketSource implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSource.class);
     private static final AtomicLong GENERATED_IDS = new AtomicLong();
+    /** The attachment of a connection refused in its handshake; its onOpen never runs. */
+    private static final String UNAUTHORIZED = "401 Unauthorized";
 
     private final Server server;
 
@@ -62,19 +64,30 @@ public final class WebSocketSource implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts listening on {@code address} (port 0: any free port) and returns once it accepts connections. */
+    /** The page's protocol ({@link RawPcmProtocol}) on {@code address}. */
     public static WebSocketSource start(InetSocketAddress address, int chunkMs, ChunkSink sink,
             WebSocketPolicy policy) {
-        Server server = new Server(address, new AudioChunker(chunkMs).samplesPerChunk(AudioLoader.SAMPLE_RATE) * 2, sink,
-                policy);
+        return start(address, chunkMs, sink, policy, new RawPcmProtocol());
+    }
+
+    /**
+     * Starts listening on {@code address} (port 0: any free port) and returns once it accepts connections.
+     *
+     * @throws IllegalArgumentException the policy lets some clients in without a token and the address is not a
+     *                                  loopback address
+     */
+    public static WebSocketSource start(InetSocketAddress address, int chunkMs, ChunkSink sink,
+            WebSocketPolicy policy, AudioProtocol protocol) {
+        requireTokenOffLoopback(address.getAddress(), policy, protocol.name());
+        Server server = new Server(address, new AudioChunker(chunkMs), sink, policy, protocol);
         server.setReuseAddr(true);
         server.setDaemon(true);
         server.start();
         try {
             if (!server.started.await(10, TimeUnit.SECONDS) || server.startFailure.get() != null) {
                 stopQuietly(server);
-                throw new AsrException("expected the WebSocket source to listen on " + address,
-                        server.startFailure.get());
+                throw new AsrException("expected the " + protocol.name() + " WebSocket server to listen on "
+                        + address, server.startFailure.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -84,12 +97,27 @@ public final class WebSocketSource implements AutoCloseable {
         return new WebSocketSource(server);
     }
 
+    /** A server that lets anyone in without the token must not be reachable from other machines. */
+    public static void requireTokenOffLoopback(InetAddress address, WebSocketPolicy policy, String what) {
+        boolean open = !policy.requiresToken() || policy.loopbackWithoutToken();
+        if (open && (address == null || !address.isLoopbackAddress())) {
+            throw new IllegalArgumentException(what + " would listen on " + (address == null ? "every interface"
+                    : address.getHostAddress()) + " and let clients in without a token: give a token, or listen "
+                    + "on a loopback address (127.0.0.1)");
+        }
+    }
+
     /** The port it listens on. */
     public int port() {
         return server.getPort();
     }
 
-    /** Stops listening; open streams are ended as if their clients had closed. */
+    /** The address it listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops listening; open streams end as their protocol ends a closed connection. */
     @Override
     public void close() {
         stopQuietly(server);
@@ -101,55 +129,54 @@ public final class WebSocketSource implements AutoCloseable {
             server.stop(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            server.writer.shutdown();
         }
     }
 
-    /** One connection's stream: bytes not yet cut into a chunk, and the next sequence number. */
-    private static final class StreamState {
-        final String streamId;
-        final InetAddress client;
-        final RoutingRequest routing;
-        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        long sequence;
-        long bytesReceived;
-        boolean ended;
-        volatile long lastMessageNanos = System.nanoTime();
-
-        StreamState(String streamId, InetAddress client, RoutingRequest routing) {
-            this.streamId = streamId;
-            this.client = client;
-            this.routing = routing;
-        }
+    /** What a connection carries: its audio stream and its protocol's session. */
+    private record Stream(AudioConnection audio, AudioProtocol.Session session) {
     }
 
     private static final class Server extends WebSocketServer {
         final CountDownLatch started = new CountDownLatch(1);
         final AtomicReference<Exception> startFailure = new AtomicReference<>();
-        private final int chunkBytes;
+        private final AudioChunker chunker;
         private final ChunkSink sink;
         private final WebSocketPolicy policy;
+        private final AudioProtocol protocol;
         private final Map<InetAddress, Integer> openByClient = new HashMap<>();
+        /** Writes replies and closes for every connection, holding none of the sessions' locks (see AudioConnection). */
+        private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "coda-asr-websocket-writer");
+            t.setDaemon(true);
+            return t;
+        });
         private final ScheduledExecutorService idleSweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coda-asr-websocket-idle");
             t.setDaemon(true);
             return t;
         });
 
-        Server(InetSocketAddress address, int chunkBytes, ChunkSink sink, WebSocketPolicy policy) {
+        Server(InetSocketAddress address, AudioChunker chunker, ChunkSink sink, WebSocketPolicy policy,
+                AudioProtocol protocol) {
             // the draft refuses frames over the limit before buffering them, so a huge message costs nothing
             super(address, Runtime.getRuntime().availableProcessors(),
                     List.of(new Draft_6455(List.of(), policy.maxMessageBytes())));
-            this.chunkBytes = chunkBytes;
+            this.chunker = chunker;
             this.sink = sink;
             this.policy = policy;
+            this.protocol = protocol;
         }
 
         @Override
         public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket connection, Draft draft,
                 ClientHandshake request) throws InvalidDataException {
             ServerHandshakeBuilder response = super.onWebsocketHandshakeReceivedAsServer(connection, draft, request);
-            if (!policy.accepts(presentedToken(request))) {
-                LOG.warn("WebSocket connection from {} refused: no valid token", connection.getRemoteSocketAddress());
+            if (!policy.accepts(presentedToken(request), connection.getRemoteSocketAddress().getAddress())) {
+                LOG.warn("{} WebSocket connection from {} refused: no valid token", protocol.name(),
+                        connection.getRemoteSocketAddress());
+                refuseUnauthorized(connection);
                 throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "a valid token is required");
             }
             String id = streamIdOf(request);
@@ -163,6 +190,19 @@ public final class WebSocketSource implements AutoCloseable {
                 throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "query parameter coda: " + e.getMessage());
             }
             return response;
+        }
+
+        /**
+         * Answers the handshake with {@code 401 Unauthorized}. Java-WebSocket answers every refused handshake with a
+         * 404 of its own, written after this response; a client reads the first and closes.
+         */
+        private static void refuseUnauthorized(WebSocket connection) {
+            connection.setAttachment(UNAUTHORIZED);
+            String body = "a valid token is required (Authorization: Bearer <token>, or ?token=<token>)\n";
+            String response = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body;
+            ((WebSocketImpl) connection).outQueue.add(ByteBuffer.wrap(response.getBytes(StandardCharsets.US_ASCII)));
         }
 
         private static String presentedToken(ClientHandshake request) {
@@ -204,18 +244,17 @@ public final class WebSocketSource implements AutoCloseable {
             idleSweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
         }
 
-        /** Ends the streams of clients that have sent nothing for longer than the policy allows. */
+        /** Closes the connections of clients that have sent nothing for longer than the policy allows. */
         private void closeIdle() {
             long limit = (long) (policy.maxIdleSeconds() * 1e9);
             long now = System.nanoTime();
             for (WebSocket connection : getConnections()) {
-                StreamState state = connection.getAttachment();
-                if (state != null && !state.ended && now - state.lastMessageNanos > limit) {
-                    LOG.info("WebSocket stream {} sent nothing for {} s: ending it", state.streamId,
+                if (connection.getAttachment() instanceof Stream stream && !stream.audio().ended()
+                        && now - stream.audio().lastMessageNanos > limit) {
+                    LOG.info("WebSocket stream {} sent nothing for {} s: closing it", stream.audio().streamId(),
                             policy.maxIdleSeconds());
-                    end(connection);
                     connection.close(CloseFrame.GOING_AWAY, "nothing received for " + policy.maxIdleSeconds()
-                            + " s; stream " + state.streamId + " ended");
+                            + " s; stream " + stream.audio().streamId() + " ended");
                 }
             }
         }
@@ -223,7 +262,9 @@ public final class WebSocketSource implements AutoCloseable {
         @Override
         public void onOpen(WebSocket connection, ClientHandshake handshake) {
             String id = streamIdOf(handshake);
-            String streamId = id.isBlank() ? "ws-" + System.currentTimeMillis() + "-" + GENERATED_IDS.incrementAndGet() : id;
+            String streamId = id.isBlank()
+                    ? protocol.name() + "-" + System.currentTimeMillis() + "-" + GENERATED_IDS.incrementAndGet()
+                    : id;
             InetAddress client = connection.getRemoteSocketAddress().getAddress();
             synchronized (openByClient) {
                 int open = openByClient.getOrDefault(client, 0);
@@ -235,53 +276,38 @@ public final class WebSocketSource implements AutoCloseable {
                 openByClient.put(client, open + 1);
             }
             RoutingRequest routing = routingOf(handshake);
-            connection.setAttachment(new StreamState(streamId, client, routing));
-            LOG.info("WebSocket stream {} opened from {}{}", streamId, connection.getRemoteSocketAddress(),
-                    routing == null ? "" : " (CoDA " + routing.text() + ")");
+            AudioConnection audio = new AudioConnection(connection, streamId, client, routing, sink, chunker,
+                    policy.maxStreamSeconds(), writer);
+            LOG.info("WebSocket stream {} opened from {} ({}{})", streamId, connection.getRemoteSocketAddress(),
+                    protocol.name(), routing == null ? "" : ", CoDA " + routing.text());
+            connection.setAttachment(new Stream(audio, protocol.open(audio)));
         }
 
         @Override
         public void onMessage(WebSocket connection, ByteBuffer message) {
-            StreamState state = connection.getAttachment();
-            if (state == null) {
-                return; // refused in onOpen, closing
-            }
-            state.lastMessageNanos = System.nanoTime();
-            synchronized (state) {
-                if (state.ended) {
-                    connection.close(CloseFrame.POLICY_VALIDATION, "stream " + state.streamId + " already ended");
-                    return;
-                }
-                byte[] bytes = new byte[message.remaining()];
-                message.get(bytes);
-                state.bytesReceived += bytes.length;
-                state.pending.writeBytes(bytes);
-                sendFullChunks(connection, state);
-                if (state.bytesReceived / (2.0 * AudioLoader.SAMPLE_RATE) > policy.maxStreamSeconds()) {
-                    end(connection);
-                    connection.close(CloseFrame.POLICY_VALIDATION, "stream " + state.streamId + " is longer than "
-                            + policy.maxStreamSeconds() + " s; ended");
-                }
+            if (connection.getAttachment() instanceof Stream stream) {
+                stream.audio().lastMessageNanos = System.nanoTime();
+                stream.session().onBinary(message);
             }
         }
 
         @Override
         public void onMessage(WebSocket connection, String message) {
-            if ("END".equals(message.strip())) {
-                end(connection);
-                connection.close(CloseFrame.NORMAL, "end of stream");
-            } else {
-                connection.close(CloseFrame.REFUSE, "expected binary PCM or the text message END");
+            if (connection.getAttachment() instanceof Stream stream) {
+                stream.audio().lastMessageNanos = System.nanoTime();
+                stream.session().onText(message);
             }
         }
 
         @Override
         public void onClose(WebSocket connection, int code, String reason, boolean remote) {
-            StreamState state = connection.getAttachment();
-            if (state != null) {
-                end(connection);
-                synchronized (openByClient) {
-                    openByClient.computeIfPresent(state.client, (k, n) -> n > 1 ? n - 1 : null);
+            if (connection.getAttachment() instanceof Stream stream) {
+                try {
+                    stream.session().onClose(code, reason);
+                } finally {
+                    synchronized (openByClient) {
+                        openByClient.computeIfPresent(stream.audio().client(), (k, n) -> n > 1 ? n - 1 : null);
+                    }
                 }
             }
         }
@@ -294,49 +320,6 @@ public final class WebSocketSource implements AutoCloseable {
             } else {
                 LOG.warn("WebSocket stream error from {}", connection.getRemoteSocketAddress(), e);
             }
-        }
-
-        private void sendFullChunks(WebSocket connection, StreamState state) {
-            byte[] all = state.pending.toByteArray();
-            int offset = 0;
-            try {
-                for (; all.length - offset >= chunkBytes; offset += chunkBytes) {
-                    sink.send(chunk(state, Arrays.copyOfRange(all, offset, offset + chunkBytes), false), state.routing);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("could not send chunk of stream {}", state.streamId, e);
-                connection.close(CloseFrame.TRY_AGAIN_LATER, "could not forward audio: " + e.getMessage());
-            }
-            state.pending.reset();
-            state.pending.write(all, offset, all.length - offset);
-        }
-
-        private void end(WebSocket connection) {
-            StreamState state = connection.getAttachment();
-            if (state == null) {
-                return;
-            }
-            synchronized (state) {
-                if (state.ended) {
-                    return;
-                }
-                state.ended = true;
-                byte[] rest = state.pending.toByteArray();
-                // a trailing odd byte is half a sample; it is dropped
-                byte[] whole = Arrays.copyOf(rest, rest.length - rest.length % 2);
-                try {
-                    sink.send(chunk(state, whole, true), state.routing);
-                    sink.flush();
-                    LOG.info("WebSocket stream {} ended after {} chunks", state.streamId, state.sequence);
-                } catch (RuntimeException e) {
-                    LOG.warn("could not send the end of stream {}", state.streamId, e);
-                }
-            }
-        }
-
-        private static AudioChunk chunk(StreamState state, byte[] payload, boolean endOfStream) {
-            return new AudioChunk(state.streamId, state.sequence++, AudioLoader.SAMPLE_RATE, AudioEncoding.PCM_S16LE,
-                    payload, endOfStream, null, System.currentTimeMillis());
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.Objects;
  * offset size  field
  * 0      2     magic 0xA5 0xC0
  * 2      1     version (1)
- * 3      1     flags: bit0 endOfStream, bit1 utteranceId present
+ * 3      1     flags: bit0 endOfStream, bit1 utteranceId present, bit2 aborted
  * 4      1     encoding ordinal (0 = PCM_S16LE, 1 = PCM_F32LE)
  * 5      8     sequence (int64)
  * 13     4     sampleRate (int32)
@@ -36,14 +36,27 @@ import java.util.Objects;
  * @param endOfStream   true on the last chunk of the stream
  * @param utteranceId   utterance this audio belongs to when known (e.g. a LibriSpeech id); may be null
  * @param captureTimeMs wall-clock time the chunk was captured or sent, epoch milliseconds
+ * @param aborted       true on an end-of-stream chunk that ends the stream because its source went away (a client
+ *                      that vanished without its protocol's end message), not because the audio is complete; only
+ *                      allowed with {@code endOfStream}
  */
 public record AudioChunk(String streamId, long sequence, int sampleRate, AudioEncoding encoding,
-                         byte[] payload, boolean endOfStream, String utteranceId, long captureTimeMs) {
+                         byte[] payload, boolean endOfStream, String utteranceId, long captureTimeMs,
+                         boolean aborted) {
 
     public AudioChunk {
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(encoding, "encoding");
         payload = Objects.requireNonNull(payload, "payload").clone();
+        if (aborted && !endOfStream) {
+            throw new IllegalArgumentException("an aborted chunk must end its stream (endOfStream)");
+        }
+    }
+
+    /** A chunk that is not an abort marker. */
+    public AudioChunk(String streamId, long sequence, int sampleRate, AudioEncoding encoding, byte[] payload,
+            boolean endOfStream, String utteranceId, long captureTimeMs) {
+        this(streamId, sequence, sampleRate, encoding, payload, endOfStream, utteranceId, captureTimeMs, false);
     }
 
     /** A copy of the raw PCM bytes (the record stays immutable). */
@@ -60,7 +73,7 @@ public record AudioChunk(String streamId, long sequence, int sampleRate, AudioEn
     /** The same chunk stamped with another capture time (e.g. the moment it is actually sent). */
     public AudioChunk withCaptureTimeMs(long newCaptureTimeMs) {
         return new AudioChunk(streamId, sequence, sampleRate, encoding, payload, endOfStream, utteranceId,
-                newCaptureTimeMs);
+                newCaptureTimeMs, aborted);
     }
 
     /** Number of whole samples in the payload. */
@@ -100,7 +113,7 @@ public record AudioChunk(String streamId, long sequence, int sampleRate, AudioEn
     public boolean equals(Object other) {
         return other instanceof AudioChunk that
                 && sequence == that.sequence && sampleRate == that.sampleRate
-                && endOfStream == that.endOfStream && captureTimeMs == that.captureTimeMs
+                && endOfStream == that.endOfStream && captureTimeMs == that.captureTimeMs && aborted == that.aborted
                 && streamId.equals(that.streamId) && encoding == that.encoding
                 && Arrays.equals(payload, that.payload) && Objects.equals(utteranceId, that.utteranceId);
     }
@@ -108,13 +121,14 @@ public record AudioChunk(String streamId, long sequence, int sampleRate, AudioEn
     @Override
     public int hashCode() {
         return Objects.hash(streamId, sequence, sampleRate, encoding, Arrays.hashCode(payload),
-                endOfStream, utteranceId, captureTimeMs);
+                endOfStream, utteranceId, captureTimeMs, aborted);
     }
 
     @Override
     public String toString() {
         return "AudioChunk[streamId=" + streamId + ", sequence=" + sequence + ", sampleRate=" + sampleRate
                 + ", encoding=" + encoding + ", payloadBytes=" + payload.length + ", endOfStream=" + endOfStream
-                + ", utteranceId=" + utteranceId + ", captureTimeMs=" + captureTimeMs + "]";
+                + ", utteranceId=" + utteranceId + ", captureTimeMs=" + captureTimeMs
+                + (aborted ? ", aborted" : "") + "]";
     }
 }

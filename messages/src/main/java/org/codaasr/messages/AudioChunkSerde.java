@@ -20,6 +20,7 @@ public final class AudioChunkSerde implements Serde<AudioChunk> {
     static final byte VERSION = 1;
     private static final int FLAG_END_OF_STREAM = 1;
     private static final int FLAG_HAS_UTTERANCE = 2;
+    private static final int FLAG_ABORTED = 4;
     private static final int FIXED_HEADER_BYTES = 25;
     private static final int MAX_STRING_BYTES = 0xFFFF;
 
@@ -40,7 +41,8 @@ public final class AudioChunkSerde implements Serde<AudioChunk> {
         byte[] payload = chunk.payload();
         int size = FIXED_HEADER_BYTES + 2 + streamId.length + (utteranceId == null ? 0 : 2 + utteranceId.length)
                 + 4 + payload.length;
-        int flags = (chunk.endOfStream() ? FLAG_END_OF_STREAM : 0) | (utteranceId != null ? FLAG_HAS_UTTERANCE : 0);
+        int flags = (chunk.endOfStream() ? FLAG_END_OF_STREAM : 0) | (utteranceId != null ? FLAG_HAS_UTTERANCE : 0)
+                | (chunk.aborted() ? FLAG_ABORTED : 0);
         ByteBuffer out = ByteBuffer.allocate(size)
                 .put(MAGIC_0).put(MAGIC_1).put(VERSION)
                 .put((byte) flags)
@@ -86,8 +88,13 @@ public final class AudioChunkSerde implements Serde<AudioChunk> {
             }
             byte[] payload = new byte[payloadLength];
             in.get(payload);
+            boolean endOfStream = (flags & FLAG_END_OF_STREAM) != 0;
+            boolean aborted = (flags & FLAG_ABORTED) != 0;
+            if (aborted && !endOfStream) {
+                throw new SerializationException("AudioChunk flags " + flags + ": aborted without endOfStream");
+            }
             return new AudioChunk(streamId, sequence, sampleRate, encodings[encodingOrdinal], payload,
-                    (flags & FLAG_END_OF_STREAM) != 0, utteranceId, captureTimeMs);
+                    endOfStream, utteranceId, captureTimeMs, aborted);
         } catch (BufferUnderflowException e) {
             throw new SerializationException("truncated AudioChunk of " + bytes.length + " bytes", e);
         }

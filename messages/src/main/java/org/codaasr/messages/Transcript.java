@@ -30,11 +30,15 @@ import java.util.Objects;
  *                          stream with a stream-complete record) and then sent more, so a stream-complete record
  *                          with {@code reopened > 0} supersedes the stream's earlier one. Absent in records written
  *                          before the field existed (read as 0)
+ * @param aborted           true on a stream-complete record whose stream ended with an abort marker
+ *                          ({@link AudioChunk#aborted()}: its source went away before the end of its audio); the
+ *                          text is the finals it had. Always false on partials and finals; absent (false) in records
+ *                          written before the field existed
  */
 public record Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
                          List<Word> words, String model, int codaR, double audioStartSeconds,
                          double audioEndSeconds, long latencyMs, long createdAtMs,
-                         boolean streamComplete, int reopened) {
+                         boolean streamComplete, int reopened, boolean aborted) {
 
     public Transcript {
         Objects.requireNonNull(streamId, "streamId");
@@ -42,18 +46,36 @@ public record Transcript(String streamId, String utteranceId, long segment, bool
         words = words == null ? List.of() : List.copyOf(words);
         if (streamComplete) {
             isFinal = false; // records written before Kind existed set both
+        } else {
+            aborted = false;
         }
         if (reopened < 0) {
             throw new IllegalArgumentException("reopened must be >= 0, got " + reopened);
         }
     }
 
-    /** A record of a stream that was never reopened. */
+    /** A record of a stream that was never reopened nor aborted. */
     public Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
                       List<Word> words, String model, int codaR, double audioStartSeconds, double audioEndSeconds,
                       long latencyMs, long createdAtMs, boolean streamComplete) {
         this(streamId, utteranceId, segment, isFinal, text, words, model, codaR, audioStartSeconds, audioEndSeconds,
-                latencyMs, createdAtMs, streamComplete, 0);
+                latencyMs, createdAtMs, streamComplete, 0, false);
+    }
+
+    /** A record of a stream that was not aborted. */
+    public Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
+                      List<Word> words, String model, int codaR, double audioStartSeconds, double audioEndSeconds,
+                      long latencyMs, long createdAtMs, boolean streamComplete, int reopened) {
+        this(streamId, utteranceId, segment, isFinal, text, words, model, codaR, audioStartSeconds, audioEndSeconds,
+                latencyMs, createdAtMs, streamComplete, reopened, false);
+    }
+
+    /** A record of a stream that was never reopened. */
+    public Transcript(String streamId, String utteranceId, long segment, boolean isFinal, String text,
+                      List<Word> words, String model, int codaR, double audioStartSeconds, double audioEndSeconds,
+                      long latencyMs, long createdAtMs, boolean streamComplete, boolean aborted) {
+        this(streamId, utteranceId, segment, isFinal, text, words, model, codaR, audioStartSeconds, audioEndSeconds,
+                latencyMs, createdAtMs, streamComplete, 0, aborted);
     }
 
     /** The three kinds of transcript record. */

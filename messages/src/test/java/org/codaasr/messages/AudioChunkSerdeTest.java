@@ -31,6 +31,25 @@ class AudioChunkSerdeTest {
     }
 
     @Test
+    void abortMarkerRoundTripsAsFlagBit2AndOlderChunksReadAsNotAborted() {
+        AudioChunk abort = new AudioChunk("vosk-1", 7, 16000, AudioEncoding.PCM_S16LE, new byte[4], true, null, 9,
+                true);
+        byte[] bytes = serde.serializer().serialize(Topics.AUDIO, abort);
+        assertEquals(1 | 4, bytes[3], "flags: endOfStream + aborted");
+        assertEquals(abort, roundTrip(abort));
+        AudioChunk normalEnd = new AudioChunk("vosk-1", 7, 16000, AudioEncoding.PCM_S16LE, new byte[4], true, null, 9);
+        assertEquals(1, serde.serializer().serialize(Topics.AUDIO, normalEnd)[3], "the flags byte of older writers");
+        assertEquals(false, roundTrip(normalEnd).aborted());
+        assertThrows(IllegalArgumentException.class, () -> new AudioChunk("s", 0, 16000, AudioEncoding.PCM_S16LE,
+                new byte[0], false, null, 0, true));
+        bytes[3] = 4; // aborted without endOfStream
+        byte[] bad = bytes;
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize(Topics.AUDIO, bad));
+        assertEquals(true, e.getMessage().contains("aborted without endOfStream"), e.getMessage());
+    }
+
+    @Test
     void roundTripsF32ChunkWithoutUtterance() {
         ByteBuffer payload = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         payload.putFloat(0.25f).putFloat(-1f).putFloat(0.125f);

@@ -83,6 +83,22 @@ class JsonMessagesTest {
     }
 
     @Test
+    void theAbortMarkerRoundTripsOnStreamCompleteRecordsOnly() throws Exception {
+        Transcript aborted = new Transcript("vosk-1", null, 1, false, "hello", List.of(), "m", 0, 0.0, 2.5, 10, 1L,
+                true, true);
+        assertEquals(aborted, roundTrip(AsrSerdes.transcript(), aborted));
+        assertTrue(json(AsrSerdes.transcript().serializer().serialize("t", aborted)).get("aborted").asBoolean());
+        Transcript completed = new Transcript("s1", null, 1, false, "hello", List.of(), "m", 0, 0.0, 2.5, 10, 1L, true);
+        assertFalse(roundTrip(AsrSerdes.transcript(), completed).aborted());
+        // written before the field existed: not aborted
+        byte[] legacy = "{\"streamId\":\"s1\",\"segment\":1,\"text\":\"x\",\"streamComplete\":true}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertFalse(AsrSerdes.transcript().deserializer().deserialize("t", legacy).aborted());
+        // only a stream's end can be aborted
+        assertFalse(new Transcript("s", null, 0, true, "x", null, "m", 0, 0, 0, 0, 0, false, true).aborted());
+    }
+
+    @Test
     void transcriptWithoutWordsGetsEmptyList() {
         Transcript transcript = new Transcript("s1", null, 0, false, "", null, "m", 0, 0, 0.1, 1, 2, false);
         Transcript back = roundTrip(AsrSerdes.transcript(), transcript);

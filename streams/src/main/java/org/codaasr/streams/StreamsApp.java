@@ -6,7 +6,13 @@ import java.util.Properties;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.util.List;
 import org.apache.kafka.streams.Topology;
+import org.codaasr.streams.metrics.PipelineMetrics;
 import org.codaasr.messages.Topics;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.streams.recognition.RecognitionTopology;
@@ -24,10 +30,12 @@ public final class StreamsApp implements AutoCloseable {
 
     private final KafkaStreams recognition;
     private final KafkaStreams wer;
+    private final List<KafkaStreamsMetrics> clientMetrics;
 
-    private StreamsApp(KafkaStreams recognition, KafkaStreams wer) {
+    private StreamsApp(KafkaStreams recognition, KafkaStreams wer, List<KafkaStreamsMetrics> clientMetrics) {
         this.recognition = recognition;
         this.wer = wer;
+        this.clientMetrics = clientMetrics;
     }
 
     /**
@@ -35,8 +43,17 @@ public final class StreamsApp implements AutoCloseable {
      * {@code recognizer} stays owned by the caller.
      */
     public static StreamsApp start(StreamsAppConfig config, Recognizer recognizer) {
+        return start(config, recognizer, null);
+    }
+
+    /**
+     * The same, counting for {@code registry} (null: nothing) what {@link PipelineMetrics} counts, the lag on
+     * {@code asr.audio} ({@code asr.audio.lag.records}) and both applications' own Kafka client metrics.
+     */
+    public static StreamsApp start(StreamsAppConfig config, Recognizer recognizer, MeterRegistry registry) {
         LOG.info("recognizer warmed up in {} ms", recognizer.warmUp());
-        Topology recognitionTopology = RecognitionTopology.build(config, recognizer);
+        Topology recognitionTopology = RecognitionTopology.build(config, recognizer,
+                registry == null ? null : new PipelineMetrics(registry, recognizer));
         KafkaStreams recognition = new KafkaStreams(recognitionTopology, config.toProperties());
         StreamsAppConfig werConfig = config.withApplicationId(config.applicationId() + "-wer")
                 .withStateDir(config.stateDir().resolve("wer"));
@@ -47,11 +64,21 @@ public final class StreamsApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
+        List<KafkaStreamsMetrics> clientMetrics = registry == null ? List.of() : List.of(
+                new KafkaStreamsMetrics(recognition, List.of(Tag.of("app", "recognition"))),
+                new KafkaStreamsMetrics(wer, List.of(Tag.of("app", "wer"))));
+        clientMetrics.forEach(m -> m.bindTo(registry));
         recognition.start();
         wer.start();
         LOG.info("streams started: recognition app '{}' and WER app '{}' on {}", config.applicationId(),
                 werConfig.applicationId(), config.bootstrapServers());
-        return new StreamsApp(recognition, wer);
+        StreamsApp app = new StreamsApp(recognition, wer, clientMetrics);
+        if (registry != null) {
+            Gauge.builder("asr.audio.lag.records", app, StreamsApp::audioLagRecords)
+                    .description("records of asr.audio not yet read by this instance's recognition application")
+                    .register(registry);
+        }
+        return app;
     }
 
     public KafkaStreams recognition() {
@@ -129,6 +156,7 @@ public final class StreamsApp implements AutoCloseable {
         if (!wer.close(Duration.ofSeconds(30))) {
             LOG.warn("the WER application did not stop within 30 s");
         }
+        clientMetrics.forEach(KafkaStreamsMetrics::close);
         LOG.info("recognition and WER applications closed in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -227,7 +227,7 @@ public final class InstancesBenchmark {
         command.addAll(List.of("org.codaasr.app.AsrCli", "streams", "--bootstrap-servers", servers,
                 "--application-id", appId, "--state-dir", stateDir.toString(), "--partitions",
                 String.valueOf(settings.partitions()), "--stream-threads", String.valueOf(settings.streamThreads()),
-                "--status-interval", "1"));
+                "--status-interval", "1", "--metrics-port", "0"));
         command.addAll(settings.modelArgs());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }

@@ -1,5 +1,6 @@
 package org.codaasr.app.pipeline;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,6 +71,12 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline start(PipelineConfig config, Recognizer recognizer,
             Consumer<PipelineMonitor.Event> listener) {
+        return start(config, recognizer, listener, null);
+    }
+
+    /** The same, the streams applications counting for {@code registry} (null: nothing). */
+    public static Pipeline start(PipelineConfig config, Recognizer recognizer,
+            Consumer<PipelineMonitor.Event> listener, MeterRegistry registry) {
         EmbeddedKafkaBroker broker = null;
         Path tempState = null;
         StreamsApp streams = null;
@@ -88,7 +95,7 @@ public final class Pipeline implements AutoCloseable {
             }
             StreamsAppConfig streamsConfig = config.streams().toBuilder().bootstrapServers(servers)
                     .stateDir(stateDir).build();
-            streams = StreamsApp.start(streamsConfig, recognizer);
+            streams = StreamsApp.start(streamsConfig, recognizer, registry);
             monitor = PipelineMonitor.start(servers, streamsConfig.client(), listener);
             if (!streams.awaitRunning(config.startTimeout())) {
                 throw new AsrException("the streams applications '" + streamsConfig.applicationId()

@@ -184,6 +184,58 @@ class ComposeFileTest {
             published.add(mapping.substring(mapping.lastIndexOf(':') + 1));
         }
         assertEquals(Set.of(option(command, "--port"), option(command, "--audio-port")), published);
+        // published ports reach the container's own interface, not its loopback; off loopback a token is a must
+        assertEquals("0.0.0.0", option(command, "--listen"), "the page listens where the published ports arrive");
+        assertFalse(command.contains("--no-auth"), "a page reachable from outside its container needs its token");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesTheStreamsServiceWhereItsCommandServesMetrics() throws IOException {
+        List<String> command = (List<String>) services().get("streams").get("command");
+        assertEquals("0.0.0.0", option(command, "--metrics-listen"), "reachable from the Prometheus container");
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(DOCKER.resolve("prometheus.yml"),
+                StandardCharsets.UTF_8));
+        Map<String, Object> job = ((List<Map<String, Object>>) prometheus.get("scrape_configs")).get(0);
+        Map<String, Object> dns = ((List<Map<String, Object>>) job.get("dns_sd_configs")).get(0);
+        assertEquals(List.of("streams"), dns.get("names"), "every streams replica");
+        assertEquals(option(command, "--metrics-port"), dns.get("port").toString());
+        for (String service : List.of("prometheus", "grafana")) {
+            for (String mapping : (List<String>) services().get(service).get("ports")) {
+                assertTrue(mapping.startsWith("127.0.0.1:"), "published on this machine only: " + mapping);
+            }
+            for (String volume : (List<String>) services().get(service).get("volumes")) {
+                Path source = DOCKER.resolve(volume.substring(0, volume.indexOf(':')));
+                assertTrue(Files.exists(source), "mounted from the repository: " + source);
+            }
+        }
+    }
+
+    @Test
+    void theDashboardQueriesOnlyMetricsTheCodeRegisters() throws IOException {
+        String dashboard = Files.readString(DOCKER.resolve("grafana/dashboards/coda-asr.json"), StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.JsonNode panels = new ObjectMapper().readTree(dashboard).get("panels");
+        assertTrue(panels.size() >= 8, "one panel per figure");
+        String code = Files.readString(Path.of("streams/src/main/java/org/codaasr/streams/metrics/PipelineMetrics.java"),
+                StandardCharsets.UTF_8) + Files.readString(Path.of("streams/src/main/java/org/codaasr/streams/StreamsApp.java"),
+                StandardCharsets.UTF_8);
+        Matcher metric = Pattern.compile("\\b(asr_[a-z_]+?)(_total|_bucket)?\\b").matcher("");
+        Set<String> named = new LinkedHashSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode panel : panels) {
+            for (com.fasterxml.jackson.databind.JsonNode target : panel.get("targets")) {
+                metric.reset(target.get("expr").asText());
+                while (metric.find()) {
+                    named.add(metric.group(1));
+                }
+            }
+        }
+        assertTrue(named.size() >= 8, named.toString());
+        for (String name : named) {
+            // Micrometer writes asr.final.latency as asr_final_latency_seconds, counters with _total
+            String registered = "\"" + name.replaceFirst("_seconds$", "").replace('_', '.') + "\"";
+            assertTrue(code.contains(registered) || name.equals("asr_audio_seconds") && code.contains("\"asr.audio.seconds\""),
+                    "the dashboard queries " + name + ", which the code does not register as " + registered);
+        }
     }
 
     @Test

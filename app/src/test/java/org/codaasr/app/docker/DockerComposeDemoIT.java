@@ -36,6 +36,7 @@ class DockerComposeDemoIT {
 
     private static final File COMPOSE_FILE = new File("docker/docker-compose.yml");
     private static final int LIVEVIEW_PORT = 8080;
+    private static final String TOKEN = "compose-it-token-4b2e";
 
     @Container
     private static final ComposeContainer DEMO = new ComposeContainer(COMPOSE_FILE)
@@ -44,17 +45,21 @@ class DockerComposeDemoIT {
             .withEnv("LIVEVIEW_PORT", Integer.toString(freePort()))
             .withEnv("KAFKA_HOST_PORT", Integer.toString(freePort()))
             .withEnv("ASR_SHARED_DATA", DataSets.dataDir().map(d -> d.toAbsolutePath().toString()).orElse(""))
-            .withExposedService("liveview", 1, LIVEVIEW_PORT,
-                    Wait.forHttp("/api/state").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(15)))
+            .withEnv("ASR_WEBSOCKET_TOKEN", TOKEN)
+            .withExposedService("liveview", 1, LIVEVIEW_PORT, Wait.forHttp("/api/state")
+                    .withHeader("Authorization", "Bearer " + TOKEN).forStatusCode(200)
+                    .withStartupTimeout(Duration.ofMinutes(15)))
             .withRemoveVolumes(true);
 
     @Test
     void liveViewAnswersWithItsState() throws Exception {
         URI uri = URI.create("http://" + DEMO.getServiceHost("liveview", LIVEVIEW_PORT) + ":"
                 + DEMO.getServicePort("liveview", LIVEVIEW_PORT) + "/api/state");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpClient http = HttpClient.newHttpClient();
+        assertEquals(401, http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "the state is not served without the token");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         JsonNode state = new ObjectMapper().readTree(response.body());
         assertEquals(LiveState.DEFAULT_MAX_STREAMS, state.get("maxStreams").asInt());

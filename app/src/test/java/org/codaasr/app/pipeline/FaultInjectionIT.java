@@ -417,7 +417,7 @@ class FaultInjectionIT {
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "org.codaasr.app.AsrCli", "streams", "--bootstrap-servers", servers, "--model", MODEL.toString(),
                 "--state-dir", dir.resolve("state-" + n).toString(), "--application-id", APP_ID,
-                "--partitions", "2"));
+                "--partitions", "2", "--metrics-port", "0"));
         command.addAll(decoding.args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

@@ -183,7 +183,8 @@ public final class RecognitionProcessor implements Processor<String, InOrderChun
         if (stream.isReady()) {
             batcher().add(stream);
         }
-        return state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
+        StreamState accepted = state.accepted(chunk.sequence() + 1, record.timestamp(), chunk.captureTimeMs());
+        return chunk.aborted() ? accepted.withAborted() : accepted;
     }
 
     /** Index of the first NaN or infinite sample; -1 when every sample is finite. */
@@ -278,7 +279,8 @@ public final class RecognitionProcessor implements Processor<String, InOrderChun
         long latency = state.lastCaptureMs() > 0 ? Math.max(0, now - state.lastCaptureMs()) : 0;
         Transcript t = new Transcript(id, state.utteranceId(), r.segment(), r.isFinal() && !streamComplete,
                 r.text(), words, recognizer.modelLabel(variant), variant.reductionFactor(), r.startSeconds(),
-                r.endSeconds(), latency, now, streamComplete, state.reopens());
+                r.endSeconds(), latency, now, streamComplete, state.reopens(),
+                streamComplete && state.aborted());
         context.forward(new Record<String, Object>(id, t, now), RecognitionTopology.TRANSCRIPT_SINK);
     }
 

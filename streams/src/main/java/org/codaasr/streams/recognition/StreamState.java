@@ -34,10 +34,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param segmentBase first segment number of the recognizer stream now open (non-zero after a reopen, so the
  *     reopened stream continues the segment numbers instead of repeating them)
  * @param reopens how many times the stream was reopened after an idle close (its transcripts carry the count)
+ * @param aborted its end-of-stream chunk was an abort marker ({@link org.codaasr.messages.AudioChunk#aborted()}):
+ *     the stream-complete record says so
  */
 public record StreamState(String utteranceId, int sampleRate, long nextSequence, boolean ended, long lastRecordTimeMs,
         long lastCaptureMs, double lastPartialAudioSeconds, String lastPartialText, String finalText,
-        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase, int reopens) {
+        long finalsEmitted, long snapshotSequence, boolean closedIdle, long segmentBase, int reopens, boolean aborted) {
 
     private static final byte VERSION = 3;
 
@@ -48,40 +50,47 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
 
     /** The state of a stream whose first chunk has just arrived. */
     public static StreamState start(String utteranceId, int sampleRate, long recordTimeMs) {
-        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0, 0);
+        return new StreamState(utteranceId, sampleRate, 0, false, recordTimeMs, 0, 0, "", "", 0, 0, false, 0, 0, false);
     }
 
     public StreamState withNextSequence(long next) {
         return new StreamState(utteranceId, sampleRate, next, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens, aborted);
     }
 
     public StreamState accepted(long next, long recordTimeMs, long captureMs) {
         return new StreamState(utteranceId, sampleRate, next, ended, Math.max(lastRecordTimeMs, recordTimeMs), Math.max(lastCaptureMs, captureMs),
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens, aborted);
     }
 
     /** A record of the stream arrived ahead of its turn (it waits in the journal): its producer is still sending. */
     public StreamState heardAt(long recordTimeMs) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, Math.max(lastRecordTimeMs, recordTimeMs),
                 lastCaptureMs, lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence,
-                closedIdle, segmentBase, reopens);
+                closedIdle, segmentBase, reopens, aborted);
     }
 
     public StreamState withPartial(double audioSeconds, String text) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens);
+                audioSeconds, text, finalText, finalsEmitted, snapshotSequence, closedIdle, segmentBase, reopens, aborted);
     }
 
     public StreamState withFinal(String text) {
         String joined = text.isBlank() ? finalText : (finalText.isEmpty() ? text : finalText + " " + text);
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase, reopens);
+                lastPartialAudioSeconds, "", joined, finalsEmitted + 1, snapshotSequence, closedIdle, segmentBase, reopens, aborted);
     }
 
     public StreamState withSnapshotAt(long sequence) {
         return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
-                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase, reopens);
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, sequence, closedIdle, segmentBase, reopens, aborted);
+    }
+
+    /** Its end-of-stream chunk is an abort marker. */
+    public StreamState withAborted() {
+        return new StreamState(utteranceId, sampleRate, nextSequence, ended, lastRecordTimeMs, lastCaptureMs,
+                lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, snapshotSequence, closedIdle,
+                segmentBase, reopens, true);
     }
 
     /**
@@ -92,7 +101,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
     public StreamState asEnded(long streamTimeMs, boolean idle) {
         return new StreamState(utteranceId, sampleRate, nextSequence, true, Math.max(lastRecordTimeMs, streamTimeMs),
                 lastCaptureMs, lastPartialAudioSeconds, lastPartialText, finalText, finalsEmitted, nextSequence, idle,
-                segmentBase, reopens);
+                segmentBase, reopens, aborted);
     }
 
     /** A stream closed as idle that has received more audio: open again, its segment numbers continued. */
@@ -101,7 +110,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
             throw new IllegalStateException("only a stream closed as idle can be reopened");
         }
         return new StreamState(utteranceId, sampleRate, nextSequence, false, lastRecordTimeMs, lastCaptureMs, 0, "",
-                finalText, finalsEmitted, nextSequence, false, finalsEmitted, reopens + 1);
+                finalText, finalsEmitted, nextSequence, false, finalsEmitted, reopens + 1, false);
     }
 
     public static Serde<StreamState> serde() {
@@ -135,6 +144,7 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 out.writeBoolean(s.closedIdle());
                 out.writeLong(s.segmentBase());
                 out.writeInt(s.reopens());
+                out.writeBoolean(s.aborted());
                 out.flush();
                 return bytes.toByteArray();
             } catch (IOException e) {
@@ -172,8 +182,9 @@ public record StreamState(String utteranceId, int sampleRate, long nextSequence,
                 boolean closedIdle = version >= 2 && in.readBoolean();
                 long segmentBase = version >= 2 ? in.readLong() : 0;
                 int reopens = version >= 3 ? in.readInt() : (segmentBase > 0 ? 1 : 0);
+                boolean aborted = version >= 3 && in.readBoolean();
                 return new StreamState(utt, rate, next, ended, activity, capture, partialAt, partial, finals,
-                        finalsEmitted, snapshotSeq, closedIdle, segmentBase, reopens);
+                        finalsEmitted, snapshotSeq, closedIdle, segmentBase, reopens, aborted);
             } catch (IOException e) {
                 throw new SerializationException("corrupt stream state (" + data.length + " bytes)", e);
             }

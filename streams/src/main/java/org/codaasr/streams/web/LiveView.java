@@ -10,7 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +55,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/streams/<id>/transcript.txt}, {@code .srt}, {@code .vtt}: a stream's finals as text or
  *       subtitles, cut as {@code asr transcribe --format srt} cuts them.</li>
  * </ul>
+ * Everything but the page's own files ({@code /}, its script, style and worklet, which hold no data) needs the
+ * config's token, as {@code Authorization: Bearer <token>} or {@code ?token=<token>} (what {@code EventSource} and
+ * download links can send); without it or with a wrong one the answer is {@code 401}. The server listens on the
+ * loopback address unless the config names another, which needs a token.
  *
  * <pre>{@code
  * try (LiveView view = LiveView.start("localhost:9092", 8080)) {
@@ -83,6 +89,7 @@ public final class LiveView implements AutoCloseable {
     private final ExecutorService httpThreads;
     private final Map<String, byte[]> assets;
     private final byte[] configJson;
+    private final byte[] token;
     private final int port;
     private volatile boolean running = true;
     private boolean closed;
@@ -93,11 +100,12 @@ public final class LiveView implements AutoCloseable {
         this.state = state;
         this.assets = loadAssets();
         this.configJson = json(PageConfig.of(config)).getBytes(StandardCharsets.UTF_8);
+        this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers, client), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.httpThreads = Executors.newCachedThreadPool(daemonThreads("coda-asr-liveview-http-"));
         try {
-            this.server = HttpServer.create(new InetSocketAddress(port), 0);
+            this.server = HttpServer.create(new InetSocketAddress(config.listen(), port), 0);
         } catch (IOException e) {
             consumer.close(CloseOptions.timeout(Duration.ZERO));
             httpThreads.shutdownNow();
@@ -111,8 +119,8 @@ public final class LiveView implements AutoCloseable {
     }
 
     /**
-     * Starts consuming from {@code bootstrapServers} and serving on {@code port} of every interface (0: a free
-     * port). Kafka need not be reachable yet: the consumer keeps retrying in the background.
+     * Starts consuming from {@code bootstrapServers} and serving on {@code port} of the loopback address (0: a free
+     * port), without a token. Kafka need not be reachable yet: the consumer keeps retrying in the background.
      */
     public static LiveView start(String bootstrapServers, int port) {
         return start(bootstrapServers, KafkaClientProperties.NONE, port);
@@ -148,6 +156,11 @@ public final class LiveView implements AutoCloseable {
     /** The page's address on this machine. */
     public URI uri() {
         return URI.create("http://localhost:" + port() + "/");
+    }
+
+    /** The address the HTTP server listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     /** What the view holds now. */
@@ -246,6 +259,12 @@ public final class LiveView implements AutoCloseable {
                 send(exchange, 200, asset[1], assets.get(asset[0]));
                 return;
             }
+            if (!authorized(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                send(exchange, 401, "text/plain; charset=utf-8", ("a valid token is required (Authorization: Bearer "
+                        + "<token>, or ?token=<token>)\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             switch (path) {
                 case "/api/state" -> send(exchange, 200, "application/json",
                         json(state.snapshot()).getBytes(StandardCharsets.UTF_8));
@@ -266,6 +285,26 @@ public final class LiveView implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Whether the request presents the token (or none is needed), compared in constant time. */
+    private boolean authorized(HttpExchange exchange) {
+        if (token == null) {
+            return true;
+        }
+        String presented = null;
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented = auth.substring(7).strip();
+        } else {
+            String query = exchange.getRequestURI().getRawQuery();
+            for (String pair : query == null ? new String[0] : query.split("&")) {
+                if (pair.startsWith("token=")) {
+                    presented = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
     }
 
     private void streamEvents(HttpExchange exchange) throws IOException {

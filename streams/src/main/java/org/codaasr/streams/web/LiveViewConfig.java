@@ -1,5 +1,6 @@
 package org.codaasr.streams.web;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import org.codaasr.model.recognizer.RoutingRequest;
@@ -11,8 +12,11 @@ import org.codaasr.model.recognizer.RoutingRequest;
  * @param port           HTTP port, 0 for any free one
  * @param audio          the audio WebSocket endpoint the page sends to; null when the page only shows results
  * @param maxUploadBytes largest file the page accepts for upload
+ * @param listen         the address the HTTP server listens on: loopback by default; another one needs a token
+ * @param token          what every request but the page's own files must present ({@code Authorization: Bearer} or
+ *                       {@code ?token=}); null: no token (loopback only)
  */
-public record LiveViewConfig(int port, AudioEndpoint audio, long maxUploadBytes) {
+public record LiveViewConfig(int port, AudioEndpoint audio, long maxUploadBytes, InetAddress listen, String token) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 200L * 1024 * 1024;
@@ -24,23 +28,47 @@ public record LiveViewConfig(int port, AudioEndpoint audio, long maxUploadBytes)
         if (maxUploadBytes < 1) {
             throw new IllegalArgumentException("expected maxUploadBytes >= 1, got " + maxUploadBytes);
         }
+        listen = listen == null ? InetAddress.getLoopbackAddress() : listen;
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+        if (token == null && !listen.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the live view would serve every stream's transcript on "
+                    + listen.getHostAddress() + " without a token: give a token, or listen on a loopback address");
+        }
     }
 
-    /** Port 8080, no audio endpoint, uploads up to 200 MiB. */
+    /** Port 8080 on the loopback address, no token, no audio endpoint, uploads up to 200 MiB. */
     public static LiveViewConfig defaults() {
-        return new LiveViewConfig(DEFAULT_PORT, null, DEFAULT_MAX_UPLOAD_BYTES);
+        return new LiveViewConfig(DEFAULT_PORT, null, DEFAULT_MAX_UPLOAD_BYTES, null, null);
     }
 
     public LiveViewConfig withPort(int p) {
-        return new LiveViewConfig(p, audio, maxUploadBytes);
+        return new LiveViewConfig(p, audio, maxUploadBytes, listen, token);
     }
 
     public LiveViewConfig withAudio(AudioEndpoint a) {
-        return new LiveViewConfig(port, a, maxUploadBytes);
+        return new LiveViewConfig(port, a, maxUploadBytes, listen, token);
     }
 
     public LiveViewConfig withMaxUploadBytes(long bytes) {
-        return new LiveViewConfig(port, audio, bytes);
+        return new LiveViewConfig(port, audio, bytes, listen, token);
+    }
+
+    /** Listens on {@code address} (a non-loopback one needs a token). */
+    public LiveViewConfig withListen(InetAddress address) {
+        return new LiveViewConfig(port, audio, maxUploadBytes, address, token);
+    }
+
+    /** Every request but the page's own files must present {@code t}; null for none. */
+    public LiveViewConfig withToken(String t) {
+        return new LiveViewConfig(port, audio, maxUploadBytes, listen, t);
+    }
+
+    @Override
+    public String toString() {
+        return "LiveViewConfig[port=" + port + ", audio=" + audio + ", maxUploadBytes=" + maxUploadBytes
+                + ", listen=" + listen.getHostAddress() + ", token=" + (token == null ? "none" : "[hidden]") + "]";
     }
 
     /**

@@ -279,7 +279,7 @@ function renderMine() {
   const base = "api/streams/" + encodeURIComponent(mine.streamId) + "/transcript.";
   for (const [id, ext] of [["dlTxt", "txt"], ["dlSrt", "srt"], ["dlVtt", "vtt"]]) {
     const a = $(id);
-    a.href = base + ext;
+    a.href = base + ext + tokenQuery();
     a.className = finals.length ? "" : "disabled";
   }
 }
@@ -310,7 +310,7 @@ function setConnected(live, text) {
 function connect() {
   clearTimeout(retry);
   if (source) source.close();
-  source = new EventSource("events");
+  source = new EventSource("events" + tokenQuery());
   source.addEventListener("open", () => setConnected(true, "live"));
   source.addEventListener("error", () => {
     setConnected(false, "reconnecting\u2026");
@@ -341,6 +341,11 @@ function message(id, text, kind) {
 
 function token() {
   return $("token").value.trim();
+}
+
+/** "?token=..." for what cannot send a header (EventSource, download links); "" without a token. */
+function tokenQuery() {
+  return token() ? "?token=" + encodeURIComponent(token()) : "";
 }
 
 function newStreamId(prefix, name) {
@@ -579,14 +584,23 @@ function takeTokenFromAddress() {
     history.replaceState(null, "", location.pathname + location.search);
   }
   $("token").value = sessionStorage.getItem("asr.token") || "";
-  $("token").addEventListener("change", () => sessionStorage.setItem("asr.token", token()));
+  $("token").addEventListener("change", () => { sessionStorage.setItem("asr.token", token()); connect(); });
 }
 
 async function loadConfig() {
   for (;;) {
     try {
-      const r = await fetch("api/config", { cache: "no-store" });
+      const headers = token() ? { Authorization: "Bearer " + token() } : {};
+      const r = await fetch("api/config", { cache: "no-store", headers });
       if (r.ok) return await r.json();
+      if (r.status === 401) {
+        $("tokenBox").hidden = false;
+        setConnected(false, "token needed");
+        $("banner").textContent = "This server wants its token: open the address it printed (\u2026/#token=\u2026) "
+            + "or type the token in the box below.";
+        await sleep(2000);
+        continue;
+      }
     } catch (e) {
       // the server is not up yet: the banner says so and this tries again
     }

@@ -157,6 +157,24 @@ class RecognitionTopologyTest {
     }
 
     @Test
+    void anAbortMarkerEndsTheStreamWithItsFinalsAndSaysSo() {
+        List<Transcript> normal = runInOrder();
+        closeDriver();
+        startDriverFresh();
+        AudioChunk last = chunks.get(chunks.size() - 1);
+        chunks.subList(0, chunks.size() - 1).forEach(this::send);
+        send(new AudioChunk(last.streamId(), last.sequence(), last.sampleRate(), last.encoding(), last.payload(),
+                true, last.utteranceId(), last.captureTimeMs(), true));
+        List<Transcript> aborted = finalsAndCompletion();
+        assertEquals(texts(normal), texts(aborted), "the same finals and stream text");
+        assertFalse(normal.get(normal.size() - 1).aborted(), "a normal end is no abort");
+        Transcript complete = aborted.get(aborted.size() - 1);
+        assertTrue(complete.streamComplete() && complete.aborted(), complete.toString());
+        assertTrue(aborted.stream().filter(t -> !t.streamComplete()).noneMatch(Transcript::aborted));
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
     void duplicatesAreDroppedAndReorderedChunksGiveTheSameTranscript() {
         List<String> expected = texts(runInOrder());
         closeDriver();

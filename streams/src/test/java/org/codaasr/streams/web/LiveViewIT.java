@@ -194,7 +194,7 @@ class LiveViewIT {
         assertTrue(page.body().contains("<script src=\"app.js\">"), page.body());
         HttpResponse<String> script = get("/app.js");
         assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
-        assertTrue(script.body().contains("new EventSource(\"events\")"), "the page listens to /events");
+        assertTrue(script.body().contains("new EventSource(\"events\" + tokenQuery())"), "the page listens to /events");
         for (String asset : List.of("/", "/app.js", "/app.css", "/pcm-worklet.js")) {
             HttpResponse<String> r = get(asset);
             assertEquals(200, r.statusCode(), asset);
