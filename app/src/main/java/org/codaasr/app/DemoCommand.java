@@ -123,6 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (shutdown.requested()) {
                     System.out.printf("stopping: %d of %d streams sent, %d completed; closing the pipeline%n",
                             sent.streams(), items.size(), monitor.completed().size());
+                    pipeline.closeWith(web == null ? new AutoCloseable[0] : new AutoCloseable[] {web});
                     return 1;
                 }
                 awaitRunAggregate(monitor, runId, items.size());
