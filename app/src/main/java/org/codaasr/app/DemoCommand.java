@@ -100,7 +100,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
-                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print)) {
+                // a stop asked for while the model loaded: no broker to start
+                Pipeline pipeline = shutdown.requested() ? null
+                        : Pipeline.start(pipelineConfig, recognizer, this::print)) {
+            if (pipeline == null) {
+                return 1;
+            }
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();
             System.out.printf("kafka %s | model %s (%s, %s) | %d streams, %d at once, %s%n", servers,
