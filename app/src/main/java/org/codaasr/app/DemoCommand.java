@@ -111,7 +111,12 @@ public final class DemoCommand implements Callable<Integer> {
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-demo-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
                 MetricsEndpoint endpoint = metrics.start(spec);
-                Pipeline pipeline = Pipeline.start(pipelineConfig, recognizer, this::print, endpoint.registry())) {
+                // a stop asked for while the model loaded: no broker to start
+                Pipeline pipeline = shutdown.requested() ? null
+                        : Pipeline.start(pipelineConfig, recognizer, this::print, endpoint.registry())) {
+            if (pipeline == null) {
+                return 1;
+            }
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();
             System.out.printf("kafka %s | model %s (%s, %s) | %s | %d streams, %d at once, %s%n", servers,
@@ -142,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (shutdown.requested()) {
                     System.out.printf("stopping: %d of %d streams sent, %d completed; closing the pipeline%n",
                             sent.streams(), items.size(), monitor.completed().size());
+                    pipeline.closeWith(web == null ? new AutoCloseable[0] : new AutoCloseable[] {web});
                     return 1;
                 }
                 awaitRunAggregate(monitor, runId, items.size());

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.codaasr.ingest.IngestConfig;
 import org.codaasr.ingest.KafkaChunkSink;
 import org.codaasr.ingest.WebSocketPolicy;
@@ -29,6 +30,7 @@ final class WebConsole implements AutoCloseable {
     private final WebSocketSource audio;
     private final LiveView view;
     private final WebSocketPolicy policy;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private WebConsole(KafkaChunkSink sink, WebSocketSource audio, LiveView view, WebSocketPolicy policy) {
         this.sink = sink;
@@ -113,8 +115,12 @@ final class WebConsole implements AutoCloseable {
                 + (policy.requiresToken() ? "token in the address" : "no token: --no-auth") + ")";
     }
 
+    /** Idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             view.close();
         } finally {

@@ -62,13 +62,13 @@ class ModelCardTest {
         Path shipped = Path.of("asr-model/models/conformer-ctc-small/model-card.json");
         Path card = dir.resolve("model-card.json");
         Files.copy(shipped, card);
-        ModelCard.recordWer(dir, "int8", 77.8735632183908);
+        ModelCard.recordWer(dir, "int8", 12.345);
         List<String> before = Files.readAllLines(shipped, StandardCharsets.UTF_8);
         List<String> after = Files.readAllLines(card, StandardCharsets.UTF_8);
         assertEquals(before.size(), after.size());
         for (int i = 0; i < before.size(); i++) {
-            if (before.get(i).trim().startsWith("\"int8\": 77.")) {
-                assertEquals("  \"int8\": 77.87,", after.get(i));
+            if (before.get(i).matches("  \"int8\": [0-9.]+,")) { // java_dev_wer's, not the onnx section's
+                assertEquals("  \"int8\": 12.35,", after.get(i));
             } else {
                 assertEquals(before.get(i), after.get(i), "line " + (i + 1));
             }

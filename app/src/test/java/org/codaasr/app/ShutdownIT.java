@@ -53,7 +53,7 @@ class ShutdownIT {
                     "the demo started its replay:\n" + String.join("\n", lines));
             Thread.sleep(1500);
             long signalled = System.nanoTime();
-            demo.destroy(); // SIGTERM
+            demo.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe of its output
             boolean exited = demo.waitFor(5, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - signalled) / 1e9;
             System.out.printf("demo exited %.2f s after SIGTERM (exit %s)%n", seconds,

@@ -6,11 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.codaasr.ingest.AudioIngestor;
@@ -50,6 +52,7 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineMonitor monitor;
     private final Set<AudioIngestor> ingesting = ConcurrentHashMap.newKeySet();
     private volatile boolean ingestStopped;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Pipeline(PipelineConfig config, EmbeddedKafkaBroker broker, String bootstrapServers,
             Path temporaryStateDir, StreamsAppConfig streamsConfig, StreamsApp streams, PipelineMonitor monitor) {
@@ -169,22 +172,40 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(monitor, streams, broker, temporaryStateDir);
+        closeWith();
     }
 
     /**
-     * Closes the clients of the broker (monitor and streams applications, side by side: a stop must be quick), then the
-     * broker, then the state folder.
+     * Closes {@code clients} of this pipeline's broker (a web page's consumers, producers) side by side with its own
+     * clients, then the broker and the state folder; a stop (Ctrl-C, SIGTERM) waits for the slowest, not for the sum.
+     * Idempotent, with {@link #close()}.
+     */
+    public void closeWith(AutoCloseable... clients) {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(monitor, streams, broker, temporaryStateDir, clients);
+        }
+    }
+
+    /**
+     * Closes the clients of the broker (monitor, streams applications and {@code others}, side by side: a stop must be
+     * quick), then the broker while the state folder is removed.
      */
     private static void closeQuietly(PipelineMonitor monitor, StreamsApp streams, EmbeddedKafkaBroker broker,
-            Path tempState) {
-        CompletableFuture<Void> monitorClosed = CompletableFuture.runAsync(() -> closeQuietly(monitor));
-        closeQuietly(streams);
-        monitorClosed.join();
-        closeQuietly(broker);
-        if (tempState != null) {
-            deleteTree(tempState);
+            Path tempState, AutoCloseable... others) {
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        clients.add(CompletableFuture.runAsync(() -> closeQuietly(monitor)));
+        for (AutoCloseable other : others) {
+            clients.add(CompletableFuture.runAsync(() -> closeQuietly(other)));
         }
+        closeQuietly(streams);
+        clients.forEach(CompletableFuture::join);
+        CompletableFuture<Void> stateRemoved = CompletableFuture.runAsync(() -> {
+            if (tempState != null) {
+                deleteTree(tempState);
+            }
+        });
+        closeQuietly(broker);
+        stateRemoved.join();
     }
 
     private static void closeQuietly(AutoCloseable part) {

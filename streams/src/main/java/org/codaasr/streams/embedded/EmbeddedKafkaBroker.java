@@ -213,6 +213,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // logs are flushed and closed in parallel at shutdown (one thread per partition would be the most): a stop is quick
+        props.put("num.recovery.threads.per.data.dir", "8");
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         return props;
     }
@@ -306,10 +308,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        long start = System.nanoTime();
         stopQuietly(server);
+        long stopped = System.nanoTime();
         if (temporary) {
             deleteRecursively(logDir);
         }
+        LOG.info("embedded Kafka stopped in {} ms{}", (stopped - start) / 1_000_000,
+                temporary ? ", its log folder removed in " + (System.nanoTime() - stopped) / 1_000_000 + " ms" : "");
     }
 
     private static void stopQuietly(KafkaRaftServer server) {
