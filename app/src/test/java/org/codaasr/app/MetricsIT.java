@@ -30,6 +30,7 @@ import org.codaasr.ingest.IngestConfig;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsIT {
 
     static final Path MODEL = Path.of("asr-model/models/conformer-ctc-small");
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path DEV = DataSets.demoSet();
     /** Debian's Python, where {@code python3-prometheus-client} installs (as the training smoke test's). */
     static final String PYTHON = "/usr/bin/python3";
     /** Prints each family as JSON: {name: {type, samples: [[sample name, labels, value]]}}. */
@@ -65,7 +66,7 @@ class MetricsIT {
     void aScrapeParsesAsPrometheusTextAndCarriesThePipelinesFigures() throws Exception {
         RecognizerConfig config = RecognizerConfig.defaults().withModelDir(MODEL);
         assumeTrue(Files.isRegularFile(config.modelFile()), "shipped model missing");
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        assumeTrue(Files.isDirectory(DEV), "demo set missing");
         assumeTrue(run("import prometheus_client", "").exit() == 0,
                 "python3-prometheus-client (the Prometheus text-format parser) not installed");
         List<AudioItem> items = LibriSpeechSource.items(DEV).subList(0, 1);

@@ -34,6 +34,7 @@ import org.codaasr.messages.KafkaClientProperties;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.recognizer.RecognitionResult;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
@@ -53,7 +54,7 @@ import org.junit.jupiter.api.Test;
 class ServeIT {
 
     static final Path MODEL = Path.of("asr-model/models/conformer-ctc-small");
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other/1688/142285");
+    static final Path DEV = DataSets.demoSet().resolve("1688").resolve("142285");
     static final String TOKEN = "serve-it-token-7c1d";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +68,7 @@ class ServeIT {
     static void start() throws Exception {
         RecognizerConfig config = RecognizerConfig.defaults().withModelDir(MODEL);
         assumeTrue(Files.isRegularFile(config.modelFile()), "shipped model missing");
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        assumeTrue(Files.isDirectory(DEV), "demo set missing");
         recognizer = Recognizer.load(config);
         stateDir = Files.createTempDirectory("serve-it");
         pipeline = Pipeline.start(PipelineConfig.embedded().withStateDir(stateDir).withStreams(StreamsAppConfig

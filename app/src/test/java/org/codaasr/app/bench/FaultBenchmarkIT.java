@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.app.ModelOptions;
@@ -20,7 +21,7 @@ import picocli.CommandLine;
 class FaultBenchmarkIT {
 
     static final Path MODEL = Path.of("asr-model/models/conformer-ctc-small");
-    static final Path DEV = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    static final Path DEV = DataSets.demoSet();
 
     @TempDir
     Path dir;
@@ -28,7 +29,7 @@ class FaultBenchmarkIT {
     @Test
     void oneSlowRestartOfTheStreamsJvmLosesChangesAndDuplicatesNothing() throws Exception {
         assumeTrue(Files.isRegularFile(MODEL.resolve("model.onnx")), "shipped model missing");
-        assumeTrue(Files.isDirectory(DEV), "dev set missing");
+        assumeTrue(Files.isDirectory(DEV), "demo set missing");
         List<String> memberArgs = List.of("--decoder", "greedy", "--model", MODEL.toString());
         ModelOptions options = new ModelOptions();
         new CommandLine(options).parseArgs(memberArgs.toArray(String[]::new));

@@ -18,6 +18,7 @@ import org.codaasr.messages.AudioChunker;
 import org.codaasr.messages.Topics;
 import org.codaasr.messages.Transcript;
 import org.codaasr.model.audio.AudioDecoder;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineMetricsTest {
 
     static final Path TINY = Path.of("asr-model/src/test/resources/models/tiny-ctc");
-    static final Path DEV_FLAC = Path.of(
-            "../shared/data/librispeech/LibriSpeech/test-other/1688/142285/1688-142285-0000.flac");
+    static final Path DEV_FLAC = DataSets.demoUtterance("1688-142285-0000");
 
     @TempDir
     Path stateDir;
