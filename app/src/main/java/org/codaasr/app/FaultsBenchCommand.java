@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.codaasr.app.bench.FaultBenchmark;
 import org.codaasr.model.corpus.AudioItem;
+import org.codaasr.model.corpus.DataSets;
 import org.codaasr.model.corpus.LibriSpeechSource;
 import org.codaasr.model.recognizer.Recognizer;
 import picocli.CommandLine.Command;
@@ -36,8 +37,8 @@ public final class FaultsBenchCommand implements Callable<Integer> {
             description = "brokers of the cluster; only 1 so far (default: ${DEFAULT-VALUE})")
     int brokers;
 
-    @Option(names = "--data", description = "LibriSpeech-layout folder (default: the dev set)")
-    Path data = Path.of("../shared/data/librispeech/LibriSpeech/test-other");
+    @Option(names = "--data", description = "LibriSpeech-layout folder (default: the dev set, else the shipped demo set)")
+    Path data;
 
     @Option(names = "--utterances", defaultValue = "50", description = "utterances sent (default: ${DEFAULT-VALUE})")
     int utterances;
@@ -80,6 +81,9 @@ public final class FaultsBenchCommand implements Callable<Integer> {
         if (brokers != 1) {
             throw new ParameterException(spec.commandLine(), "--brokers " + brokers + ": only the single-broker "
                     + "scenario (streams-kill) is built so far; expected --brokers 1");
+        }
+        if (data == null) {
+            data = DataSets.devSetOrDemo(System.err);
         }
         List<AudioItem> all = LibriSpeechSource.items(data);
         if (utterances < 1 || utterances > all.size()) {
