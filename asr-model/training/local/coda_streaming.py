@@ -1,0 +1,189 @@
+"""Cache-based streaming encoder of a CoDA variant: one chunk of new frames per call, routed inside the chunk.
+
+The streaming counterpart of `local/streaming.py` for `coda.CodaConformer` at one r. Per call (one chunk of t <= C
+output frames) each routed layer keeps the top k = ceil(t / r) of the chunk's frames (router scores on the layer
+input, sorted back into time order), so every shape is fixed for full chunks. Unrouted layers (the first
+`dense_layers`, the last `dense_last_layers`, every layer at r = 1) run on all frames as in the dense encoder.
+
+What a layer's attention cache holds follows the routing design of the checkpoint (`coda.CodaConfig`):
+  * a routed layer attends among the frames it processed, so its cache holds the keys/values of the frames it
+    selected in the last `left_chunks` chunks: left_chunks * ceil(C / r) slots;
+  * an unrouted layer caches every frame of the left context: left_chunks * C slots.
+The causal depthwise convolution of a routed layer runs at the frames' true time offsets
+(`conv_at_true_positions`: unselected frames are zeros; its cache is the last kernel-1 frames of that sequence) or
+over the gathered sequence (its cache: the last kernel-1 selected frames), as the training forward does.
+
+Positions: keys are cached rotated (RoPE) to their offset from the start of the NEXT chunk (negative), so a cached
+frame keeps its true distance to every later query without a position tensor; each call rotates the cache by -t.
+
+Cache layout (per stream; a batch stacks streams on dim 0), one tensor for all layers:
+  att_cache  [B, 2, slots, d_model]  layer i's keys/values in slots [offset_i, offset_i + slots_i), oldest first;
+             only the newest ones are valid: cache_len for an unrouted layer, ceil(cache_len / C) * ceil(C / r)
+             for a routed one (every chunk before the last of a stream is full)
+  conv_cache [B, layers, d_model, kernel-1]  as in local/streaming.py
+  cache_len  [B] int64  valid frames of left context (the caller adds the chunk's frames, capped at left_chunks * C)
+
+`chunk_routed_forward` is the same computation over a whole utterance with chunk masks (what the streaming graph
+must equal, as `ConformerCTC.forward(chunk=...)` is for the dense streaming graph).
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from local import coda as C
+from local import model as M
+from local import streaming as S
+
+
+def attends_all_frames(coda_cfg) -> bool:
+    """The routed-backbone design where routed frames' queries attend to every frame (CodaConfig.attend_all_frames,
+    added after this module; absent = False)."""
+    return bool(getattr(coda_cfg, "attend_all_frames", False))
+
+
+def chunk_topk(s, r: int, chunk: int):
+    """Router scores s [1, T] -> selected frame indices [1, K] in time order: the top ceil(n_c / r) of every chunk
+    of `chunk` frames (n_c = the chunk's frames; the last chunk may be shorter)."""
+    t = s.size(1)
+    out = []
+    for start in range(0, t, chunk):
+        piece = s[:, start:start + chunk]
+        k = -(-piece.size(1) // r)
+        out.append(torch.topk(piece, k, dim=1)[1].sort(dim=1)[0] + start)
+    return torch.cat(out, dim=1)
+
+
+@torch.no_grad()
+def chunk_routed_forward(net: C.CodaConformer, features, r: int, chunk: int, left_chunks: int):
+    """One utterance [T, 80] through `net` with chunk masks and per-chunk routing -> log_probs [T', V]."""
+    if attends_all_frames(net.coda.cfg):
+        raise NotImplementedError("streaming export of attend_all_frames: add its reference here with the design")
+    bb = net.backbone
+    x, _ = bb.subsample(bb.cmvn(features.unsqueeze(0)), torch.tensor([features.size(0)]))
+    t = x.size(1)
+    cm = M.chunk_mask(t, chunk, left_chunks, x.device)
+    for i, layer in enumerate(bb.layers):
+        a = net.coda.adapters[i](x)
+        w = net.coda.routers[str(i)] if str(i) in net.coda.routers else None
+        if r == 1 or w is None:
+            x_new = layer(x, cm.unsqueeze(0))
+        else:
+            idx = chunk_topk(torch.matmul(x, w), r, chunk)
+            m = cm[idx.unsqueeze(2), idx.unsqueeze(1)]  # [1, K, K] chunk mask at the original indices
+            full_like = x if net.coda.cfg.conv_at_true_positions else None
+            x_new = C.scatter_rows(x, idx, C.layer_forward_at(layer, C.gather_rows(x, idx), m, idx, full_like))
+        x = x_new + a
+    return F.log_softmax(bb.head(x).float(), dim=-1)[0]
+
+
+class CodaStreamingEncoder(nn.Module):
+    """(features [B, T, 80], cache_len [B], att_cache, conv_cache) -> (log_probs, new_att_cache, new_conv_cache)."""
+
+    def __init__(self, net: C.CodaConformer, r: int, chunk: int, left_chunks: int):
+        super().__init__()
+        if attends_all_frames(net.coda.cfg):
+            raise NotImplementedError("streaming export of attend_all_frames: the design's cache is not built yet")
+        self.net, self.r, self.chunk, self.left_chunks = net, r, chunk, left_chunks
+        self.cache_frames = chunk * left_chunks
+        self.routed = [r > 1 and str(i) in net.coda.routers for i in range(net.backbone.cfg.layers)]
+        self.chunk_k = -(-chunk // r)
+        self.slots = [left_chunks * self.chunk_k if routed else self.cache_frames for routed in self.routed]
+        self.offsets = [sum(self.slots[:i]) for i in range(len(self.slots))]
+
+    @property
+    def total_slots(self):
+        return sum(self.slots)
+
+    def empty_caches(self, batch: int):
+        cfg = self.net.backbone.cfg
+        return (torch.zeros(batch, dtype=torch.int64), torch.zeros(batch, 2, self.total_slots, cfg.d_model),
+                torch.zeros(batch, cfg.layers, cfg.d_model, cfg.kernel - 1))
+
+    def forward(self, features, cache_len, att_cache, conv_cache):
+        bb = self.net.backbone
+        x = bb.cmvn(features)
+        x = bb.subsample.conv(x.unsqueeze(1))
+        b, ch, t, f = x.size()
+        x = bb.subsample.out(x.transpose(1, 2).reshape(b, t, ch * f))
+        lengths = torch.ones_like(x[:, :, 0], dtype=torch.int64).sum(1)  # [B] = t, traced as a dynamic size
+        chunks_cached = torch.div(cache_len + (self.chunk - 1), self.chunk, rounding_mode="trunc")
+        local = torch.arange(t, device=x.device).unsqueeze(0).expand(b, -1)
+        new_att, new_conv = [], []
+        for i, layer in enumerate(bb.layers):
+            a = self.net.coda.adapters[i](x)
+            cache = att_cache[:, :, self.offsets[i]:self.offsets[i] + self.slots[i]]
+            if self.routed[i]:
+                valid = torch.clamp(chunks_cached * self.chunk_k, max=self.slots[i])
+                s = torch.matmul(x, self.net.coda.routers[str(i)])
+                idx, _ = C.select_frames(s, torch.ones_like(s, dtype=torch.bool), lengths, self.r)
+                y, kv, cc = self._layer(layer, C.gather_rows(x, idx), idx, cache, valid, conv_cache[:, i], lengths, x)
+                x_new = C.scatter_rows(x, idx, y)
+            else:
+                x_new, kv, cc = self._layer(layer, x, local, cache, cache_len, conv_cache[:, i], lengths, None)
+            new_att.append(kv)
+            new_conv.append(cc)
+            x = x_new + a
+        log_probs = F.log_softmax(bb.head(x).float(), dim=-1)
+        return log_probs, torch.cat(new_att, dim=2), torch.stack(new_conv, dim=1)
+
+    def _layer(self, layer, x, pos, cache, valid, conv_cache, lengths, full_like):
+        """ConformerLayer on frames x [B, K, D] at chunk positions pos [B, K] with this layer's caches; full_like:
+        the whole chunk [B, T, D] where a routed layer's conv runs at true offsets."""
+        x = x + 0.5 * layer.ff1(x)
+        a, kv = self._attention(layer.att, layer.norm_att(x), pos, cache, valid, lengths)
+        x = x + a
+        y, cc = self._conv(layer.conv, x, pos, conv_cache,
+                           full_like if self.net.coda.cfg.conv_at_true_positions else None)
+        x = x + y
+        x = x + 0.5 * layer.ff2(x)
+        return layer.norm_out(x), kv, cc
+
+    @staticmethod
+    def _attention(att, x, pos, cache, valid, lengths):
+        b, k, d = x.size()
+        lc = cache.size(2)
+        qkv = att.qkv(x).view(b, k, 3, d)
+        heads = lambda z: z.reshape(b, z.size(1), att.h, att.dk).transpose(1, 2)  # noqa: E731
+        cos, sin = C.rotary_tables_at(pos, att.dk, x.dtype)
+        qh = M.apply_rotary(heads(qkv[:, :, 0]), cos, sin)
+        kh = torch.cat([heads(cache[:, 0]), M.apply_rotary(heads(qkv[:, :, 1]), cos, sin)], dim=2)
+        vh = torch.cat([heads(cache[:, 1]), heads(qkv[:, :, 2])], dim=2)
+        slot = torch.arange(lc + k, device=x.device).unsqueeze(0)
+        key_ok = (slot >= (lc - valid).unsqueeze(1)).view(b, 1, 1, lc + k)
+        scores = torch.matmul(qh, kh.transpose(-2, -1)) / math.sqrt(att.dk)
+        scores = scores.masked_fill(~key_ok, -1e4)
+        probs = torch.softmax(scores, dim=-1).masked_fill(~key_ok, 0.0)
+        out = torch.matmul(probs, vh).transpose(1, 2).reshape(b, k, d)
+        # re-base the kept keys on the next chunk's first frame: rotate by -t (RoPE angles add)
+        shift = -lengths.unsqueeze(1).expand(-1, lc).to(torch.float32)
+        cos_s, sin_s = C.rotary_tables_at(shift, att.dk, x.dtype)
+        flat = lambda z: z.transpose(1, 2).reshape(b, lc, d)  # noqa: E731
+        keys = flat(M.apply_rotary(kh[:, :, kh.size(2) - lc:], cos_s, sin_s))
+        values = flat(vh[:, :, vh.size(2) - lc:])
+        return att.proj(out), torch.stack([keys, values], dim=1)
+
+    @staticmethod
+    def _conv(conv, x, pos, cache, full_like):
+        g = F.glu(conv.pw1(conv.norm(x)), dim=-1)  # [B, K, D]
+        if full_like is not None:  # true offsets: the chunk's frames with zeros where a frame was not selected
+            g = C.scatter_rows(torch.zeros_like(full_like), pos, g)
+        full = torch.cat([cache, g.transpose(1, 2)], dim=2)  # [B, D, kernel-1+T]
+        y = conv.dw(full).transpose(1, 2)
+        if full_like is not None:
+            y = C.gather_rows(y, pos)
+        y = conv.pw2(F.silu(conv.norm2(y)))
+        return y, full[:, :, full.size(2) - cache.size(2):]
+
+
+def run_chunked(enc: CodaStreamingEncoder, features: torch.Tensor):
+    """Streams one utterance [T, 80] through `enc` chunk by chunk; returns log_probs [T', V]."""
+    cache_len, att, conv = enc.empty_caches(1)
+    outs = []
+    with torch.no_grad():
+        for piece in S.chunk_features(features, enc.chunk, enc.net.backbone.cfg.subsampling):
+            lp, att, conv = enc(piece.unsqueeze(0), cache_len, att, conv)
+            outs.append(lp[0])
+            cache_len = (cache_len + lp.size(1)).clamp(max=enc.cache_frames)
+    return torch.cat(outs, dim=0)
