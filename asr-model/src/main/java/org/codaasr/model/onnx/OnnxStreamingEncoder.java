@@ -47,17 +47,22 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
     private final StreamingShape shape;
     private final String version;
     private final String backboneVersion;
+    private final Map<String, String> metadata;
+    private final String provider;
     private final CodaVariant variant;
     private final int subsampling;
     private final ReentrantReadWriteLock runLock = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    private OnnxStreamingEncoder(Path path, OrtEnvironment env, OrtSession session) throws OrtException {
+    private OnnxStreamingEncoder(Path path, OrtEnvironment env, OrtSession session, String provider)
+            throws OrtException {
         this.path = path;
         this.env = env;
         this.session = session;
+        this.provider = provider;
         Map<String, String> meta = session.getMetadata().getCustomMetadata();
+        this.metadata = Map.copyOf(meta);
         for (String name : List.of("features", "cache_len", "att_cache", "conv_cache")) {
             if (!session.getInputNames().contains(name)) {
                 throw new AsrException(path + " is not a streaming encoder: it has no input " + name + " (inputs "
@@ -98,7 +103,7 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
         try {
             OrtSessions.Opened opened = OrtSessions.open(env, file, config);
             try {
-                OnnxStreamingEncoder encoder = new OnnxStreamingEncoder(file, env, opened.session());
+                OnnxStreamingEncoder encoder = new OnnxStreamingEncoder(file, env, opened.session(), opened.provider());
                 LOG.info("loaded streaming encoder {} ({} layers, cache {} frames, chunk {}) on {}", file,
                         encoder.shape.layers(), encoder.shape.cacheFrames(), encoder.shape.chunkFrames(),
                         opened.provider());
@@ -129,6 +134,16 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
     /** The variant it runs (metadata {@code coda_r}; the dense backbone without it). */
     public CodaVariant variant() {
         return variant;
+    }
+
+    /** The graph's metadata_props. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The execution provider the session runs on ({@code CPU}, {@code CUDA:0}). */
+    public String provider() {
+        return provider;
     }
 
     public int subsamplingFactor() {

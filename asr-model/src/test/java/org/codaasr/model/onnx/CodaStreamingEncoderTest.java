@@ -63,15 +63,15 @@ class CodaStreamingEncoderTest {
     @ParameterizedTest
     @EnumSource(value = CodaVariant.class, names = {"ADAPTER", "CODA_R2", "CODA_R4", "CODA_R8"})
     void tinyChunkByChunkEqualsThePyTorchRoutedForward(CodaVariant variant) throws IOException {
-        check(TINY, variant, 1e-4);
+        check(TINY, variant, 2e-4);
     }
 
-    /** The shipped graphs hold fp16-stored weights; the reference ran on the same rounded weights in fp32. */
+    /** The shipped graphs hold fp16-stored weights; the reference ran on the same rounded weights (recovered). */
     @ParameterizedTest
     @EnumSource(value = CodaVariant.class, names = {"ADAPTER", "CODA_R2", "CODA_R4", "CODA_R8"})
     void shippedChunkByChunkEqualsThePyTorchRoutedForward(CodaVariant variant) throws IOException {
         assumeTrue(Files.isRegularFile(SHIPPED.resolve("coda-streaming-reference.json")), "shipped model missing");
-        check(SHIPPED, variant, 2e-3);
+        check(SHIPPED, variant, 2e-4);
     }
 
     private static void check(Path folder, CodaVariant variant, double tolerance) throws IOException {
@@ -85,6 +85,8 @@ class CodaStreamingEncoderTest {
             EncoderCache cache = encoder.newCache();
             double diff = maxDiff(stream(encoder, OnnxStreamingEncoderTest.chunks(features, 16), cache),
                     OnnxStreamingEncoderTest.matrix(want.path("log_probs")));
+            System.out.printf("%s %s: max |ORT streaming - torch| = %.2e%n", folder.getFileName(), variant.label(),
+                    diff);
             assertTrue(diff < tolerance, folder.getFileName() + " " + variant.label()
                     + ": max |ORT streaming - torch chunk-masked routed| = " + diff);
         }
