@@ -108,31 +108,47 @@ class CodaStreamingEncoder(nn.Module):
         b, ch, t, f = x.size()
         x = bb.subsample.out(x.transpose(1, 2).reshape(b, t, ch * f))
         lengths = torch.ones_like(x[:, :, 0], dtype=torch.int64).sum(1)  # [B] = t, traced as a dynamic size
+        # per call, shared by the layers: rotary tables of the chunk's positions and of the shift by -t that re-bases
+        # the kept keys on the next chunk, and each cache size's key mask
+        dk = bb.layers[0].att.dk
+        cos, sin = M.rotary_tables(t, dk, x.device, x.dtype)  # [T, dk]
+        shift = C.rotary_tables_at(-lengths[:1].unsqueeze(1), dk, x.dtype)  # [1, 1, 1, dk] each
         chunks_cached = torch.div(cache_len + (self.chunk - 1), self.chunk, rounding_mode="trunc")
-        local = torch.arange(t, device=x.device).unsqueeze(0).expand(b, -1)
+        routed_valid = chunks_cached * self.chunk_k
+        masks = {}
+        for i in range(len(self.slots)):
+            valid = torch.clamp(routed_valid, max=self.slots[i]) if self.routed[i] else cache_len
+            key = (self.routed[i], self.slots[i])
+            if key not in masks:
+                slot = torch.arange(self.slots[i], device=x.device).unsqueeze(0)
+                masks[key] = (slot >= (self.slots[i] - valid).unsqueeze(1)).view(b, 1, 1, self.slots[i])
         new_att, new_conv = [], []
         for i, layer in enumerate(bb.layers):
             a = self.net.coda.adapters[i](x)
             cache = att_cache[:, :, self.offsets[i]:self.offsets[i] + self.slots[i]]
+            mask = masks[(self.routed[i], self.slots[i])]
             if self.routed[i]:
-                valid = torch.clamp(chunks_cached * self.chunk_k, max=self.slots[i])
-                s = torch.matmul(x, self.net.coda.routers[str(i)])
-                idx, _ = C.select_frames(s, torch.ones_like(s, dtype=torch.bool), lengths, self.r)
-                y, kv, cc = self._layer(layer, C.gather_rows(x, idx), idx, cache, valid, conv_cache[:, i], lengths, x)
+                s = torch.matmul(x, self.net.coda.routers[str(i)])  # [B, T]
+                k = torch.div(lengths.max() + (self.r - 1), self.r, rounding_mode="trunc")
+                idx = torch.topk(s, k, dim=1)[1].sort(dim=1)[0]  # top ceil(t / r) in time order
+                rot = (cos[idx].unsqueeze(1), sin[idx].unsqueeze(1))
+                y, kv, cc = self._layer(layer, C.gather_rows(x, idx), idx, rot, shift, cache, mask,
+                                        conv_cache[:, i], x)
                 x_new = C.scatter_rows(x, idx, y)
             else:
-                x_new, kv, cc = self._layer(layer, x, local, cache, cache_len, conv_cache[:, i], lengths, None)
+                x_new, kv, cc = self._layer(layer, x, None, (cos, sin), shift, cache, mask, conv_cache[:, i], None)
             new_att.append(kv)
             new_conv.append(cc)
             x = x_new + a
         log_probs = F.log_softmax(bb.head(x).float(), dim=-1)
         return log_probs, torch.cat(new_att, dim=2), torch.stack(new_conv, dim=1)
 
-    def _layer(self, layer, x, pos, cache, valid, conv_cache, lengths, full_like):
-        """ConformerLayer on frames x [B, K, D] at chunk positions pos [B, K] with this layer's caches; full_like:
-        the whole chunk [B, T, D] where a routed layer's conv runs at true offsets."""
+    def _layer(self, layer, x, pos, rot, shift, cache, mask, conv_cache, full_like):
+        """ConformerLayer on frames x [B, K, D] (at chunk positions pos [B, K]; None: the whole chunk) with this
+        layer's caches; rot: their rotary tables; full_like: the whole chunk [B, T, D] where a routed layer's conv
+        runs at true offsets."""
         x = x + 0.5 * layer.ff1(x)
-        a, kv = self._attention(layer.att, layer.norm_att(x), pos, cache, valid, lengths)
+        a, kv = self._attention(layer.att, layer.norm_att(x), rot, shift, cache, mask)
         x = x + a
         y, cc = self._conv(layer.conv, x, pos, conv_cache,
                            full_like if self.net.coda.cfg.conv_at_true_positions else None)
@@ -141,26 +157,22 @@ class CodaStreamingEncoder(nn.Module):
         return layer.norm_out(x), kv, cc
 
     @staticmethod
-    def _attention(att, x, pos, cache, valid, lengths):
+    def _attention(att, x, rot, shift, cache, key_ok):
         b, k, d = x.size()
         lc = cache.size(2)
-        qkv = att.qkv(x).view(b, k, 3, d)
-        heads = lambda z: z.reshape(b, z.size(1), att.h, att.dk).transpose(1, 2)  # noqa: E731
-        cos, sin = C.rotary_tables_at(pos, att.dk, x.dtype)
-        qh = M.apply_rotary(heads(qkv[:, :, 0]), cos, sin)
-        kh = torch.cat([heads(cache[:, 0]), M.apply_rotary(heads(qkv[:, :, 1]), cos, sin)], dim=2)
-        vh = torch.cat([heads(cache[:, 1]), heads(qkv[:, :, 2])], dim=2)
-        slot = torch.arange(lc + k, device=x.device).unsqueeze(0)
-        key_ok = (slot >= (lc - valid).unsqueeze(1)).view(b, 1, 1, lc + k)
+        qkv = att.qkv(x).view(b, k, 3, att.h, att.dk).transpose(1, 3)  # [B, H, 3, K, dk]
+        heads = lambda z: z.reshape(b, lc, att.h, att.dk).transpose(1, 2)  # noqa: E731
+        qh = M.apply_rotary(qkv[:, :, 0], *rot)
+        kh = torch.cat([heads(cache[:, 0]), M.apply_rotary(qkv[:, :, 1], *rot)], dim=2)
+        vh = torch.cat([heads(cache[:, 1]), qkv[:, :, 2]], dim=2)
+        key_ok = torch.cat([key_ok, torch.ones_like(key_ok[:, :, :, :1]).expand(-1, -1, -1, k)], dim=3)
         scores = torch.matmul(qh, kh.transpose(-2, -1)) / math.sqrt(att.dk)
         scores = scores.masked_fill(~key_ok, -1e4)
         probs = torch.softmax(scores, dim=-1).masked_fill(~key_ok, 0.0)
         out = torch.matmul(probs, vh).transpose(1, 2).reshape(b, k, d)
         # re-base the kept keys on the next chunk's first frame: rotate by -t (RoPE angles add)
-        shift = -lengths.unsqueeze(1).expand(-1, lc).to(torch.float32)
-        cos_s, sin_s = C.rotary_tables_at(shift, att.dk, x.dtype)
         flat = lambda z: z.transpose(1, 2).reshape(b, lc, d)  # noqa: E731
-        keys = flat(M.apply_rotary(kh[:, :, kh.size(2) - lc:], cos_s, sin_s))
+        keys = flat(M.apply_rotary(kh[:, :, kh.size(2) - lc:], *shift))
         values = flat(vh[:, :, vh.size(2) - lc:])
         return att.proj(out), torch.stack([keys, values], dim=1)
 
