@@ -8,7 +8,9 @@ input, sorted back into time order), so every shape is fixed for full chunks. Un
 What a layer's attention cache holds follows the routing design of the checkpoint (`coda.CodaConfig`):
   * a routed layer attends among the frames it processed, so its cache holds the keys/values of the frames it
     selected in the last `left_chunks` chunks: left_chunks * ceil(C / r) slots;
-  * an unrouted layer caches every frame of the left context: left_chunks * C slots.
+  * an unrouted layer caches every frame of the left context: left_chunks * C slots, and so does a routed layer
+    whose selected frames attend to every frame (`CodaConfig.attend_all_frames`; keys/values of the selected frames
+    after the half-step FFN, of the others as they entered the layer).
 The causal depthwise convolution of a routed layer runs at the frames' true time offsets
 (`conv_at_true_positions`: unselected frames are zeros; its cache is the last kernel-1 frames of that sequence) or
 over the gathered sequence (its cache: the last kernel-1 selected frames), as the training forward does.
@@ -26,6 +28,7 @@ Cache layout (per stream; a batch stacks streams on dim 0), one tensor for all l
 `chunk_routed_forward` is the same computation over a whole utterance with chunk masks (what the streaming graph
 must equal, as `ConformerCTC.forward(chunk=...)` is for the dense streaming graph).
 """
+import inspect
 import math
 
 import torch
@@ -58,8 +61,9 @@ def chunk_topk(s, r: int, chunk: int):
 @torch.no_grad()
 def chunk_routed_forward(net: C.CodaConformer, features, r: int, chunk: int, left_chunks: int):
     """One utterance [T, 80] through `net` with chunk masks and per-chunk routing -> log_probs [T', V]."""
-    if attends_all_frames(net.coda.cfg):
-        raise NotImplementedError("streaming export of attend_all_frames: add its reference here with the design")
+    attend_all = attends_all_frames(net.coda.cfg)
+    if attend_all and "full_input" not in inspect.signature(C.layer_forward_at).parameters:
+        raise NotImplementedError("attend_all_frames needs coda.layer_forward_at(full_input=...)")
     bb = net.backbone
     x, _ = bb.subsample(bb.cmvn(features.unsqueeze(0)), torch.tensor([features.size(0)]))
     t = x.size(1)
@@ -71,9 +75,13 @@ def chunk_routed_forward(net: C.CodaConformer, features, r: int, chunk: int, lef
             x_new = layer(x, cm.unsqueeze(0))
         else:
             idx = chunk_topk(torch.matmul(x, w), r, chunk)
-            m = cm[idx.unsqueeze(2), idx.unsqueeze(1)]  # [1, K, K] chunk mask at the original indices
             full_like = x if net.coda.cfg.conv_at_true_positions else None
-            x_new = C.scatter_rows(x, idx, C.layer_forward_at(layer, C.gather_rows(x, idx), m, idx, full_like))
+            if attend_all:  # [1, K, T]: the selected queries' chunk mask over every frame
+                y = C.layer_forward_at(layer, C.gather_rows(x, idx), cm[idx], idx, full_like, full_input=x)
+            else:  # [1, K, K]: chunk mask at the original indices
+                y = C.layer_forward_at(layer, C.gather_rows(x, idx), cm[idx.unsqueeze(2), idx.unsqueeze(1)], idx,
+                                       full_like)
+            x_new = C.scatter_rows(x, idx, y)
         x = x_new + a
     return F.log_softmax(bb.head(x).float(), dim=-1)[0]
 
@@ -83,13 +91,14 @@ class CodaStreamingEncoder(nn.Module):
 
     def __init__(self, net: C.CodaConformer, r: int, chunk: int, left_chunks: int):
         super().__init__()
-        if attends_all_frames(net.coda.cfg):
-            raise NotImplementedError("streaming export of attend_all_frames: the design's cache is not built yet")
+        self.attend_all = attends_all_frames(net.coda.cfg)
         self.net, self.r, self.chunk, self.left_chunks = net, r, chunk, left_chunks
         self.cache_frames = chunk * left_chunks
         self.routed = [r > 1 and str(i) in net.coda.routers for i in range(net.backbone.cfg.layers)]
         self.chunk_k = -(-chunk // r)
-        self.slots = [left_chunks * self.chunk_k if routed else self.cache_frames for routed in self.routed]
+        # a layer caches what its queries attend to: a routed layer its own frames, unless they attend to all
+        self.routed_cache = [routed and not self.attend_all for routed in self.routed]
+        self.slots = [left_chunks * self.chunk_k if rc else self.cache_frames for rc in self.routed_cache]
         self.offsets = [sum(self.slots[:i]) for i in range(len(self.slots))]
 
     @property
@@ -117,8 +126,8 @@ class CodaStreamingEncoder(nn.Module):
         routed_valid = chunks_cached * self.chunk_k
         masks = {}
         for i in range(len(self.slots)):
-            valid = torch.clamp(routed_valid, max=self.slots[i]) if self.routed[i] else cache_len
-            key = (self.routed[i], self.slots[i])
+            valid = torch.clamp(routed_valid, max=self.slots[i]) if self.routed_cache[i] else cache_len
+            key = (self.routed_cache[i], self.slots[i])
             if key not in masks:
                 slot = torch.arange(self.slots[i], device=x.device).unsqueeze(0)
                 masks[key] = (slot >= (self.slots[i] - valid).unsqueeze(1)).view(b, 1, 1, self.slots[i])
@@ -126,14 +135,14 @@ class CodaStreamingEncoder(nn.Module):
         for i, layer in enumerate(bb.layers):
             a = self.net.coda.adapters[i](x)
             cache = att_cache[:, :, self.offsets[i]:self.offsets[i] + self.slots[i]]
-            mask = masks[(self.routed[i], self.slots[i])]
+            mask = masks[(self.routed_cache[i], self.slots[i])]
             if self.routed[i]:
                 s = torch.matmul(x, self.net.coda.routers[str(i)])  # [B, T]
                 k = torch.div(lengths.max() + (self.r - 1), self.r, rounding_mode="trunc")
                 idx = torch.topk(s, k, dim=1)[1].sort(dim=1)[0]  # top ceil(t / r) in time order
                 rot = (cos[idx].unsqueeze(1), sin[idx].unsqueeze(1))
                 y, kv, cc = self._layer(layer, C.gather_rows(x, idx), idx, rot, shift, cache, mask,
-                                        conv_cache[:, i], x)
+                                        conv_cache[:, i], x, (cos, sin) if self.attend_all else None)
                 x_new = C.scatter_rows(x, idx, y)
             else:
                 x_new, kv, cc = self._layer(layer, x, None, (cos, sin), shift, cache, mask, conv_cache[:, i], None)
@@ -143,12 +152,17 @@ class CodaStreamingEncoder(nn.Module):
         log_probs = F.log_softmax(bb.head(x).float(), dim=-1)
         return log_probs, torch.cat(new_att, dim=2), torch.stack(new_conv, dim=1)
 
-    def _layer(self, layer, x, pos, rot, shift, cache, mask, conv_cache, full_like):
+    def _layer(self, layer, x, pos, rot, shift, cache, mask, conv_cache, full_like, all_rot=None):
         """ConformerLayer on frames x [B, K, D] (at chunk positions pos [B, K]; None: the whole chunk) with this
-        layer's caches; rot: their rotary tables; full_like: the whole chunk [B, T, D] where a routed layer's conv
-        runs at true offsets."""
+        layer's caches; rot: their rotary tables; full_like: the whole chunk [B, T, D] of a routed layer (its conv
+        runs at true offsets; all_rot, the chunk's rotary tables, given: its queries attend to every frame, keys and
+        values from the selected frames after the half-step FFN and the others as they entered, as
+        coda.layer_forward_at(full_input=...))."""
         x = x + 0.5 * layer.ff1(x)
-        a, kv = self._attention(layer.att, layer.norm_att(x), rot, shift, cache, mask)
+        kv_in = None
+        if all_rot is not None:
+            kv_in = (layer.norm_att(C.scatter_rows(full_like, pos, x)), all_rot)
+        a, kv = self._attention(layer.att, layer.norm_att(x), rot, shift, cache, mask, kv_in)
         x = x + a
         y, cc = self._conv(layer.conv, x, pos, conv_cache,
                            full_like if self.net.coda.cfg.conv_at_true_positions else None)
@@ -157,15 +171,24 @@ class CodaStreamingEncoder(nn.Module):
         return layer.norm_out(x), kv, cc
 
     @staticmethod
-    def _attention(att, x, rot, shift, cache, key_ok):
+    def _attention(att, x, rot, shift, cache, key_ok, kv_in=None):
+        """kv_in: (the keys' and values' frames [B, T, D], their rotary tables) where they are not the queries'."""
         b, k, d = x.size()
         lc = cache.size(2)
-        qkv = att.qkv(x).view(b, k, 3, att.h, att.dk).transpose(1, 3)  # [B, H, 3, K, dk]
         heads = lambda z: z.reshape(b, lc, att.h, att.dk).transpose(1, 2)  # noqa: E731
-        qh = M.apply_rotary(qkv[:, :, 0], *rot)
-        kh = torch.cat([heads(cache[:, 0]), M.apply_rotary(qkv[:, :, 1], *rot)], dim=2)
-        vh = torch.cat([heads(cache[:, 1]), qkv[:, :, 2]], dim=2)
-        key_ok = torch.cat([key_ok, torch.ones_like(key_ok[:, :, :, :1]).expand(-1, -1, -1, k)], dim=3)
+        if kv_in is None:
+            qkv = att.qkv(x).view(b, k, 3, att.h, att.dk).transpose(1, 3)  # [B, H, 3, K, dk]
+            q, new_k, new_v, kv_rot = qkv[:, :, 0], qkv[:, :, 1], qkv[:, :, 2], rot
+        else:
+            frames, kv_rot = kv_in
+            w, bias = att.qkv.weight, att.qkv.bias
+            q = F.linear(x, w[:d], bias[:d]).view(b, k, att.h, att.dk).transpose(1, 2)
+            kv = F.linear(frames, w[d:], bias[d:]).view(b, -1, 2, att.h, att.dk).transpose(1, 3)
+            new_k, new_v = kv[:, :, 0], kv[:, :, 1]
+        qh = M.apply_rotary(q, *rot)
+        kh = torch.cat([heads(cache[:, 0]), M.apply_rotary(new_k, *kv_rot)], dim=2)
+        vh = torch.cat([heads(cache[:, 1]), new_v], dim=2)
+        key_ok = torch.cat([key_ok, torch.ones_like(key_ok[:, :, :, :1]).expand(-1, -1, -1, new_k.size(2))], dim=3)
         scores = torch.matmul(qh, kh.transpose(-2, -1)) / math.sqrt(att.dk)
         scores = scores.masked_fill(~key_ok, -1e4)
         probs = torch.softmax(scores, dim=-1).masked_fill(~key_ok, 0.0)
