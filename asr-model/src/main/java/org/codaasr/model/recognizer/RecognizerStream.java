@@ -156,8 +156,8 @@ public final class RecognizerStream {
 
     /**
      * Applies what the stream's sender asked for: a pinned variant the recognizer has a model for is used from the
-     * next encoder window on and kept whatever the load; {@link RoutingRequest#ADAPTIVE} lets load-adaptive routing
-     * move the stream again.
+     * next segment on (at once before any audio, {@link #setVariant}) and kept whatever the load;
+     * {@link RoutingRequest#ADAPTIVE} lets load-adaptive routing move the stream again.
      *
      * @return false when the pinned variant is not loaded (the stream keeps its variant)
      */
