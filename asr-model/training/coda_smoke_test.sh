@@ -40,6 +40,28 @@ if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/o
 else
   echo "(java or the onnxruntime jar in ~/.m2 missing: ONNX Runtime cross-check skipped)"
 fi
+# cache-based streaming graphs of the trained tiny CoDA at every r (local/coda_streaming.py): chunk by chunk equal to
+# the chunk-masked per-chunk routed forward, then exported with export_streaming.py's trace check and ONNX checker
+(cd "$HERE" && "$PY" - "$TMP/backbone.pt" "$TMP/run/coda-latest.pt" "$TMP/stream" <<'PYEOF' 2>&1 | grep -v -i "warning\|_C._jit\|^ *$"
+import os, sys
+import onnx
+import export_streaming as E
+from local import coda as C, coda_streaming as CS
+from local.checkpoint import load_backbone
+bb, _ = load_backbone(sys.argv[1])
+net, _ = C.load_coda(bb, sys.argv[2])
+os.makedirs(sys.argv[3])
+for r in C.CODA_R_VALUES:
+    enc = CS.CodaStreamingEncoder(net, r, 16, 4).eval()
+    E.parity(lambda u: CS.chunk_routed_forward(net, u, r, 16, 4), lambda u: CS.run_chunked(enc, u),
+             E.test_inputs(sys.argv[3], 3), 1e-4, f"tiny CoDA r={r} streaming")
+    path = os.path.join(sys.argv[3], f"r{r}.onnx")
+    E.export(enc, bb.cfg, enc.empty_caches(2)[1:], 16, path, 17)
+    onnx.checker.check_model(onnx.load(path), full_check=True)
+    assert enc.total_slots == (64 * 3 if r == 1 else 64 + 2 * 4 * -(-16 // r)), enc.slots
+print("CoDA streaming graphs: parity and export OK at r =", C.CODA_R_VALUES)
+PYEOF
+)
 # routing-aware backbone stage (train_coda.py --train-backbone-lr): the backbone trains with the routers/adapters,
 # r = 0 batches train it alone; then coda_eval.py scores it against the starting backbone
 "$PY" "$HERE/train_coda.py" --backbone "$TMP/backbone.pt" --run-dir "$TMP/joint" --data "$DATA" \

@@ -10,6 +10,10 @@ the graph's `reference-io.json` outputs. With fp16-shared weights (`share_weight
 shipped model exactly, which is what the Java runtime runs; the fp32 master copy it was rounded from is gone.
 
   python3 -m tools.recover_backbone ../models/conformer-ctc-small --out runs/backbone/recovered.pt   (from the recipe folder)
+
+`recover_coda(folder, file)` does the same for a shipped CoDA graph (model.adapter.onnx, model.coda-r*.onnx): the
+backbone from model.onnx, the routers and adapters from that graph's own initializers (the adapter graph may hold
+other adapters than the routed ones), the routing design from coda-card.json and the graph's metadata.
 """
 import argparse
 import json
@@ -34,34 +38,61 @@ def initializer_arrays(path):
         arr = numpy_helper.to_array(t)
         name = t.name[: -len(FP16_SUFFIX)] if t.name.endswith(FP16_SUFFIX) else t.name
         arrays[name] = arr.astype(np.float32) if arr.dtype == np.float16 else arr
+    source = initializer_source(graph)
+    for n in graph.node:  # the exporter stores equal tensors once and names the others through Identity nodes
+        if n.op_type == "Identity" and n.output[0] not in arrays and source(n.input[0]) in arrays:
+            arrays[n.output[0]] = arrays[source(n.input[0])]
     return graph, arrays
+
+
+def module_path(node_name, op):
+    """"/net/layers.0/ff1/net/net.1/MatMul" -> "layers.0.ff1.net.1": a container's child scope is
+    "<container>.<index>"."""
+    parts = []
+    for scope in node_name[len("/net/"): -len("/" + op)].split("/"):
+        if parts and scope.startswith(parts[-1] + "."):
+            parts.pop()
+        parts.append(scope)
+    return ".".join(parts)
+
+
+def initializer_source(graph):
+    """A node input -> the initializer name behind it (through fp16 Casts and the Identity aliases the exporter
+    makes for equal tensors; without the fp16 suffix)."""
+    alias = {n.output[0]: n.input[0] for n in graph.node if n.op_type in ("Cast", "Identity")}
+
+    def source(name):
+        src = name
+        while src in alias:
+            src = alias[src]
+        return src[: -len(FP16_SUFFIX)] if src.endswith(FP16_SUFFIX) else src
+    return source
 
 
 def matmul_weight_names(graph):
     """onnx::MatMul_* initializer (or its Cast output) -> state-dict key of the Linear weight it holds (transposed)."""
-    cast_source = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "Cast"}
+    source = initializer_source(graph)
     names = {}
     for n in graph.node:
         if n.op_type != "MatMul" or not n.name.startswith("/net/") or not n.name.endswith("/MatMul"):
             continue
         for inp in n.input:
-            src = cast_source.get(inp, inp)
-            src = src[: -len(FP16_SUFFIX)] if src.endswith(FP16_SUFFIX) else src
+            src = source(inp)
             if src.startswith("onnx::MatMul_"):
-                # "/net/layers.0/ff1/net/net.1/MatMul": a container's child scope is "<container>.<index>"
-                parts = []
-                for scope in n.name[len("/net/"): -len("/MatMul")].split("/"):
-                    if parts and scope.startswith(parts[-1] + "."):
-                        parts.pop()
-                    parts.append(scope)
-                names[src] = ".".join(parts) + ".weight"
+                names[src] = module_path(n.name, "MatMul") + ".weight"
     return names
 
 
 def recover(folder):
     path = os.path.join(folder, "model.onnx")
-    with open(os.path.join(folder, "model-card.json")) as f:
-        card = json.load(f)
+    card_path = os.path.join(folder, "model-card.json")
+    if os.path.exists(card_path):
+        with open(card_path) as f:
+            card = json.load(f)
+    else:  # a CoDA test folder (export_coda.py --tiny-random) has only the CoDA card, which holds the backbone's
+        with open(os.path.join(folder, "coda-card.json")) as f:
+            coda_card = json.load(f)
+        card = {"config": coda_card["backbone_config"], "version": coda_card.get("version")}
     cfg = M.ConformerConfig(**card["config"])
     net = M.ConformerCTC(cfg)
     graph, arrays = initializer_arrays(path)
@@ -83,6 +114,37 @@ def recover(folder):
             raise SystemExit(f"{path}: {k} has shape {tuple(v.shape)}, the model expects {tuple(expected[k].shape)}")
     net.load_state_dict(state, strict=True)
     return net.eval(), cfg, card
+
+
+def recover_coda(folder, file):
+    """(CodaConformer in eval, r, the graph's metadata) rebuilt from model.onnx + a shipped CoDA graph."""
+    from local import coda as C
+    backbone, cfg, _ = recover(folder)
+    path = os.path.join(folder, file)
+    meta = {p.key: p.value for p in onnx.load(path, load_external_data=False).metadata_props}
+    if meta.get("model_type") != "conformer-ctc-coda":
+        raise SystemExit(f"{path}: not a CoDA graph (model_type {meta.get('model_type')!r})")
+    with open(os.path.join(folder, "coda-card.json")) as f:
+        stored = json.load(f)["coda_config"]
+    r = int(meta["coda_r"])
+    stored.update({"adapter_dim": int(meta["coda_adapter_dim"]), "dense_layers": int(meta["coda_dense_layers"]),
+                   "dense_last_layers": int(meta.get("coda_dense_last_layers", 0))})
+    coda = C.CodaAdapters(cfg, C.CodaConfig.from_checkpoint(stored))
+    graph, arrays = initializer_arrays(path)
+    matmuls = matmul_weight_names(graph)
+    expected = coda.state_dict()
+    state = {}
+    for name, arr in arrays.items():
+        key = name[len("net.coda."):] if name.startswith("net.coda.") else None
+        if name in matmuls:  # the exporter names the adapters' MatMul scopes with or without "coda/"
+            key, arr = matmuls[name].removeprefix("coda."), arr.T
+        if key in expected:
+            state[key] = torch.from_numpy(arr.copy()).reshape(expected[key].shape)
+    missing = sorted(set(expected) - set(state))
+    if missing:
+        raise SystemExit(f"{path}: no initializer for {len(missing)} CoDA parameters, e.g. {missing[:5]}")
+    coda.load_state_dict(state, strict=True)
+    return C.CodaConformer(backbone, coda).eval(), r, meta
 
 
 def check_reference(net, folder):

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code asr bench coda}: dense vs parallel adapter vs CoDA r=2/4/8 — dev WER and encoder time per second of audio
- * at each thread count, speed-ups against the adapter, the non-blank share of the output frames, the r=4 bar, and
+ * at each thread count (whole-utterance graphs, or with {@code --streaming} the cache-based streaming graphs),
+ * speed-ups against dense and the adapter, the non-blank share of the output frames, the r=4 bar, and
  * the trade-off chart; with several {@code --model} folders (e.g. a word-piece model and the character model) one
  * run measures each in turn and writes their tables side by side.
  */
@@ -52,6 +53,11 @@ public final class CodaBenchCommand implements Callable<Integer> {
     @Option(names = "--provider", paramLabel = "P", defaultValue = "CPU",
             description = "execution provider: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     ExecutionProvider provider;
+
+    @Option(names = "--streaming",
+            description = "time the cache-based streaming graphs (model.streaming.onnx, model.streaming.adapter.onnx, "
+                    + "model.streaming.coda-r{2,4,8}.onnx) chunk by chunk, as live streams run them")
+    boolean streaming;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/bench",
             description = "where coda-bench.md, coda-bench.json and coda-tradeoff.png go (default: ${DEFAULT-VALUE})")
@@ -99,7 +105,7 @@ public final class CodaBenchCommand implements Callable<Integer> {
     }
 
     private CodaBenchReport benchmark(Path modelDir) {
-        CodaBenchConfig config = new CodaBenchConfig(modelDir, data, threads, repeats, limit, provider);
+        CodaBenchConfig config = new CodaBenchConfig(modelDir, data, threads, repeats, limit, provider, streaming);
         return new CodaBenchmark(config, System.err::println).run();
     }
 }

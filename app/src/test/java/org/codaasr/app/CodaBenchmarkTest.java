@@ -63,6 +63,23 @@ class CodaBenchmarkTest {
     }
 
     @Test
+    void theStreamingBenchTimesEveryVariantsStreamingGraph(@TempDir Path dir) {
+        Path folder = TINY_CODA.resolveSibling("tiny-coda-streaming");
+        int code = new CommandLine(new BenchCommand()).execute("coda", "--streaming", "--model", folder.toString(),
+                "--limit", "2", "--threads", "1", "--repeats", "1", "--out", dir.toString());
+        assertEquals(0, code);
+        CodaBenchReport streaming = new CodaBenchmark(CodaBenchConfig.defaults().withModelDir(folder).withLimit(2)
+                .withThreads(List.of(1)).withRepeats(1).withStreaming(true), m -> { }).run();
+        assertTrue(streaming.streaming());
+        assertEquals(List.of(CodaVariant.values()), streaming.variants().stream().map(VariantResult::variant).toList());
+        for (VariantResult v : streaming.variants()) {
+            assertTrue(v.file().startsWith("model.streaming"), v.file());
+            assertTrue(v.encoderMsPerAudioSecond().get(1) > 0 && v.words() > 0, v.label());
+            assertTrue(streaming.speedupVsDense(v, 1) > 0, v.label());
+        }
+    }
+
+    @Test
     void speedupIsAdapterTimeOverVariantTime() {
         VariantResult adapter = report.variant(CodaVariant.ADAPTER).orElseThrow();
         assertEquals(1.0, adapter.speedupVsAdapter().get(1), 1e-12);

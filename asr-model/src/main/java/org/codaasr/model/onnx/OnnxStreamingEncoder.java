@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * chunk-masked forward the model was trained with. Thread-safe; one instance serves every stream of a JVM.
  *
  * <p>Inputs {@code features} [B, T, 80], {@code cache_len} int64 [B], {@code att_cache} [B, layers, 2, cache, d],
- * {@code conv_cache} [B, layers, d, kernel-1]; outputs {@code log_probs} [B, chunk, vocab], {@code new_att_cache},
+ * {@code conv_cache} [B, layers, d, kernel-1] (a CoDA variant's graph, {@link #fileName}: {@code att_cache}
+ * [B, 2, slots, d], routed inside each chunk, see {@link StreamingShape#attentionSlots()}); outputs {@code log_probs} [B, chunk, vocab], {@code new_att_cache},
  * {@code new_conv_cache}. The cache tensors are built in per-thread direct buffers and the outputs written into
  * pinned ones, so a call allocates no cache-sized arrays.
  */
@@ -33,6 +34,11 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
     public static final String FILE_NAME = "model.streaming.onnx";
     /** The same graph with int8 MatMuls (dynamic quantization), written by {@code export_streaming.py --int8}. */
     public static final String INT8_FILE_NAME = "model.streaming.int8.onnx";
+    /** A CoDA variant's streaming graph: {@code model.streaming.adapter.onnx}, {@code model.streaming.coda-r4.onnx}. */
+    public static String fileName(CodaVariant variant) {
+        return variant == CodaVariant.DENSE ? FILE_NAME
+                : "model.streaming." + variant.fileStem().substring("model.".length()) + ".onnx";
+    }
     private static final Logger LOG = LoggerFactory.getLogger(OnnxStreamingEncoder.class);
 
     private final Path path;
@@ -40,16 +46,23 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
     private final OrtSession session;
     private final StreamingShape shape;
     private final String version;
+    private final String backboneVersion;
+    private final Map<String, String> metadata;
+    private final String provider;
+    private final CodaVariant variant;
     private final int subsampling;
     private final ReentrantReadWriteLock runLock = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    private OnnxStreamingEncoder(Path path, OrtEnvironment env, OrtSession session) throws OrtException {
+    private OnnxStreamingEncoder(Path path, OrtEnvironment env, OrtSession session, String provider)
+            throws OrtException {
         this.path = path;
         this.env = env;
         this.session = session;
+        this.provider = provider;
         Map<String, String> meta = session.getMetadata().getCustomMetadata();
+        this.metadata = Map.copyOf(meta);
         for (String name : List.of("features", "cache_len", "att_cache", "conv_cache")) {
             if (!session.getInputNames().contains(name)) {
                 throw new AsrException(path + " is not a streaming encoder: it has no input " + name + " (inputs "
@@ -58,9 +71,16 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
         }
         this.shape = new StreamingShape(intMeta(meta, "layers"), intMeta(meta, "d_model"),
                 intMeta(meta, "streaming_cache_frames"), intMeta(meta, "causal_conv_kernel") - 1,
-                intMeta(meta, "streaming_chunk_output_frames"), intMeta(meta, "vocab_size"));
+                intMeta(meta, "streaming_chunk_output_frames"), intMeta(meta, "vocab_size"),
+                meta.containsKey("streaming_att_slots") ? intMeta(meta, "streaming_att_slots") : 0);
         this.subsampling = intMeta(meta, "subsampling_factor");
         this.version = meta.getOrDefault("version", "");
+        this.backboneVersion = meta.getOrDefault("backbone_version", version);
+        try {
+            this.variant = meta.containsKey("coda_r") ? CodaVariant.of(intMeta(meta, "coda_r")) : CodaVariant.DENSE;
+        } catch (IllegalArgumentException e) {
+            throw new AsrException(path + ": metadata coda_r: " + e.getMessage(), e);
+        }
     }
 
     private int intMeta(Map<String, String> meta, String key) {
@@ -83,7 +103,7 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
         try {
             OrtSessions.Opened opened = OrtSessions.open(env, file, config);
             try {
-                OnnxStreamingEncoder encoder = new OnnxStreamingEncoder(file, env, opened.session());
+                OnnxStreamingEncoder encoder = new OnnxStreamingEncoder(file, env, opened.session(), opened.provider());
                 LOG.info("loaded streaming encoder {} ({} layers, cache {} frames, chunk {}) on {}", file,
                         encoder.shape.layers(), encoder.shape.cacheFrames(), encoder.shape.chunkFrames(),
                         opened.provider());
@@ -101,9 +121,29 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
         return shape;
     }
 
-    /** The export's version, the same as its dense model's when both come from one backbone. */
+    /** The export's version: its dense model's for the dense encoder, its CoDA graph's for a CoDA variant. */
     public String version() {
         return version;
+    }
+
+    /** The version of the dense backbone it was exported from (metadata {@code backbone_version}, else version). */
+    public String backboneVersion() {
+        return backboneVersion;
+    }
+
+    /** The variant it runs (metadata {@code coda_r}; the dense backbone without it). */
+    public CodaVariant variant() {
+        return variant;
+    }
+
+    /** The graph's metadata_props. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The execution provider the session runs on ({@code CPU}, {@code CUDA:0}). */
+    public String provider() {
+        return provider;
     }
 
     public int subsamplingFactor() {
@@ -189,7 +229,7 @@ public final class OnnxStreamingEncoder implements AutoCloseable {
         FloatBuffer lpOut = s.logProbs(batch * outFrames * shape.vocab());
         FloatBuffer attOut = s.attOut(batch * att);
         FloatBuffer convOut = s.convOut(batch * conv);
-        long[] attShape = {batch, shape.layers(), 2, shape.cacheFrames(), shape.dModel()};
+        long[] attShape = shape.attentionDims(batch);
         long[] convShape = {batch, shape.layers(), shape.dModel(), shape.convFrames()};
         try (OnnxTensor x = OnnxTensor.createTensor(env, feats, new long[] {batch, frames, dim});
                 OnnxTensor len = OnnxTensor.createTensor(env, LongBuffer.wrap(lens), new long[] {batch});

@@ -52,8 +52,11 @@ public final class Recognizer implements AutoCloseable {
     private final int chunkFrames;
     private final int leftContextFrames;
     private final int receptiveField;
-    /** The dense backbone's cache-based streaming encoder; null where the folder has none or windows are asked for. */
-    private final OnnxStreamingEncoder streamingEncoder;
+    /**
+     * The cache-based streaming encoders by variant (the dense backbone's, and the CoDA variants' routed ones);
+     * a variant without one, or all where windows are asked for, encodes windowed.
+     */
+    private final Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders;
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
@@ -70,7 +73,7 @@ public final class Recognizer implements AutoCloseable {
      */
     public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
             RecognizerConfig config, LanguageModel lm) {
-        this(models, defaultVariant, vocabulary, config, lm, null);
+        this(models, defaultVariant, vocabulary, config, lm, Map.of());
     }
 
     /**
@@ -81,6 +84,19 @@ public final class Recognizer implements AutoCloseable {
      */
     public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
             RecognizerConfig config, LanguageModel lm, OnnxStreamingEncoder streamingEncoder) {
+        this(models, defaultVariant, vocabulary, config, lm,
+                streamingEncoder == null ? Map.of() : Map.of(CodaVariant.DENSE, streamingEncoder));
+    }
+
+    /**
+     * With cache-based streaming encoders by variant (owned by the recognizer from here on): a stream at a variant
+     * with one encodes each chunk once through it, with its cache.
+     *
+     * @throws AsrException naming the file of an encoder that is not from this model's export (variant, version,
+     *     chunk, cache size or vocabulary)
+     */
+    public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
+            RecognizerConfig config, LanguageModel lm, Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders) {
         AcousticModel model = models.get(defaultVariant);
         if (model == null) {
             throw new IllegalArgumentException("no model for the default variant " + defaultVariant.label()
@@ -138,29 +154,60 @@ public final class Recognizer implements AutoCloseable {
         this.leftContextFrames = s.chunkFrames() > 0 || s.leftContextFrames() > 0
                 ? s.leftContextFrames() : info.leftContextFrames();
         this.receptiveField = 2 * info.subsamplingFactor() - 1;
-        this.streamingEncoder = streamingEncoder;
-        if (streamingEncoder != null) {
-            checkStreamingEncoder(streamingEncoder, models.get(CodaVariant.DENSE));
+        this.streamingEncoders = Map.copyOf(streamingEncoders);
+        OnnxStreamingEncoder dense = streamingEncoders.get(CodaVariant.DENSE);
+        for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : streamingEncoders.entrySet()) {
+            AcousticModel variantModel = models.get(e.getKey());
+            if (variantModel == null) {
+                throw new AsrException("a streaming encoder for the " + e.getKey().label() + " ("
+                        + e.getValue().path() + ") needs that variant among the loaded ones " + models.keySet());
+            }
+            ModelInfo variantInfo = variantModel.info();
+            // a CoDA variant's graph comes from its own export; its backbone must be the dense graph's
+            String version = variantInfo.metadata().getOrDefault("version", "");
+            String backbone = dense != null ? dense.version()
+                    : models.containsKey(CodaVariant.DENSE)
+                            ? models.get(CodaVariant.DENSE).info().metadata().getOrDefault("version", "")
+                            : e.getValue().backboneVersion();
+            checkStreamingEncoder(e.getValue(), e.getKey(), version, backbone, variantInfo.vocabSize(),
+                    chunkFrames, leftContextFrames,
+                    variantInfo.subsamplingFactor());
         }
     }
 
-    private void checkStreamingEncoder(OnnxStreamingEncoder encoder, AcousticModel dense) {
-        if (dense == null) {
-            throw new AsrException("a streaming encoder needs the dense backbone among the loaded variants "
-                    + models.keySet());
+    /**
+     * One error naming the file when a streaming encoder is not the one this folder's graphs ask for: another
+     * variant, version, backbone, chunk, cache size, vocabulary or subsampling.
+     */
+    static void checkStreamingEncoder(OnnxStreamingEncoder encoder, CodaVariant variant, String version,
+            String backboneVersion, int vocab, int chunk, int cacheFrames, int subsampling) {
+        List<String> wrong = new ArrayList<>();
+        if (encoder.variant() != variant) {
+            wrong.add("it runs the " + encoder.variant().label() + " (metadata coda_r), not the " + variant.label());
         }
-        ModelInfo info = dense.info();
-        String denseVersion = info.metadata().getOrDefault("version", "");
-        if (encoder.shape().vocab() != info.vocabSize() || encoder.subsamplingFactor() != info.subsamplingFactor()
-                || !encoder.version().equals(denseVersion)) {
-            throw new AsrException(encoder.path() + " (version '" + encoder.version() + "', vocab "
-                    + encoder.shape().vocab() + ") is not from the export of the dense model (version '"
-                    + denseVersion + "', vocab " + info.vocabSize() + "): re-run export_streaming.py on this folder");
+        if (!encoder.version().equals(version)) {
+            wrong.add("version '" + encoder.version() + "' vs '" + version + "' of " + variant.fileStem() + ".onnx");
         }
-        if (encoder.shape().cacheFrames() != leftContextFrames) {
-            throw new AsrException(encoder.path() + " caches " + encoder.shape().cacheFrames()
-                    + " frames of left context but streaming asks for " + leftContextFrames
-                    + ": use the windowed encoder for another context");
+        if (!encoder.backboneVersion().equals(backboneVersion)) {
+            wrong.add("backbone version '" + encoder.backboneVersion() + "' vs the dense graph's '" + backboneVersion
+                    + "'");
+        }
+        if (encoder.shape().chunkFrames() != chunk) {
+            wrong.add("chunk " + encoder.shape().chunkFrames() + " output frames vs " + chunk);
+        }
+        if (encoder.shape().cacheFrames() != cacheFrames) {
+            wrong.add("cache " + encoder.shape().cacheFrames() + " frames of left context vs " + cacheFrames);
+        }
+        if (encoder.shape().vocab() != vocab) {
+            wrong.add("vocabulary " + encoder.shape().vocab() + " vs " + vocab);
+        }
+        if (encoder.subsamplingFactor() != subsampling) {
+            wrong.add("subsampling " + encoder.subsamplingFactor() + " vs " + subsampling);
+        }
+        if (!wrong.isEmpty()) {
+            throw new AsrException(encoder.path() + " does not match this model folder's graphs: "
+                    + String.join("; ", wrong) + " (re-run export_streaming.py" + (variant == CodaVariant.DENSE ? ""
+                            : " --coda") + " on this folder, or stream windowed with another chunking)");
         }
     }
 
@@ -175,7 +222,7 @@ public final class Recognizer implements AutoCloseable {
         List<CodaVariant> levels = adaptive.enabled() ? adaptive.levels() : List.of(config.variant());
         CodaVariant first = levels.contains(config.variant()) ? config.variant() : levels.get(0);
         Map<CodaVariant, AcousticModel> models = new LinkedHashMap<>();
-        OnnxStreamingEncoder encoder = null;
+        Map<CodaVariant, OnnxStreamingEncoder> encoders = new LinkedHashMap<>();
         try {
             for (CodaVariant v : levels) {
                 Path file = config.withVariant(v).modelFile();
@@ -185,17 +232,37 @@ public final class Recognizer implements AutoCloseable {
                 }
                 models.put(v, OnnxAcousticModel.load(file, config.onnx()));
             }
-            Path encoderFile = streamingEncoderFile(config, models.keySet());
-            if (encoderFile != null) {
-                encoder = OnnxStreamingEncoder.load(encoderFile, config.onnx());
+            for (CodaVariant v : models.keySet()) {
+                Path encoderFile = streamingEncoderFile(config, v);
+                if (encoderFile != null) {
+                    encoders.put(v, OnnxStreamingEncoder.load(encoderFile, config.onnx()));
+                }
             }
-            return new Recognizer(models, first, vocabulary, config, lm, encoder);
+            checkAgainstDenseStreamingGraph(config, encoders);
+            return new Recognizer(models, first, vocabulary, config, lm, encoders);
         } catch (RuntimeException e) {
             models.values().forEach(AcousticModel::close);
-            if (encoder != null) {
-                encoder.close();
-            }
+            encoders.values().forEach(OnnxStreamingEncoder::close);
             throw e;
+        }
+    }
+
+    /**
+     * CoDA streaming graphs loaded without the dense one (e.g. {@code --coda-r 4} alone) are still checked against
+     * the folder's dense streaming graph, opened for that only.
+     */
+    private static void checkAgainstDenseStreamingGraph(RecognizerConfig config,
+            Map<CodaVariant, OnnxStreamingEncoder> encoders) {
+        Path denseFile = config.modelDir().resolve(OnnxStreamingEncoder.FILE_NAME);
+        if (encoders.isEmpty() || encoders.containsKey(CodaVariant.DENSE) || !Files.isRegularFile(denseFile)) {
+            return;
+        }
+        try (OnnxStreamingEncoder dense = OnnxStreamingEncoder.load(denseFile, config.onnx())) {
+            for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : encoders.entrySet()) {
+                OnnxStreamingEncoder coda = e.getValue();
+                checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(), dense.shape().vocab(),
+                        dense.shape().chunkFrames(), dense.shape().cacheFrames(), dense.subsamplingFactor());
+            }
         }
     }
 
@@ -211,30 +278,36 @@ public final class Recognizer implements AutoCloseable {
     }
 
     /**
-     * The streaming encoder file {@link StreamingConfig#encoder()} asks for, falling back from int8 to float to
-     * none (windowed). It serves the dense backbone at the model's own chunking; other chunkings stay windowed.
+     * The streaming encoder file of {@code variant} that {@link StreamingConfig#encoder()} asks for, falling back
+     * from int8 (the dense backbone only) to float to none (windowed). Only at the model's own chunking; other
+     * chunkings stay windowed.
      */
-    private static Path streamingEncoderFile(RecognizerConfig config, Set<CodaVariant> variants) {
+    private static Path streamingEncoderFile(RecognizerConfig config, CodaVariant variant) {
         StreamingConfig s = config.streaming();
-        if (s.encoder() == EncoderChoice.WINDOWED || !variants.contains(CodaVariant.DENSE) || s.chunkFrames() != 0
-                || s.leftContextFrames() != 0) {
+        if (s.encoder() == EncoderChoice.WINDOWED || s.chunkFrames() != 0 || s.leftContextFrames() != 0) {
             return null;
         }
         Path int8 = config.modelDir().resolve(OnnxStreamingEncoder.INT8_FILE_NAME);
-        if (s.encoder() == EncoderChoice.INT8 && Files.isRegularFile(int8)) {
+        if (variant == CodaVariant.DENSE && s.encoder() == EncoderChoice.INT8 && Files.isRegularFile(int8)) {
             return int8;
         }
-        Path fp32 = config.modelDir().resolve(OnnxStreamingEncoder.FILE_NAME);
+        Path fp32 = config.modelDir().resolve(OnnxStreamingEncoder.fileName(variant));
         return Files.isRegularFile(fp32) ? fp32 : null;
     }
 
-    /** The cache-based streaming encoder streams at the dense variant use, if any. */
+    /** The cache-based streaming encoder that streams at the default variant use, if any. */
     public Optional<OnnxStreamingEncoder> streamingEncoderInUse() {
-        return Optional.ofNullable(streamingEncoder);
+        return Optional.ofNullable(streamingEncoders.get(defaultVariant));
     }
 
-    OnnxStreamingEncoder streamingEncoder() {
-        return streamingEncoder;
+    /** Every cache-based streaming encoder by variant (variants missing here encode windowed). */
+    public Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders() {
+        return streamingEncoders;
+    }
+
+    /** The streaming encoder of {@code variant}; null where it encodes windowed. */
+    OnnxStreamingEncoder streamingEncoder(CodaVariant variant) {
+        return streamingEncoders.get(variant);
     }
 
     public ModelInfo modelInfo() {
@@ -423,7 +496,7 @@ public final class Recognizer implements AutoCloseable {
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
                 List<RecognizerStream.Window> batch = windows.get(e.getKey());
                 if (e.getKey().cached()) {
-                    encoderCalls.add(runCachedBatch(e.getValue(), batch));
+                    encoderCalls.add(runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch));
                 } else {
                     runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
                     encoderCalls.increment();
@@ -437,11 +510,12 @@ public final class Recognizer implements AutoCloseable {
     private record BatchKey(CodaVariant variant, boolean cached, int frames) {}
 
     /** Returns the model calls made. */
-    private int runCachedBatch(List<RecognizerStream> ready, List<RecognizerStream.Window> windows) {
+    private static int runCachedBatch(OnnxStreamingEncoder streamingEncoder, List<RecognizerStream> ready,
+            List<RecognizerStream.Window> windows) {
         if (streamingEncoder.isBatchDependent() && ready.size() > 1) {
             // one stream per call keeps each stream's output independent of its neighbours (and of restarts)
             for (int i = 0; i < ready.size(); i++) {
-                runCachedBatch(List.of(ready.get(i)), List.of(windows.get(i)));
+                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)));
             }
             return ready.size();
         }
@@ -498,11 +572,11 @@ public final class Recognizer implements AutoCloseable {
     }
 
     /**
-     * Output frames of already encoded features a stream keeps: none when every window it can run goes through
-     * the streaming encoder (fixed dense routing), the windowed left context otherwise.
+     * Output frames of already encoded features a stream keeps: none when every variant it can run has a streaming
+     * encoder (a stream changes variant only where its cache starts afresh), the windowed left context otherwise.
      */
     int featureContextFrames() {
-        return streamingEncoder != null && !isAdaptive() ? 0 : leftContextFrames;
+        return streamingEncoders.keySet().containsAll(models.keySet()) ? 0 : leftContextFrames;
     }
 
     int subsampling() {
@@ -518,9 +592,7 @@ public final class Recognizer implements AutoCloseable {
         try {
             models.values().forEach(AcousticModel::close);
         } finally {
-            if (streamingEncoder != null) {
-                streamingEncoder.close();
-            }
+            streamingEncoders.values().forEach(OnnxStreamingEncoder::close);
         }
     }
 }

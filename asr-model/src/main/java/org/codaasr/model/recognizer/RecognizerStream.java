@@ -31,7 +31,9 @@ import org.codaasr.model.onnx.EncoderCache;
  */
 public final class RecognizerStream {
 
-    private static final int SNAPSHOT_VERSION = 4;
+    private static final int SNAPSHOT_VERSION = 5;
+    /** Version 4 snapshots lack the pending variant, and their cache is always the dense encoder's. */
+    private static final int SNAPSHOT_VERSION_DENSE_CACHE = 4;
     /** Version 3 snapshots lack the encoder cache; such streams encode windowed until their next segment. */
     private static final int SNAPSHOT_VERSION_NO_CACHE = 3;
     /** Version 2 snapshots lack the pinned flag as well; they are read as unpinned. */
@@ -56,6 +58,11 @@ public final class RecognizerStream {
     private long segmentIndex;
     private final Deque<RecognitionResult> finals = new ArrayDeque<>();
     private CodaVariant variant;
+    /**
+     * The variant asked for while a segment was open: the stream moves to it where its cache starts afresh (a
+     * segment boundary, or leading silence), never inside a segment; null when none is waiting.
+     */
+    private CodaVariant pendingVariant;
     /** Set by a pinning {@link RoutingRequest}: load-adaptive routing leaves the stream at its variant. */
     private boolean pinned;
     private int windowsAtLevel;
@@ -66,11 +73,11 @@ public final class RecognizerStream {
      * that closing the segment costs little; null until then (and after a restore, when it catches up at once).
      */
     private CtcDecoder.Session finalSearch;
-    /** The streaming encoder's state; null when the recognizer encodes windowed only. */
+    /** The state of the current variant's streaming encoder; null when that variant encodes windowed. */
     private EncoderCache cache;
     /**
-     * False once a window was encoded without the cache (a CoDA variant under adaptive routing): the cache then
-     * misses frames, so the dense backbone also runs windowed until the next reset gives the cache a clean start.
+     * False once a window was encoded without the cache (a stream restored from a snapshot without one): the cache
+     * then misses frames, so the stream runs windowed until the next reset gives the cache a clean start.
      */
     private boolean cacheInSync = true;
 
@@ -78,12 +85,17 @@ public final class RecognizerStream {
         this.recognizer = recognizer;
         this.fbank = new StreamingFbank(recognizer.fbank());
         this.variant = recognizer.defaultVariant();
-        this.cache = recognizer.streamingEncoder() == null ? null : recognizer.streamingEncoder().newCache();
+        this.cache = newCache(variant);
+    }
+
+    private EncoderCache newCache(CodaVariant v) {
+        var encoder = recognizer.streamingEncoder(v);
+        return encoder == null ? null : encoder.newCache();
     }
 
     /** True when the next window goes through the cache-based streaming encoder. */
     public boolean encodesWithCache() {
-        return cache != null && cacheInSync && variant == CodaVariant.DENSE;
+        return cache != null && cacheInSync;
     }
 
     /** True while the encoder cache holds context, which makes a {@link #snapshot()} larger by its size. */
@@ -95,21 +107,38 @@ public final class RecognizerStream {
         return cache;
     }
 
-    /** Segment boundaries and leading silence start the cache afresh, which keeps most snapshots small. */
+    /**
+     * Segment boundaries and leading silence start the cache afresh, which keeps most snapshots small; there a
+     * pending variant change takes effect.
+     */
     private void resetCache() {
         if (cache != null) {
             cache.reset();
             cacheInSync = true;
         }
+        if (pendingVariant != null) {
+            switchTo(pendingVariant);
+        }
     }
 
-    /** The CoDA variant the next encoder windows of this stream use. */
+    private void switchTo(CodaVariant v) {
+        pendingVariant = null;
+        if (v != variant) {
+            variant = v;
+            windowsAtLevel = 0;
+            cache = newCache(v);
+            cacheInSync = true;
+        }
+    }
+
+    /** The CoDA variant that encodes the open segment (every window of a segment uses one variant). */
     public CodaVariant variant() {
         return variant;
     }
 
     /**
-     * Pins the variant (one of {@link Recognizer#variants()}).
+     * Moves the stream to {@code v} (one of {@link Recognizer#variants()}): at once while the open segment holds
+     * no encoded frame, else where the next segment starts (its caches start afresh there).
      *
      * @throws IllegalArgumentException for a variant the recognizer has no model for
      */
@@ -118,16 +147,17 @@ public final class RecognizerStream {
             throw new IllegalArgumentException("no model for the " + v.label() + "; available: "
                     + recognizer.variants());
         }
-        if (v != variant) {
-            variant = v;
-            windowsAtLevel = 0;
+        if (segmentLogProbs.isEmpty()) {
+            switchTo(v);
+        } else {
+            pendingVariant = v == variant ? null : v;
         }
     }
 
     /**
      * Applies what the stream's sender asked for: a pinned variant the recognizer has a model for is used from the
-     * next encoder window on and kept whatever the load; {@link RoutingRequest#ADAPTIVE} lets load-adaptive routing
-     * move the stream again.
+     * next segment on (at once before any audio, {@link #setVariant}) and kept whatever the load;
+     * {@link RoutingRequest#ADAPTIVE} lets load-adaptive routing move the stream again.
      *
      * @return false when the pinned variant is not loaded (the stream keeps its variant)
      */
@@ -151,10 +181,11 @@ public final class RecognizerStream {
 
     /**
      * Load-adaptive routing: moves this stream one level cheaper when it lags behind real time by more than the
-     * configured threshold, one level more accurate when it has caught up, at most once per hold period.
+     * configured threshold, one level more accurate when it has caught up, at most once per hold period; the move
+     * waits for the next segment boundary ({@link #setVariant}).
      *
      * @param lagSeconds how far the newest accepted audio is behind the wall clock
-     * @return the variant now in force
+     * @return the variant now in force (the open segment's)
      */
     public CodaVariant adaptToLag(double lagSeconds) {
         AdaptiveRouting routing = recognizer.adaptiveRouting();
@@ -348,7 +379,7 @@ public final class RecognizerStream {
         }
         double offset = segmentStartFrame * frameSec;
         finals.add(new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), true, offset,
-                offset + segmentLogProbs.size() * frameSec));
+                offset + segmentLogProbs.size() * frameSec, variant));
         segmentIndex++;
         segmentStartFrame += segmentLogProbs.size();
         segmentLogProbs.clear();
@@ -386,7 +417,7 @@ public final class RecognizerStream {
         CtcHypothesis hyp = segmentGreedy();
         double offset = segmentStartFrame * frameSec;
         return new RecognitionResult(segmentIndex, hyp.text(), shift(hyp.words(), offset), false, offset,
-                offset + segmentLogProbs.size() * frameSec);
+                offset + segmentLogProbs.size() * frameSec, variant);
     }
 
     /** The next closed segment, or null. */
@@ -447,6 +478,7 @@ public final class RecognizerStream {
             out.writeInt(variant.reductionFactor());
             out.writeInt(windowsAtLevel);
             out.writeBoolean(pinned);
+            out.writeInt(pendingVariant == null ? -1 : pendingVariant.reductionFactor());
             out.writeBoolean(cache != null);
             if (cache != null) {
                 out.writeBoolean(cacheInSync);
@@ -495,15 +527,29 @@ public final class RecognizerStream {
             throw new IOException("snapshot names no CoDA variant: " + e.getMessage(), e);
         }
         s.variant = recognizer.variants().contains(saved) ? saved : recognizer.defaultVariant();
+        s.cache = s.newCache(s.variant);
         s.windowsAtLevel = in.readInt();
         s.pinned = version >= SNAPSHOT_VERSION_NO_CACHE && in.readBoolean() && s.variant == saved;
-        boolean hasCache = version >= SNAPSHOT_VERSION && in.readBoolean();
+        if (version >= SNAPSHOT_VERSION) {
+            int pending = in.readInt();
+            try {
+                CodaVariant p = pending < 0 ? null : CodaVariant.of(pending);
+                s.pendingVariant = p != null && recognizer.variants().contains(p) ? p : null;
+            } catch (IllegalArgumentException e) {
+                throw new IOException("snapshot's pending variant: " + e.getMessage(), e);
+            }
+        }
+        boolean hasCache = version >= SNAPSHOT_VERSION_DENSE_CACHE && in.readBoolean();
+        // the cache belongs to the saved variant (a version 4 snapshot's to the dense backbone)
+        CodaVariant cacheVariant = version == SNAPSHOT_VERSION_DENSE_CACHE ? CodaVariant.DENSE : saved;
         if (hasCache) {
             boolean inSync = in.readBoolean();
-            if (s.cache != null) {
+            if (s.cache != null && cacheVariant == s.variant) {
                 s.cache = EncoderCache.read(s.cache.shape(), in);
                 s.cacheInSync = inSync;
-            } // else: a recognizer without the streaming encoder ignores the rest, and encodes windowed
+            } else if (s.cache != null) {
+                s.cacheInSync = false; // another variant's cache: windowed until the next segment
+            } // else: this variant encodes windowed here; the rest is ignored
         } else if (s.cache != null) {
             s.cacheInSync = false; // the snapshot holds no cache: windowed until the next segment starts it afresh
         }

@@ -46,7 +46,7 @@ class OnnxStreamingEncoderTest {
         encoder.close();
     }
 
-    private static float[][] matrix(JsonNode rows) {
+    static float[][] matrix(JsonNode rows) {
         float[][] m = new float[rows.size()][];
         for (int t = 0; t < m.length; t++) {
             JsonNode row = rows.get(t);

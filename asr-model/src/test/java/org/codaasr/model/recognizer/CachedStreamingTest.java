@@ -219,7 +219,7 @@ class CachedStreamingTest {
             AsrException e = assertThrows(AsrException.class, () -> new Recognizer(Map.of(CodaVariant.DENSE, other),
                     CodaVariant.DENSE, Vocabulary.load(tinyCtc.resolve("tokens.txt")),
                     cached.config().withModelDir(tinyCtc), null, encoder));
-            assertTrue(e.getMessage().contains("is not from the export of the dense model"), e.getMessage());
+            assertTrue(e.getMessage().contains("does not match this model folder's graphs"), e.getMessage());
         } finally {
             other.close();
             encoder.close();

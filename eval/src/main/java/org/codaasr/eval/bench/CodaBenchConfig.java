@@ -16,9 +16,11 @@ import org.codaasr.model.recognizer.RecognizerConfig;
  * @param repeats timed passes over all utterances per variant and thread count; the median is reported
  * @param limit only the first {@code limit} utterances (0 = all)
  * @param provider execution provider of every session
+ * @param streaming time the cache-based streaming graphs ({@code model.streaming*.onnx}) chunk by chunk instead of
+ *     the whole-utterance graphs
  */
 public record CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads, int repeats, int limit,
-        ExecutionProvider provider) {
+        ExecutionProvider provider, boolean streaming) {
 
     public CodaBenchConfig {
         if (modelDir == null || dataDir == null || provider == null) {
@@ -36,6 +38,12 @@ public record CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads
         }
     }
 
+    /** The whole-utterance graphs. */
+    public CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads, int repeats, int limit,
+            ExecutionProvider provider) {
+        this(modelDir, dataDir, threads, repeats, limit, provider, false);
+    }
+
     /** The default model folder, the dev set (else the shipped demo set), 1 and 2 threads, 3 repeats, CPU. */
     public static CodaBenchConfig defaults() {
         return new CodaBenchConfig(RecognizerConfig.defaultModelDir(), DataSets.devSet().orElse(DataSets.demoSet()),
@@ -44,26 +52,30 @@ public record CodaBenchConfig(Path modelDir, Path dataDir, List<Integer> threads
     }
 
     public CodaBenchConfig withModelDir(Path dir) {
-        return new CodaBenchConfig(dir, dataDir, threads, repeats, limit, provider);
+        return new CodaBenchConfig(dir, dataDir, threads, repeats, limit, provider, streaming);
     }
 
     public CodaBenchConfig withDataDir(Path dir) {
-        return new CodaBenchConfig(modelDir, dir, threads, repeats, limit, provider);
+        return new CodaBenchConfig(modelDir, dir, threads, repeats, limit, provider, streaming);
     }
 
     public CodaBenchConfig withThreads(List<Integer> counts) {
-        return new CodaBenchConfig(modelDir, dataDir, counts, repeats, limit, provider);
+        return new CodaBenchConfig(modelDir, dataDir, counts, repeats, limit, provider, streaming);
     }
 
     public CodaBenchConfig withRepeats(int n) {
-        return new CodaBenchConfig(modelDir, dataDir, threads, n, limit, provider);
+        return new CodaBenchConfig(modelDir, dataDir, threads, n, limit, provider, streaming);
     }
 
     public CodaBenchConfig withLimit(int n) {
-        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, n, provider);
+        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, n, provider, streaming);
     }
 
     public CodaBenchConfig withProvider(ExecutionProvider p) {
-        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, limit, p);
+        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, limit, p, streaming);
+    }
+
+    public CodaBenchConfig withStreaming(boolean cached) {
+        return new CodaBenchConfig(modelDir, dataDir, threads, repeats, limit, provider, cached);
     }
 }

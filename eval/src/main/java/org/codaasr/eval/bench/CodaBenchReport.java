@@ -26,9 +26,10 @@ import org.codaasr.model.onnx.CodaVariant;
  * @param provider execution provider actually used
  * @param cpus processors available to the JVM
  * @param variants figures per variant, in {@link CodaVariant} order
+ * @param streaming true when the cache-based streaming graphs were timed chunk by chunk
  */
 public record CodaBenchReport(String modelDir, String dataDir, int utterances, double audioSeconds, int repeats,
-        List<Integer> threads, String provider, int cpus, List<VariantResult> variants) {
+        List<Integer> threads, String provider, int cpus, List<VariantResult> variants, boolean streaming) {
 
     public static final String MARKDOWN_FILE = "coda-bench.md";
     public static final String JSON_FILE = "coda-bench.json";
@@ -37,6 +38,19 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
     public CodaBenchReport {
         threads = List.copyOf(threads);
         variants = List.copyOf(variants);
+    }
+
+    /** A report of the whole-utterance graphs. */
+    public CodaBenchReport(String modelDir, String dataDir, int utterances, double audioSeconds, int repeats,
+            List<Integer> threads, String provider, int cpus, List<VariantResult> variants) {
+        this(modelDir, dataDir, utterances, audioSeconds, repeats, threads, provider, cpus, variants, false);
+    }
+
+    /** Dense backbone encoder time over {@code v}'s at {@code threads}; null without a dense row. */
+    public Double speedupVsDense(VariantResult v, int threads) {
+        Double dense = variant(CodaVariant.DENSE).map(d -> d.encoderMsPerAudioSecond().get(threads)).orElse(null);
+        Double own = v.encoderMsPerAudioSecond().get(threads);
+        return dense == null || own == null || own <= 0 ? null : dense / own;
     }
 
     /** The figures of {@code variant}, if the folder had its file. */
@@ -52,19 +66,25 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
     /** The paper-style table plus setup and the bar line, as Markdown. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append("# CoDA benchmark\n\n");
+        sb.append("# CoDA benchmark").append(streaming ? " (streaming)" : "").append("\n\n");
         sb.append(String.format(Locale.ROOT, "model folder `%s`, %d utterances of `%s` (%.1f s of audio), "
-                + "greedy CTC, %s, %d CPUs; encoder time only (features computed once), median of %d passes.%n%n",
-                modelDir, utterances, dataDir, audioSeconds, provider, cpus, repeats));
+                + "greedy CTC, %s, %d CPUs; encoder time only (features computed once), median of %d passes.%s%n%n",
+                modelDir, utterances, dataDir, audioSeconds, provider, cpus, repeats, streaming
+                        ? " Cache-based streaming graphs (model.streaming*.onnx), one chunk per call, one stream, a "
+                                + "fresh cache per utterance; routed layers take the top-k of each chunk."
+                        : ""));
         sb.append("| model | new params (% of backbone) | dev WER | non-blank frames |");
         for (int t : threads) {
             sb.append(" encoder ms per s of audio (").append(t).append(t == 1 ? " thread) |" : " threads) |");
         }
         for (int t : threads) {
+            sb.append(" speed-up vs dense (").append(t).append(t == 1 ? " thread) |" : " threads) |");
+        }
+        for (int t : threads) {
             sb.append(" speed-up vs parallel adapter (").append(t).append(t == 1 ? " thread) |" : " threads) |");
         }
         sb.append("\n|---|---:|---:|---:|");
-        sb.append("---:|".repeat(2 * threads.size()));
+        sb.append("---:|".repeat(3 * threads.size()));
         sb.append('\n');
         for (VariantResult v : variants) {
             sb.append("| ").append(v.label()).append(" | ").append(params(v)).append(" | ")
@@ -72,6 +92,10 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
                     .append(" |");
             for (int t : threads) {
                 sb.append(String.format(Locale.ROOT, " %.2f |", v.encoderMsPerAudioSecond().get(t)));
+            }
+            for (int t : threads) {
+                Double s = speedupVsDense(v, t);
+                sb.append(s == null ? " n/a |" : String.format(Locale.ROOT, " %.2fx |", s));
             }
             for (int t : threads) {
                 Double s = v.speedupVsAdapter().get(t);
@@ -123,7 +147,15 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
         m.put("threads", threads);
         m.put("provider", provider);
         m.put("cpus", cpus);
+        m.put("streaming", streaming);
         m.put("variants", variants);
+        Map<String, Map<Integer, Double>> vsDense = new LinkedHashMap<>();
+        for (VariantResult v : variants) {
+            Map<Integer, Double> byThreads = new LinkedHashMap<>();
+            threads.forEach(t -> byThreads.put(t, speedupVsDense(v, t)));
+            vsDense.put(v.label(), byThreads);
+        }
+        m.put("speedup_vs_dense", vsDense);
         BenchVerdict verdict = verdict();
         Map<String, Object> bar = new LinkedHashMap<>();
         bar.put("status", verdict.status().name());

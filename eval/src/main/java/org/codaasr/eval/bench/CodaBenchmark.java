@@ -17,7 +17,6 @@ import org.codaasr.model.ctc.GreedyCtcDecoder;
 import org.codaasr.model.ctc.Vocabulary;
 import org.codaasr.model.features.FbankExtractor;
 import org.codaasr.model.onnx.CodaVariant;
-import org.codaasr.model.onnx.OnnxAcousticModel;
 import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.onnx.RoutingTrace;
 import org.codaasr.model.wer.WerCalculator;
@@ -25,7 +24,9 @@ import org.codaasr.model.wer.WerResult;
 
 /**
  * Times the encoder of every variant in a CoDA model folder (dense backbone, parallel adapter, CoDA r=2/4/8) at
- * several ONNX Runtime thread counts and scores each with greedy CTC on the dev utterances.
+ * several ONNX Runtime thread counts and scores each with greedy CTC on the dev utterances: the whole-utterance
+ * graphs, or with {@link CodaBenchConfig#streaming()} the cache-based streaming graphs chunk by chunk
+ * ({@link BenchEncoder}).
  *
  * <p>Features are computed once and shared; only {@code AcousticModel.logProbs} calls are timed. Per thread count
  * every variant gets its own session, all loaded together and warmed up, and the timed passes alternate between
@@ -47,10 +48,13 @@ public final class CodaBenchmark {
     /** Runs every variant found in the model folder. */
     public CodaBenchReport run() {
         List<CodaVariant> variants = Arrays.stream(CodaVariant.values())
-                .filter(v -> Files.isRegularFile(v.file(config.modelDir()))).toList();
+                .filter(v -> Files.isRegularFile(BenchEncoder.file(config.modelDir(), v, config.streaming())))
+                .toList();
         if (variants.isEmpty()) {
-            throw new AsrException("no model variant in " + config.modelDir() + ": expected model.onnx, "
-                    + "model.adapter.onnx or model.coda-r{2,4,8}.onnx");
+            throw new AsrException("no model variant in " + config.modelDir() + ": expected " + (config.streaming()
+                    ? "model.streaming.onnx, model.streaming.adapter.onnx or model.streaming.coda-r{2,4,8}.onnx "
+                            + "(export_streaming.py [--coda])"
+                    : "model.onnx, model.adapter.onnx or model.coda-r{2,4,8}.onnx"));
         }
         Vocabulary vocabulary = Vocabulary.load(config.modelDir().resolve("tokens.txt"));
         DevSet dev = DevSet.load(config.dataDir(), config.limit());
@@ -62,10 +66,10 @@ public final class CodaBenchmark {
         variants.forEach(v -> msPerSecond.put(v, new LinkedHashMap<>()));
         for (int threads : config.threads()) {
             OnnxConfig onnx = OnnxConfig.defaults().withThreads(threads).withProvider(config.provider());
-            List<OnnxAcousticModel> models = new ArrayList<>();
+            List<BenchEncoder> models = new ArrayList<>();
             try {
                 for (CodaVariant variant : variants) {
-                    OnnxAcousticModel model = OnnxAcousticModel.load(variant.file(config.modelDir()), onnx);
+                    BenchEncoder model = BenchEncoder.load(config.modelDir(), variant, config.streaming(), onnx);
                     models.add(model);
                     provider = model.provider();
                     if (!scored.containsKey(variant)) {
@@ -84,7 +88,7 @@ public final class CodaBenchmark {
                             scored.get(variants.get(v)).werPercent()));
                 }
             } finally {
-                models.forEach(OnnxAcousticModel::close);
+                models.forEach(BenchEncoder::close);
             }
         }
         List<VariantResult> results = new ArrayList<>();
@@ -96,7 +100,7 @@ public final class CodaBenchmark {
         }
         return new CodaBenchReport(config.modelDir().toString(), config.dataDir().toString(), dev.size(),
                 dev.audioSeconds, config.repeats(), config.threads(), provider,
-                Runtime.getRuntime().availableProcessors(), withSpeedups(results));
+                Runtime.getRuntime().availableProcessors(), withSpeedups(results), config.streaming());
     }
 
     /** Speed-up of each variant = parallel-adapter encoder time / its own, per thread count. */
@@ -120,14 +124,14 @@ public final class CodaBenchmark {
     }
 
     /** The untimed first pass: warms the session up and yields the WER and routing figures. */
-    private static VariantResult score(CodaVariant variant, OnnxAcousticModel model, Vocabulary vocabulary,
+    private static VariantResult score(CodaVariant variant, BenchEncoder model, Vocabulary vocabulary,
             DevSet dev) {
-        if (model.info().vocabSize() != vocabulary.size()) {
-            throw new AsrException(model.path() + " outputs " + model.info().vocabSize() + " tokens but tokens.txt "
+        if (model.vocabSize() != vocabulary.size()) {
+            throw new AsrException(model.path() + " outputs " + model.vocabSize() + " tokens but tokens.txt "
                     + "has " + vocabulary.size());
         }
         GreedyCtcDecoder decoder = new GreedyCtcDecoder(vocabulary);
-        double frameSeconds = model.info().outputFrameSeconds(dev.frameShiftSeconds);
+        double frameSeconds = model.subsamplingFactor() * dev.frameShiftSeconds;
         WerResult total = WerResult.empty();
         long frames = 0;
         long labelled = 0;
@@ -141,7 +145,7 @@ public final class CodaBenchmark {
                     w.insertions(), List.of()));
         }
         Double selected = processedShare(model, dev);
-        Map<String, String> meta = model.info().metadata();
+        Map<String, String> meta = model.metadata();
         return new VariantResult(variant, model.path().getFileName().toString(),
                 longMeta(meta, "new_params"), longMeta(meta, "backbone_params"), total.referenceWords(),
                 total.errors(), 100 * total.wer(), Map.of(), Map.of(), selected,
@@ -169,10 +173,7 @@ public final class CodaBenchmark {
      * Share of (layer, valid output frame) pairs that ran through a layer, over all utterances; null when the graph
      * has no routing output.
      */
-    private static Double processedShare(OnnxAcousticModel model, DevSet dev) {
-        if (model.routingOutput().isEmpty()) {
-            return null;
-        }
+    private static Double processedShare(BenchEncoder model, DevSet dev) {
         long selected = 0;
         long pairs = 0;
         for (float[][] f : dev.features) {
@@ -188,7 +189,7 @@ public final class CodaBenchmark {
     }
 
     /** A fresh session's first calls allocate its memory arena; run the longest and the first utterance once. */
-    private static void warmUp(OnnxAcousticModel model, DevSet dev) {
+    private static void warmUp(BenchEncoder model, DevSet dev) {
         model.logProbs(dev.features.get(dev.longest()));
         model.logProbs(dev.features.get(0));
     }
@@ -198,7 +199,7 @@ public final class CodaBenchmark {
      * (the starting variant rotates), one whole pass at a time: interleaving per utterance would let one session's
      * idle ONNX Runtime threads, which spin for a while after each run, compete with the next session's threads.
      */
-    private double[][] timeInterleaved(List<OnnxAcousticModel> models, DevSet dev) {
+    private double[][] timeInterleaved(List<BenchEncoder> models, DevSet dev) {
         double[][] passMs = new double[models.size()][config.repeats()];
         for (int pass = 0; pass < config.repeats(); pass++) {
             for (int v = 0; v < models.size(); v++) {

@@ -48,9 +48,25 @@ class CodaBenchReportTest {
     @Test
     void markdownHasATableRowPerVariantAndTheBar() {
         String md = report(10.5, 3.0).markdown();
-        assertTrue(md.contains("| CoDA r=4 | 1,000 (2.00%) | 10.50% | 25.0% | 3.00 | 2.00 | 3.00x | 3.00x |"), md);
+        // speed-ups against dense (8 / 3, 5 / 2), then against the adapter (9 / 3, 6 / 2)
+        assertTrue(md.contains("| CoDA r=4 | 1,000 (2.00%) | 10.50% | 25.0% | 3.00 | 2.00 | 2.67x | 2.50x | 3.00x "
+                + "| 3.00x |"), md);
         assertTrue(md.contains("| dense backbone | 0 (0%) |"), md);
         assertTrue(md.contains("BAR PASS"), md);
+    }
+
+    @Test
+    void aStreamingReportSaysSoAndKeepsTheSpeedupsVsDenseInItsJson() {
+        CodaBenchReport r = report(10.5, 3.0);
+        CodaBenchReport streaming = new CodaBenchReport(r.modelDir(), r.dataDir(), r.utterances(), r.audioSeconds(),
+                r.repeats(), r.threads(), r.provider(), r.cpus(), r.variants(), true);
+        assertTrue(streaming.markdown().startsWith("# CoDA benchmark (streaming)"));
+        assertTrue(streaming.markdown().contains("Cache-based streaming graphs"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<Integer, Double>> vsDense = (Map<String, Map<Integer, Double>>) streaming.toJson()
+                .get("speedup_vs_dense");
+        assertEquals(8.0 / 3.0, vsDense.get("CoDA r=4").get(1), 1e-12);
+        assertEquals(true, streaming.toJson().get("streaming"));
     }
 
     @Test

@@ -247,7 +247,7 @@ public final class RecognitionProcessor implements Processor<String, InOrderChun
             if (fin.segment() < state.finalsEmitted()) {
                 continue; // emitted before a restart; the replay recomputed it
             }
-            forwardTranscript(id, state, fin, false, now, stream.variant());
+            forwardTranscript(id, state, fin, false, now, fin.variant() != null ? fin.variant() : stream.variant());
             state = state.withFinal(fin.text());
         }
         if (stream.isDone()) {

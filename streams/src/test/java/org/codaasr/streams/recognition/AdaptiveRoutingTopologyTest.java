@@ -42,7 +42,8 @@ class AdaptiveRoutingTopologyTest {
     void lagRaisesTheReductionFactorPerStream() {
         assumeTrue(Files.isDirectory(TINY_CODA), "tiny CoDA models missing");
         RecognizerConfig rc = RecognizerConfig.defaults().withModelDir(TINY_CODA).withVariant(CodaVariant.ADAPTER)
-                .withStreaming(new StreamingConfig(8, 16, 1.0, 25.0,
+                // segments of at most 1 s: a stream changes variant only where a segment ends
+                .withStreaming(new StreamingConfig(8, 16, 0.5, 1.0,
                         new AdaptiveRouting(List.of(CodaVariant.ADAPTER, CodaVariant.CODA_R2,
                                 CodaVariant.CODA_R4, CodaVariant.CODA_R8), 1.0, 0.25, 1)));
         float[] head = java.util.Arrays.copyOf(AudioDecoder.load(DEV_FLAC, 16000).samples(), 16000 * 4);
@@ -65,7 +66,15 @@ class AdaptiveRoutingTopologyTest {
                 }
             }
             driver.advanceWallClockTime(Duration.ofMillis(250));
-            List<Transcript> complete = out.readValuesToList().stream().filter(Transcript::streamComplete).toList();
+            List<Transcript> all = out.readValuesToList();
+            List<Transcript> complete = all.stream().filter(Transcript::streamComplete).toList();
+            int previous = 0;
+            for (Transcript t : all) { // each final names the variant of its segment: one level further at most
+                if (t.streamId().equals("late") && t.isFinal()) {
+                    assertEquals(true, t.codaR() >= previous && t.codaR() <= Math.max(2, 2 * previous), all.toString());
+                    previous = t.codaR();
+                }
+            }
             assertEquals(2, complete.size());
             for (Transcript t : complete) {
                 CodaVariant expected = t.streamId().equals("late") ? CodaVariant.CODA_R8 : CodaVariant.ADAPTER;
