@@ -48,7 +48,11 @@ ort_check "$TMP/out"
 # coda_eval.py scores it against the starting backbone and its r = 2 graph is exported
 "$PY" "$HERE/train_coda.py" --backbone "$TMP/backbone.pt" --run-dir "$TMP/joint" --data "$DATA" \
   --sources fsdd,ljspeech --limit 6 --steps 4 --log-every 1 --ckpt-every 2 --max-frames 4000 --threads 1 --no-resume \
-  --train-backbone-lr 1e-3 --r-values 0,2 --seed 7 --attend-all-frames | tee "$TMP/joint.log"
+  --train-backbone-lr 1e-3 --r-values 0,2 --seed 7 --attend-all-frames --eval-every 2 --eval-r 0,2 | tee "$TMP/joint.log"
+if [ -s "$DATA/shards/validation.pt" ]; then  # --eval-every: the validation split scored, the best kept
+  [ "$(wc -l < "$TMP/joint/valid_wer.tsv")" = 3 ] && [ -s "$TMP/joint/backbone-best.pt" ] && [ -s "$TMP/joint/coda-best.pt" ] \
+    || { echo "FAIL: --eval-every left no valid_wer.tsv rows or best checkpoints"; exit 1; }
+fi
 grep -q "kd_by_r {'0'" "$TMP/joint.log" && grep -q "kd_by_r {'2'" "$TMP/joint.log" \
   || { echo "FAIL: the joint stage did not run both r = 0 and r = 2 batches"; exit 1; }
 (cd "$HERE" && "$PY" - "$TMP/backbone.pt" "$TMP/joint" <<'PYEOF'

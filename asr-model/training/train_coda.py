@@ -241,14 +241,15 @@ def main(argv=None):
     win = {"ctc": 0.0, "kd": 0.0, "guide": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
     per_r = {r: [0.0, 0] for r in r_values}
     last = {}
-    epoch, done = 0, False
+    # a resume starts the epoch after the saved one, so a campaign of short sessions does not replay one epoch's start
+    epoch, done = (resume.get("epoch", -1) + 1 if resume else 0), False
 
     def elapsed_min():
         return minutes_before + (time.time() - t_start) / 60
 
     def save(final=False):
         st = {"coda": coda.state_dict(), "coda_config": ccfg.to_dict(), "optimizer": opt.state_dict(), "step": step,
-              "minutes": elapsed_min(), "args": vars(a), "backbone": os.path.relpath(os.path.abspath(backbone_path),
+              "minutes": elapsed_min(), "epoch": epoch, "args": vars(a), "backbone": os.path.relpath(os.path.abspath(backbone_path),
                                                                                     REPO),
               "backbone_step": bstate.get("step"), "backbone_config": backbone.cfg.to_dict(),
               "train_hours": round(train.hours(), 3), "unlabelled_utts": len(unl["feats"]),
@@ -270,7 +271,7 @@ def main(argv=None):
                 os.remove(old)
         log(f"saved {latest} (step {step})")
 
-    valid = data.load_validation(a.data, vocab=teacher.vocab) if a.eval_every else None
+    valid = data.load_validation(a.data, limit=a.limit, vocab=teacher.vocab) if a.eval_every else None
     eval_r = [int(v) for v in a.eval_r.split(",")]
     if a.eval_every and not len(valid):
         log(f"--eval-every: no validation split in {a.data} (prepare_data.py --validation-speakers); not evaluated")
