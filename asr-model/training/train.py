@@ -294,7 +294,7 @@ def main(argv=None):
         if not done:
             epoch += 1
             batch_pos = 0
-    log(f"finished at step {step}, best validation WER {best_valid:.2f}%")
+    log(f"finished at step {step}" + (f", best validation WER {best_valid:.2f}%" if best_valid < float("inf") else ""))
 
 
 if __name__ == "__main__":
