@@ -35,11 +35,14 @@ for f in model.adapter.onnx model.coda-r2.onnx model.coda-r4.onnx model.coda-r8.
   [ -s "$TMP/out/$f" ] || { echo "FAIL: $f missing"; exit 1; }
 done
 grep -q "coda-r4.onnx (r=4)" "$TMP/out/coda-card.md" || { echo "FAIL: card has no r=4 row"; exit 1; }
-if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then
-  "$HERE/tools/coda_ort_check.sh" "$TMP/out" | grep -v "meta:"   # ONNX Runtime (Java) vs torch on coda-reference.json
-else
-  echo "(java or the onnxruntime jar in ~/.m2 missing: ONNX Runtime cross-check skipped)"
-fi
+ort_check() {  # ONNX Runtime (Java) vs torch on the folder's coda-reference.json
+  if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then
+    "$HERE/tools/coda_ort_check.sh" "$1" | grep -v "meta:"
+  else
+    echo "(java or the onnxruntime jar in ~/.m2 missing: ONNX Runtime cross-check skipped)"
+  fi
+}
+ort_check "$TMP/out"
 # cache-based streaming graphs of the trained tiny CoDA at every r (local/coda_streaming.py): chunk by chunk equal to
 # the chunk-masked per-chunk routed forward, then exported with export_streaming.py's trace check and ONNX checker
 (cd "$HERE" && "$PY" - "$TMP/backbone.pt" "$TMP/run/coda-latest.pt" "$TMP/stream" <<'PYEOF' 2>&1 | grep -v -i "warning\|_C._jit\|^ *$"
@@ -62,11 +65,16 @@ for r in C.CODA_R_VALUES:
 print("CoDA streaming graphs: parity and export OK at r =", C.CODA_R_VALUES)
 PYEOF
 )
-# routing-aware backbone stage (train_coda.py --train-backbone-lr): the backbone trains with the routers/adapters,
-# r = 0 batches train it alone; then coda_eval.py scores it against the starting backbone
+# routing-aware backbone stage (train_coda.py --train-backbone-lr), here with routed frames attending to every frame
+# (--attend-all-frames): the backbone trains with the routers/adapters, r = 0 batches train it alone; then
+# coda_eval.py scores it against the starting backbone and its r = 2 graph is exported
 "$PY" "$HERE/train_coda.py" --backbone "$TMP/backbone.pt" --run-dir "$TMP/joint" --data "$DATA" \
   --sources fsdd,ljspeech --limit 6 --steps 4 --log-every 1 --ckpt-every 2 --max-frames 4000 --threads 1 --no-resume \
-  --train-backbone-lr 1e-3 --r-values 0,2 --seed 7 | tee "$TMP/joint.log"
+  --train-backbone-lr 1e-3 --r-values 0,2 --seed 7 --attend-all-frames --eval-every 2 --eval-r 0,2 | tee "$TMP/joint.log"
+if [ -s "$DATA/shards/validation.pt" ]; then  # --eval-every: the validation split scored, the best kept
+  [ "$(wc -l < "$TMP/joint/valid_wer.tsv")" = 3 ] && [ -s "$TMP/joint/backbone-best.pt" ] && [ -s "$TMP/joint/coda-best.pt" ] \
+    || { echo "FAIL: --eval-every left no valid_wer.tsv rows or best checkpoints"; exit 1; }
+fi
 grep -q "kd_by_r {'0'" "$TMP/joint.log" && grep -q "kd_by_r {'2'" "$TMP/joint.log" \
   || { echo "FAIL: the joint stage did not run both r = 0 and r = 2 batches"; exit 1; }
 (cd "$HERE" && "$PY" - "$TMP/backbone.pt" "$TMP/joint" <<'PYEOF'
@@ -86,4 +94,38 @@ PYEOF
 "$PY" "$HERE/coda_eval.py" --backbone "$TMP/joint/backbone-latest.pt" --coda "$TMP/joint/coda-latest.pt" \
   --reference "$TMP/backbone.pt" --data "$DATA" --dev-limit 2 --r 0,1,2 | tee "$TMP/eval.log"
 [ "$(grep -c ' WER ' "$TMP/eval.log")" = 3 ] || { echo "FAIL: coda_eval.py did not score r = 0, 1, 2"; exit 1; }
+# attend_all_frames: a routed frame's output depends on the unselected frames (only through attention), the default
+# design's does not; the flag travels in the checkpoint and the graph's metadata
+(cd "$HERE" && "$PY" - "$TMP/joint" <<'PYEOF'
+import os, sys, torch
+from local import coda
+from local.checkpoint import load_backbone
+bb, _ = load_backbone(os.path.join(sys.argv[1], "backbone-latest.pt"))
+net, st = coda.load_coda(bb, os.path.join(sys.argv[1], "coda-latest.pt"))
+assert st["coda_config"]["attend_all_frames"] and net.coda.cfg.attend_all_frames, st["coda_config"]
+torch.manual_seed(0)
+routed = min(int(i) for i in net.coda.routers)
+layer, w = bb.layers[routed], net.coda.routers[str(routed)]
+x = torch.randn(1, 50, bb.cfg.d_model)
+idx, valid = coda.select_frames(x @ w, torch.ones(1, 50, dtype=torch.bool), torch.tensor([50]), 2)
+x2 = x.clone()
+x2[0, sorted(set(range(50)) - set(idx[0].tolist()))[-1]] += 3 * torch.randn(bb.cfg.d_model)  # an unselected frame
+moved = {}
+with torch.no_grad():
+    for attend in (True, False):
+        m = torch.ones(1, 1, 50 if attend else idx.size(1), dtype=torch.bool)
+        outs = [coda.layer_forward_at(layer, coda.gather_rows(v, idx), m, idx, v, valid, v if attend else None)
+                for v in (x, x2)]
+        moved[attend] = float((outs[0] - outs[1]).abs().max())
+assert moved[True] > 1e-4 and moved[False] < 1e-6, moved
+print(f"attend_all_frames: an unselected frame moves the selected outputs by {moved[True]:.2e} (default design "
+      f"{moved[False]:.1e})")
+PYEOF
+)
+"$PY" "$HERE/export_coda.py" --backbone "$TMP/joint/backbone-latest.pt" --coda "$TMP/joint/coda-latest.pt" \
+  --data "$DATA" --out "$TMP/out-all" --r 2 --skip-eval --timing-repeats 1 --threads 1 2>&1 | grep -v -i "warning\|_C._jit\|^ *$"
+"$PY" -c 'import onnx, sys; m = {p.key: p.value for p in onnx.load(sys.argv[1]).metadata_props}; \
+assert m["coda_attend_all_frames"] == "1", m; print("graph metadata coda_attend_all_frames =", m["coda_attend_all_frames"])' \
+  "$TMP/out-all/model.coda-r2.onnx"
+ort_check "$TMP/out-all"
 echo "coda smoke test OK in $(( $(date +%s) - start )) s"

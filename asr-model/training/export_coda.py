@@ -51,6 +51,7 @@ def coda_metadata(base, net, r):
     meta.update({"model_type": "conformer-ctc-coda", "coda_r": str(r),
                  "coda_dense_layers": str(net.backbone.cfg.layers if r == 1 else coda.cfg.dense_layers),
                  "coda_dense_last_layers": str(0 if r == 1 else coda.cfg.dense_last_layers),
+                 "coda_attend_all_frames": str(int(r > 1 and coda.cfg.attend_all_frames)),
                  "coda_adapter_dim": str(coda.adapters[0].down.out_features),
                  "coda_layers": str(net.backbone.cfg.layers),
                  "new_params": str(new), "backbone_params": str(net.backbone.num_params())})
@@ -378,7 +379,7 @@ ONNX Runtime numbers come from the Java benchmark.
 I/O = the dense `model.onnx` contract (features float32 [B,T,80], feature_lengths int64 [B] -> log_probs float32
 [B,T',V], log_prob_lengths int64 [B]) plus `coda_selected` **bool** [B, layers, T'] (true = that layer ran on that
 frame). k = ceil(n / r) is computed in the graph from the valid length n of each row (a streaming window counts as an
-utterance). metadata_props: the dense keys plus `model_type`=`conformer-ctc-coda`, `coda_r`, `coda_dense_layers`, `coda_dense_last_layers`,
+utterance). metadata_props: the dense keys plus `model_type`=`conformer-ctc-coda`, `coda_r`, `coda_dense_layers`, `coda_dense_last_layers`, `coda_attend_all_frames`,
 `coda_adapter_dim`, `coda_layers`, `new_params`, `backbone_params`. Padded-batch check (rows alone vs padded
 together, max |diff| of log_probs): {c['padded_batch_max_abs_diff']}.
 """

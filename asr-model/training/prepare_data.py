@@ -5,6 +5,8 @@ Outputs under --out (default asr-model/training/data/, git-ignored):
   shards/<source>.pt      dict(ids, feats=[fp16 [T,80] tensors], texts, durations) - one file per source
   manifests/<source>.jsonl one line per utterance: id, audio, duration, text, source
   train.jsonl / dev.jsonl  concatenations (train = all training sources; dev = test-other, eval only)
+  validation.jsonl         the validation split: every utterance of --validation-speakers, held out of every
+                           training source (shard validation.pt); it chooses checkpoints and tunes, never the dev set
   stats_unlabelled.pt      fbank sum / sum of squares / frame count of the unlabelled clips
   cmvn.pt + cmvn.json      global mean/std per bin over training features + unlabelled audio
   summary.json             counts, hours per source, skipped items with reasons
@@ -26,8 +28,12 @@ from local.paths import DATA_DIR, REPO
 
 DEFAULT_SHARED = os.path.abspath(os.path.join(REPO, "..", "shared", "data"))
 DIGITS = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"]
-TRAIN_SOURCES = ["libri-train-clean-5", "libri-dev-clean", "ljspeech", "fsdd", "synthetic"]
-PERTURBED_SOURCES = {"libri-train-clean-5", "libri-dev-clean", "ljspeech"}  # real read speech only
+TRAIN_SOURCES = ["libri-train-clean-5", "libri-dev-clean", "librilight", "ljspeech", "fsdd", "synthetic"]
+PERTURBED_SOURCES = {"libri-train-clean-5", "libri-dev-clean", "librilight", "ljspeech"}  # real read speech only
+LIBRILIGHT_SPLITS = ["train-1h-clean", "train-1h-other", "train-9h-other"]
+# ~22 min of training speakers held out as the validation split: one train-other-500 speaker (the harder speech the
+# dev set resembles; its Libri-light 1 h and 9 h folds) and two train-clean-100 speakers (train-clean-5, Libri-light 1 h)
+VALIDATION_SPEAKERS = "1746,1737,3259"
 
 
 class Skips:
@@ -117,6 +123,17 @@ def list_synthetic(root, skips):
     return out
 
 
+def hold_out(lists, speakers):
+    """Moves every utterance of the given LibriSpeech speakers (utterance id <speaker>-<chapter>-<utt>) out of the
+    training lists, in place; returns them as the validation list (a speaker can read in several sources)."""
+    held = []
+    for src, items in lists.items():
+        keep = [it for it in items if it[0].split("-")[0] not in speakers]
+        held += [it for it in items if it[0].split("-")[0] in speakers]
+        lists[src] = keep
+    return held
+
+
 # ---------------------------------------------------------------- feature extraction
 def speed_perturb(wav, factor):
     """Kaldi/sox-style speed perturbation: play the waveform `factor` times faster (tempo and pitch both change),
@@ -156,12 +173,17 @@ def write_manifest(shard, source, man_path):
                                 "text": shard["texts"][i], "source": source}) + "\n")
 
 
-def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False, factor=1.0):
+def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False, factor=1.0, held_out=()):
+    """held_out: the validation speakers this shard was built without (stored; a reused shard must match)."""
     shard_path = os.path.join(out_dir, "shards", source + ".pt")
     man_path = os.path.join(out_dir, "manifests", source + ".jsonl")
     if os.path.exists(shard_path) and not force:
         print(f"[{source}] reusing {shard_path}")
         shard = torch.load(shard_path)
+        if sorted(shard.get("held_out_speakers", [])) != sorted(held_out) and any(
+                uid.split("-")[-3 if uid.startswith("sp") else 0] in held_out for uid in shard["ids"]):
+            sys.exit(f"{shard_path} holds utterances of the validation speakers {sorted(held_out)}: "
+                     f"rebuild it with --force")
         if not os.path.exists(man_path):
             write_manifest(shard, source, man_path)
         return shard
@@ -180,7 +202,7 @@ def build_shard(source, items, out_dir, jobs, skips, labelled=True, force=False,
                 continue
         good.append((uid, path, text, factor))
     t0 = time.time()
-    shard = {"ids": [], "feats": [], "texts": [], "durations": [], "audio": []}
+    shard = {"ids": [], "feats": [], "texts": [], "durations": [], "audio": [], "held_out_speakers": sorted(held_out)}
     with Pool(jobs) as pool:
         for n, (uid, path, text, res, err) in enumerate(pool.imap(_extract, good, chunksize=4), 1):
             if factor != 1.0:
@@ -228,6 +250,9 @@ def main():
                          "sources (train.py --speed-perturb loads them)")
     ap.add_argument("--limit", type=int, default=0, help="max utterances per source (smoke tests)")
     ap.add_argument("--force", action="store_true", help="rebuild shards that already exist")
+    ap.add_argument("--validation-speakers", default=VALIDATION_SPEAKERS,
+                    help="comma-separated LibriSpeech speaker ids held out of every training source as the "
+                         "validation split (checkpoint choice, tuning); empty = no validation split")
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
@@ -238,20 +263,25 @@ def main():
     lists = {
         "libri-train-clean-5": list_librispeech(os.path.join(ls, "train-clean-5"), "libri-train-clean-5", skips, ".opus"),
         "libri-dev-clean": list_librispeech(os.path.join(ls, "dev-clean"), "libri-dev-clean", skips, ".opus"),
+        "librilight": [it for split in LIBRILIGHT_SPLITS for it in list_librispeech(
+            os.path.join(s, "librilight", "LibriSpeech", split), "librilight", skips, ".opus")],
         "ljspeech": list_ljspeech(os.path.join(s, "ljspeech", "LJSpeech-1.1"), skips),
         "fsdd": [] if args.no_fsdd else list_fsdd(os.path.join(s, "fsdd", "recordings"), skips),
         "synthetic": list_synthetic(args.synthetic, skips),
     }
     dev_list = list_librispeech(os.path.join(s, "librispeech", "LibriSpeech", "test-other"), "dev-test-other", skips, ".flac")
+    held_out = {v.strip() for v in args.validation_speakers.split(",") if v.strip()}
+    validation_list = hold_out(lists, held_out)
     if args.limit:
         lists = {k: v[: args.limit] for k, v in lists.items()}
         dev_list = dev_list[: args.limit]
+        validation_list = validation_list[: args.limit]
     os.makedirs(args.out, exist_ok=True)
     summary = {"sources": {}, "skipped": None}
     train_stats = new_stats()
     with open(os.path.join(args.out, "train.jsonl"), "w", encoding="utf-8") as tf:
         for src in TRAIN_SOURCES:
-            shard = build_shard(src, lists[src], args.out, args.jobs, skips, force=args.force)
+            shard = build_shard(src, lists[src], args.out, args.jobs, skips, force=args.force, held_out=held_out)
             if shard is None or not shard["ids"]:
                 continue
             accumulate(train_stats, shard["feats"])
@@ -261,10 +291,19 @@ def main():
             if src in PERTURBED_SOURCES:
                 for factor in [float(v) for v in args.speed_perturb.split(",") if v.strip()]:
                     name = f"{src}-sp{factor:g}"
-                    sp = build_shard(name, lists[src], args.out, args.jobs, skips, force=args.force, factor=factor)
+                    sp = build_shard(name, lists[src], args.out, args.jobs, skips, force=args.force, factor=factor,
+                                     held_out=held_out)
                     if sp is not None and sp["ids"]:
                         summary["sources"][name] = {"utterances": len(sp["ids"]),
                                                     "hours": round(sum(sp["durations"]) / 3600, 4)}
+    val = build_shard("validation", validation_list, args.out, args.jobs, skips, force=args.force)
+    if val is not None and val["ids"]:
+        summary["sources"]["validation (held-out training speakers)"] = {
+            "utterances": len(val["ids"]), "hours": round(sum(val["durations"]) / 3600, 4),
+            "speakers": sorted({uid.split("-")[0] for uid in val["ids"]})}
+        with open(os.path.join(args.out, "validation.jsonl"), "w", encoding="utf-8") as vf, \
+                open(os.path.join(args.out, "manifests", "validation.jsonl"), encoding="utf-8") as mf:
+            vf.write(mf.read())
     dev = build_shard("dev-test-other", dev_list, args.out, args.jobs, skips, force=args.force)
     if dev is not None:
         summary["sources"]["dev-test-other (eval only)"] = {"utterances": len(dev["ids"]),

@@ -33,7 +33,7 @@
 #                      DATA/synthetic whenever it holds a synthesis (summary.json); --synthetic DIR: another folder
 #   --joint            run stage 3; stages 4-6 then use its backbone (RUN_DIR/joint/backbone-latest.pt)
 #   --backbone FILE    a train.py checkpoint (or a hand-back's backbone.part0.pt) for stages 3-6 instead of stage 2's
-#   --which best|latest   which stage-2 checkpoint stages 3-6 use (default best: lowest dev WER)
+#   --which best|latest   which stage-2 checkpoint stages 3-6 use (default best: lowest validation WER)
 #   --from-handback DIR   what gpu_session.sh handed back: --backbone DIR/backbone.part0.pt, and DIR/coda.pt,
 #                      DIR/coda-adapter.pt for stages 5-6 (e.g. --gpu --from-handback DIR --stage 5)
 #   --coda FILE / --adapter-coda FILE   CoDA checkpoints for stages 5-6 (default RUN_DIR/coda/coda-latest.pt and

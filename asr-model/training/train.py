@@ -2,14 +2,15 @@
 """Train the conformer-CTC model on cached fbank features (prepare_data.py). Resumes automatically from the latest
 checkpoint in --run-dir. Works on CPU (default 2 threads) and CUDA (bf16 autocast, larger --max-frames).
 
-Run dir layout: config.json, train.log (loss, lr, audio-seconds per wall-second), dev_wer.tsv (WER per checkpoint),
-checkpoints/ckpt-<step>.pt (last --keep kept), checkpoints/best.pt (lowest dev WER), checkpoints/latest (name).
+Run dir layout: config.json, train.log (loss, lr, audio-seconds per wall-second), dev_wer.tsv (validation and dev
+WER per checkpoint), checkpoints/ckpt-<step>.pt (last --keep kept), checkpoints/best.pt (lowest VALIDATION WER: the
+held-out training speakers of prepare_data.py; the dev set is only reported, never chooses; without a validation
+split no best.pt is written and later stages take the latest), checkpoints/latest (name).
 """
 import argparse
 import collections
 import glob
 import json
-import math
 import os
 import random
 import sys
@@ -23,16 +24,15 @@ from local import model as M
 from local.checkpoint import latest_checkpoint, save_checkpoint
 from local.evaluation import score
 from local.paths import DATA_DIR
+from local import training
 from local.training import amp_dtype_for, pick_device, run_logger, spec_augment
-
-DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,ljspeech,fsdd,synthetic"
 
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DATA_DIR)
     ap.add_argument("--run-dir", required=True)
-    ap.add_argument("--sources", default=DEFAULT_SOURCES, help="comma-separated training shards")
+    ap.add_argument("--sources", default=data.DEFAULT_SOURCES, help="comma-separated training shards")
     ap.add_argument("--limit", type=int, default=0, help="max utterances per shard (smoke tests)")
     # model
     ap.add_argument("--d-model", type=int, default=144)
@@ -97,14 +97,9 @@ def parse_args(argv=None):
 
 
 def lr_at(step, a, elapsed_min=0.0):
-    """Linear warmup, then cosine decay to min_lr_ratio * lr. With --time-schedule the decay follows whichever
-    of steps or wall time (--max-minutes) runs out first, for runs under a hard time budget."""
-    if step < a.warmup:
-        return a.lr * (step + 1) / a.warmup
-    p = min(1.0, (step - a.warmup) / max(1, a.steps - a.warmup))
-    if a.time_schedule and a.max_minutes:
-        p = max(p, min(1.0, elapsed_min / a.max_minutes))
-    return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
+    """training.lr_at with this script's arguments; the wall time counts only with --time-schedule."""
+    time_frac = elapsed_min / a.max_minutes if a.time_schedule and a.max_minutes else 0.0
+    return training.lr_at(step, a.lr, a.warmup, a.steps, a.min_lr_ratio, time_frac)
 
 
 def main(argv=None):
@@ -149,7 +144,7 @@ def main(argv=None):
     net.cmvn.set_stats(cmvn["mean"], cmvn["std"])
     net.to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
-    step, epoch, batch_pos, best_wer = 0, 0, 0, float("inf")
+    step, epoch, batch_pos, best_valid = 0, 0, 0, float("inf")
     if not state and a.init_from:
         weights = {k: v.float() if v.is_floating_point() else v for k, v in init["model"].items()
                    if not (new_head and k.startswith("head."))}
@@ -158,7 +153,7 @@ def main(argv=None):
         net.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         step, epoch, batch_pos = state["step"], state["epoch"], state["batch_pos"]
-        best_wer = state.get("best_wer", best_wer)
+        best_valid = state.get("best_valid_wer", best_valid)
         torch.set_rng_state(state["rng"])
     routed, route_r = None, [1]
     if a.route_r:
@@ -179,6 +174,9 @@ def main(argv=None):
                             vocab=vocab)
     dev = data.FeatureSet([os.path.join(a.data, "shards", "dev-test-other.pt")], limit=a.limit,
                           subsampling=1, vocab=vocab)
+    valid = data.load_validation(a.data, limit=a.limit, vocab=vocab)
+    if not len(valid):
+        log(f"no validation split in {a.data} (prepare_data.py --validation-speakers): no best.pt, the latest counts")
     if len(train) == 0:
         sys.exit(f"no training utterances found in {shards}")
     with open(os.path.join(a.run_dir, "config.json"), "w") as f:
@@ -186,10 +184,10 @@ def main(argv=None):
                    "train_utts": len(train), "hours_by_source": train.hours_by_source, "dropped_utts": train.dropped, "shards": shards}, f, indent=1)
     log(f"device={device} amp={amp_dtype} threads={torch.get_num_threads()} params={net.num_params()} "
         f"train={len(train)} utts {train.hours():.2f} h (dropped {train.dropped}) dev={len(dev)} utts "
-        f"steps={a.steps} max_frames={a.max_frames}")
+        f"validation={len(valid)} utts steps={a.steps} max_frames={a.max_frames}")
     if not os.path.exists(os.path.join(a.run_dir, "dev_wer.tsv")):
         with open(os.path.join(a.run_dir, "dev_wer.tsv"), "w") as f:
-            f.write("step\tepoch\tcheckpoint\tdev_wer\ttrain_loss\n")
+            f.write("step\tepoch\tcheckpoint\tdev_wer\ttrain_loss\tvalid_wer\n")
     mean = cmvn["mean"]
     lengths = [f.shape[0] for f in train.feats]
     gen = torch.Generator().manual_seed(a.seed + step)
@@ -262,23 +260,31 @@ def main(argv=None):
             stop = step >= a.steps or (a.max_minutes and time.time() - t_start > 60 * a.max_minutes)
             if (step % a.ckpt_every == 0 and batch_pos % a.accum == 0) or stop or \
                     time.time() - t_ckpt > 60 * a.ckpt_minutes:
-                wer = None
+                wer = valid_wer = None
+                if a.eval_every_ckpt and len(valid):
+                    t0 = time.time()
+                    res = score(net, valid, device, amp_dtype)
+                    valid_wer = res["wer"]
+                    best_valid = min(best_valid, valid_wer)
+                    log(f"validation WER {valid_wer:.2f}% CER {res['cer']:.2f}% at step {step} "
+                        f"({time.time() - t0:.0f}s), best {best_valid:.2f}%")
                 if a.eval_every_ckpt and len(dev):
                     t0 = time.time()
                     res = score(net, dev, device, amp_dtype)
                     wer = res["wer"]
-                    best_wer = min(best_wer, wer)
                     log(f"dev WER {wer:.2f}% CER {res['cer']:.2f}% non-blank frames {100 * res['non_blank']:.1f}% "
-                        f"at step {step} ({time.time() - t0:.0f}s), best {best_wer:.2f}%")
+                        f"at step {step} ({time.time() - t0:.0f}s)")
                 st = {"model": net.state_dict(), "optimizer": opt.state_dict(), "config": cfg.to_dict(),
-                      "step": step, "epoch": epoch, "elapsed_s": time.time() - t_start, "batch_pos": batch_pos, "best_wer": best_wer, "dev_wer": wer,
+                      "step": step, "epoch": epoch, "elapsed_s": time.time() - t_start, "batch_pos": batch_pos, "best_valid_wer": best_valid,
+                      "valid_wer": valid_wer, "dev_wer": wer,
                       "rng": torch.get_rng_state(), "train_hours": train.hours(),
                       "hours_by_source": train.hours_by_source, "batches_per_epoch": len(batches), "args": vars(a),
                       "sources": a.sources, "vocabulary": vocab.to_state()}
-                path = save_checkpoint(a.run_dir, st, a.keep, wer)
+                path = save_checkpoint(a.run_dir, st, a.keep, valid_wer)
                 with open(os.path.join(a.run_dir, "dev_wer.tsv"), "a") as f:
                     f.write(f"{step}\t{epoch}\t{os.path.basename(path)}\t"
-                            f"{'' if wer is None else f'{wer:.2f}'}\t{last_loss:.3f}\n")
+                            f"{'' if wer is None else f'{wer:.2f}'}\t{last_loss:.3f}\t"
+                            f"{'' if valid_wer is None else f'{valid_wer:.2f}'}\n")
                 log(f"saved {path}")
                 t_ckpt = time.time()
                 win_t, win_audio = time.time(), 0.0  # keep eval time out of the throughput figure
@@ -288,7 +294,7 @@ def main(argv=None):
         if not done:
             epoch += 1
             batch_pos = 0
-    log(f"finished at step {step}, best dev WER {best_wer:.2f}%")
+    log(f"finished at step {step}" + (f", best validation WER {best_valid:.2f}%" if best_valid < float("inf") else ""))
 
 
 if __name__ == "__main__":

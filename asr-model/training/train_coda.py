@@ -9,15 +9,17 @@ from --r-values, so ONE set of routers/adapters serves every r at run time (r = 
 baseline with the same parameters). Dynamic chunk masks as in train.py. LR: warmup, then cosine over
 max(step / --steps, elapsed / --max-minutes), so a time-limited run still ends at the low LR.
 
-Run dir: train.log, coda-latest.pt (+ coda-<step>.pt every --ckpt-every steps, last --keep kept).
+Run dir: train.log, coda-latest.pt (+ coda-<step>.pt every --ckpt-every steps, last --keep kept); with
+--eval-every N, valid_wer.tsv (greedy WER of the validation split, the held-out training speakers, per r of --eval-r)
+and coda-best.pt (+ backbone-best.pt in the joint stage): the checkpoint with the lowest mean of those WERs.
 Resumes from coda-latest.pt unless --no-resume. Example:
   train_coda.py --backbone runs/cpu1/checkpoints/best.pt --run-dir runs/coda1 --max-minutes 25 --threads 1
 """
 import argparse
 import glob
-import math
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -27,10 +29,11 @@ import torch.nn.functional as F
 from local import coda as C
 from local import data
 from local.checkpoint import load_backbone
+from local.evaluation import evaluate_per_utterance
 from local.paths import DATA_DIR, REPO
+from local import training
 from local.training import amp_dtype_for, pick_device, run_logger, spec_augment  # one scheme with train.py
 
-DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,ljspeech,fsdd,synthetic"
 UNLABELLED_DIR = os.path.join(REPO, "..", "shared", "data", "unlabelled", "librispeech-train-clean-100")
 
 
@@ -39,7 +42,7 @@ def parse_args(argv=None):
     ap.add_argument("--backbone", required=True, help="dense checkpoint, or a run dir (newest checkpoints/*.pt)")
     ap.add_argument("--run-dir", required=True)
     ap.add_argument("--data", default=DATA_DIR)
-    ap.add_argument("--sources", default=DEFAULT_SOURCES)
+    ap.add_argument("--sources", default=data.DEFAULT_SOURCES)
     ap.add_argument("--limit", type=int, default=0, help="max utterances per shard (smoke tests)")
     ap.add_argument("--unlabelled", type=int, default=0,
                     help="add N unlabelled clips (fbank computed once, cached in the run dir; KL only)")
@@ -56,6 +59,9 @@ def parse_args(argv=None):
                          "dense teacher emits a label (binary cross-entropy of the router score on the detached "
                          "layer input, per valid frame, mean over routed layers); 0 = routers learn from the "
                          "straight-through gate alone")
+    ap.add_argument("--attend-all-frames", action="store_true",
+                    help="in a routed layer the selected frames' queries attend to the keys/values of every frame "
+                         "(CodaConfig.attend_all_frames); default: attention among the selected frames only")
     ap.add_argument("--adapter-dropout", type=float, default=0.1)
     ap.add_argument("--train-backbone-lr", type=float, default=0.0,
                     help="> 0: ROUTING-AWARE BACKBONE stage, not CoDA proper: the backbone trains too (this peak LR, "
@@ -82,6 +88,10 @@ def parse_args(argv=None):
     # bookkeeping
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--keep", type=int, default=2)
+    ap.add_argument("--eval-every", type=int, default=0,
+                    help="every N steps (at a checkpoint): validation WER per r of --eval-r -> valid_wer.tsv, and "
+                         "coda-best.pt / backbone-best.pt by their mean; 0 = off")
+    ap.add_argument("--eval-r", default="0,4", help="r values scored at --eval-every (0 = the backbone alone)")
     ap.add_argument("--log-every", type=int, default=10)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=4321)
@@ -103,13 +113,9 @@ def resolve_backbone(path):
 
 
 def lr_at(step, elapsed_min, a):
-    if step < a.warmup:
-        return a.lr * (step + 1) / a.warmup
-    p = (step - a.warmup) / max(1, a.steps - a.warmup)
-    if a.max_minutes:
-        p = max(p, elapsed_min / a.max_minutes)
-    p = min(1.0, p)
-    return a.lr * (a.min_lr_ratio + (1 - a.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
+    """training.lr_at with this script's arguments (the wall time always counts when --max-minutes is set)."""
+    return training.lr_at(step, a.lr, a.warmup, a.steps, a.min_lr_ratio,
+                          elapsed_min / a.max_minutes if a.max_minutes else 0.0)
 
 
 def load_unlabelled(a, log):
@@ -182,7 +188,7 @@ def main(argv=None):
     resume = None if a.no_resume or not os.path.exists(latest) else torch.load(latest)
     ccfg = C.CodaConfig.from_checkpoint(resume["coda_config"]) if resume else C.CodaConfig(
         adapter_dim=a.adapter_dim, dense_layers=a.dense_layers, dense_last_layers=a.dense_last_layers,
-        adapter_dropout=a.adapter_dropout)
+        adapter_dropout=a.adapter_dropout, attend_all_frames=a.attend_all_frames)
     device = pick_device(a.device)
     amp_dtype = amp_dtype_for(a.amp, device)
     coda = C.CodaAdapters(backbone.cfg, ccfg)
@@ -235,14 +241,15 @@ def main(argv=None):
     win = {"ctc": 0.0, "kd": 0.0, "guide": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
     per_r = {r: [0.0, 0] for r in r_values}
     last = {}
-    epoch, done = 0, False
+    # a resume starts the epoch after the saved one, so a campaign of short sessions does not replay one epoch's start
+    epoch, done = (resume.get("epoch", -1) + 1 if resume else 0), False
 
     def elapsed_min():
         return minutes_before + (time.time() - t_start) / 60
 
     def save(final=False):
         st = {"coda": coda.state_dict(), "coda_config": ccfg.to_dict(), "optimizer": opt.state_dict(), "step": step,
-              "minutes": elapsed_min(), "args": vars(a), "backbone": os.path.relpath(os.path.abspath(backbone_path),
+              "minutes": elapsed_min(), "epoch": epoch, "args": vars(a), "backbone": os.path.relpath(os.path.abspath(backbone_path),
                                                                                     REPO),
               "backbone_step": bstate.get("step"), "backbone_config": backbone.cfg.to_dict(),
               "train_hours": round(train.hours(), 3), "unlabelled_utts": len(unl["feats"]),
@@ -256,11 +263,46 @@ def main(argv=None):
             os.replace(student_path + ".tmp", student_path)
         torch.save(st, latest + ".tmp")
         os.replace(latest + ".tmp", latest)
+        if not final and a.eval_every and step % a.eval_every == 0 and len(valid):
+            evaluate_validation(st)
         if not final:
             torch.save(st, os.path.join(a.run_dir, f"coda-{step:06d}.pt"))
             for old in sorted(glob.glob(os.path.join(a.run_dir, "coda-0*.pt")))[:-a.keep]:
                 os.remove(old)
         log(f"saved {latest} (step {step})")
+
+    valid = data.load_validation(a.data, limit=a.limit, vocab=teacher.vocab) if a.eval_every else None
+    eval_r = [int(v) for v in a.eval_r.split(",")]
+    if a.eval_every and not len(valid):
+        log(f"--eval-every: no validation split in {a.data} (prepare_data.py --validation-speakers); not evaluated")
+
+    def evaluate_validation(st):
+        """Greedy validation WER per r (one utterance at a time, as coda_eval.py); the best mean keeps copies."""
+        t0 = time.time()
+        net.eval()
+        wers = {}
+        with torch.no_grad():
+            for r in eval_r:
+                fn = (lambda f, n: backbone(f.to(device), n.to(device))) if r == 0 else \
+                    (lambda f, n, r=r: net(f.to(device), n.to(device), r=r))
+                wers[r] = evaluate_per_utterance(fn, valid)[0]["wer"]
+        net.train()
+        mean = sum(wers.values()) / len(wers)
+        tsv = os.path.join(a.run_dir, "valid_wer.tsv")
+        best = min([float(line.split("\t")[-1]) for line in open(tsv).readlines()[1:]] if os.path.exists(tsv)
+                   else [], default=float("inf"))
+        if not os.path.exists(tsv):
+            with open(tsv, "w") as f:
+                f.write("step\tminutes\t" + "\t".join(f"wer_r{r}" for r in eval_r) + "\tmean\n")
+        with open(tsv, "a") as f:
+            f.write(f"{step}\t{elapsed_min():.1f}\t" + "\t".join(f"{w:.2f}" for w in wers.values())
+                    + f"\t{mean:.2f}\n")
+        if mean <= best:
+            torch.save(st, os.path.join(a.run_dir, "coda-best.pt"))
+            if joint:
+                shutil.copyfile(student_path, os.path.join(a.run_dir, "backbone-best.pt"))
+        log(f"validation WER {' '.join(f'r={r} {w:.2f}' for r, w in wers.items())} mean {mean:.2f} at step {step}"
+            f"{' (best)' if mean <= best else ''} ({time.time() - t0:.0f}s)")
 
     while not done:
         for idx in data.make_batches(lengths, a.max_frames, seed=a.seed + epoch):

@@ -1,7 +1,8 @@
 """train.py checkpoints: write (with the slim model-only copies), find the newest, resolve a run dir, load a backbone.
 
 Run dir layout: checkpoints/ckpt-<step>.pt (full state, last `keep` kept), checkpoints/latest (its name),
-checkpoints/last-model.pt (model only: for export and hand-back), checkpoints/best.pt + best-model.pt (lowest dev WER).
+checkpoints/last-model.pt (model only: for export and hand-back), checkpoints/best.pt + best-model.pt (lowest
+validation WER: the held-out training speakers, never the dev set).
 """
 import glob
 import os
@@ -13,7 +14,8 @@ from . import model as M
 from . import tokens
 
 
-def save_checkpoint(run_dir, state, keep, wer=None):
+def save_checkpoint(run_dir, state, keep, valid_wer=None):
+    """valid_wer: this checkpoint's validation WER; it becomes best.pt when no earlier one was lower."""
     ck = os.path.join(run_dir, "checkpoints")
     os.makedirs(ck, exist_ok=True)
     path = os.path.join(ck, f"ckpt-{state['step']:07d}.pt")
@@ -24,7 +26,7 @@ def save_checkpoint(run_dir, state, keep, wer=None):
     slim = {k: v for k, v in state.items() if k not in ("optimizer", "rng")}  # for export / hand-back
     torch.save(slim, os.path.join(ck, "last-model.pt.tmp"))
     os.replace(os.path.join(ck, "last-model.pt.tmp"), os.path.join(ck, "last-model.pt"))
-    if wer is not None and wer <= state.get("best_wer", float("inf")):
+    if valid_wer is not None and valid_wer <= state.get("best_valid_wer", float("inf")):
         shutil.copyfile(path, os.path.join(ck, "best.pt.tmp"))
         os.replace(os.path.join(ck, "best.pt.tmp"), os.path.join(ck, "best.pt"))
         torch.save(slim, os.path.join(ck, "best-model.pt.tmp"))

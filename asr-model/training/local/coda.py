@@ -6,7 +6,8 @@ Per conformer layer i (the dense `ConformerLayer` is reused unchanged and stays 
     idx    = top-k(s), k = ceil(n / r) per utterance  n = valid frames of the utterance (or streaming window)
              sorted back into TIME ORDER
     X_sel  = gather(X, idx)
-    F_sel  = layer(X_sel) with self-attention among the selected frames only, rotary positions = their ORIGINAL
+    F_sel  = layer(X_sel) with self-attention among the selected frames only (attend_all_frames: the selected
+             frames' queries over the keys/values of every frame), rotary positions = their ORIGINAL
              frame indices, FFNs on the selected frames, and the causal depthwise conv at the frames' TRUE time
              offsets: the selected frames are scattered into a zero sequence of full length, convolved, gathered
              back (conv_at_true_positions; the pointwise parts still run on the selected frames only)
@@ -55,6 +56,11 @@ class CodaConfig:
     # frame 2.38 -> 2.22, argmax agreement with dense 31.5 -> 36.7 %. (Running the conv over all frames would give
     # 1.87 / 44.8 % but costs the pointwise conv on every frame.)
     conv_at_true_positions: bool = True
+    # True: in a routed layer the selected frames' attention queries attend to the keys/values of EVERY valid frame
+    # (K/V projected for all frames from their current representation: the selected ones after the first half-step
+    # FFN, the others as they entered the layer); the FFNs and the conv still run on the selected frames only.
+    # False: attention among the selected frames only.
+    attend_all_frames: bool = False
 
     @classmethod
     def from_checkpoint(cls, stored: dict) -> "CodaConfig":
@@ -95,13 +101,23 @@ def rotary_tables_at(pos: torch.Tensor, dim: int, dtype):
     return ang.cos().to(dtype), ang.sin().to(dtype)
 
 
-def attention_at(att: "M.RotarySelfAttention", x, mask, pos):
-    """RotarySelfAttention.forward with explicit frame positions pos [B, K] (same weights, same math)."""
+def attention_at(att: "M.RotarySelfAttention", x, mask, pos, kv=None):
+    """RotarySelfAttention.forward with explicit frame positions pos [B, K] (same weights, same math). kv [B, T, D]:
+    the queries of x attend to the keys/values of kv's frames at positions 0..T-1 instead (mask [B, K|1, T]); only
+    the query projection runs on x and only the key/value projections on kv."""
     b, t, d = x.size()
-    qkv = att.qkv(x).view(b, t, 3, att.h, att.dk).permute(2, 0, 3, 1, 4)
-    q, k, v = qkv[0], qkv[1], qkv[2]
+    if kv is None:
+        qkv = att.qkv(x).view(b, t, 3, att.h, att.dk).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+    else:
+        q = F.linear(x, att.qkv.weight[:d], att.qkv.bias[:d]).view(b, t, att.h, att.dk).transpose(1, 2)
+        kvp = F.linear(kv, att.qkv.weight[d:], att.qkv.bias[d:]).view(b, kv.size(1), 2, att.h, att.dk)
+        kvp = kvp.permute(2, 0, 3, 1, 4)
+        k, v = kvp[0], kvp[1]
     cos, sin = rotary_tables_at(pos, att.dk, q.dtype)
-    q, k = M.apply_rotary(q, cos, sin), M.apply_rotary(k, cos, sin)
+    q = M.apply_rotary(q, cos, sin)
+    k = M.apply_rotary(k, cos, sin) if kv is None else M.apply_rotary(k, *M.rotary_tables(kv.size(1), att.dk,
+                                                                                          kv.device, k.dtype))
     scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(att.dk)
     m = mask.unsqueeze(1)
     scores = scores.masked_fill(~m, -1e4)
@@ -141,11 +157,17 @@ def conv_at(conv: "M.CausalConvModule", x, pos, full_like, slot_valid=None):
     return conv.drop(conv.pw2(F.silu(conv.norm2(gather_rows(z, pos)))))
 
 
-def layer_forward_at(layer: "M.ConformerLayer", x, mask, pos, full_like=None, slot_valid=None):
+def layer_forward_at(layer: "M.ConformerLayer", x, mask, pos, full_like=None, slot_valid=None, full_input=None):
     """ConformerLayer.forward on a gathered frame subset whose original frame indices are pos [B, K]. With
-    full_like ([B, T, D], the layer's whole input) the depthwise conv runs at the true positions (conv_at)."""
+    full_like ([B, T, D], the layer's whole input) the depthwise conv runs at the true positions (conv_at). With
+    full_input ([B, T, D], the layer's whole input; CodaConfig.attend_all_frames) the subset's queries attend to
+    every frame (mask [B, K|1, T]): the subset after its half-step FFN, the other frames as they entered."""
     x = x + 0.5 * layer.ff1(x)
-    x = x + layer.drop(attention_at(layer.att, layer.norm_att(x), mask, pos))
+    kv = None
+    if full_input is not None:
+        upd = x if slot_valid is None else torch.where(slot_valid.unsqueeze(-1), x, gather_rows(full_input, pos))
+        kv = layer.norm_att(scatter_rows(full_input, pos, upd.to(full_input.dtype)))
+    x = x + layer.drop(attention_at(layer.att, layer.norm_att(x), mask, pos, kv))
     x = x + (layer.conv(x) if full_like is None else conv_at(layer.conv, x, pos, full_like, slot_valid))
     x = x + 0.5 * layer.ff2(x)
     return layer.norm_out(x)
@@ -166,7 +188,8 @@ def check_layer_replica(layer: "M.ConformerLayer"):
     pos = torch.arange(9, device=dev).unsqueeze(0).expand(2, -1)
     ref = layer(x, mask)
     diff = max(float((layer_forward_at(layer, x, mask, pos) - ref).abs().max()),
-               float((layer_forward_at(layer, x, mask, pos, full_like=x) - ref).abs().max()))
+               float((layer_forward_at(layer, x, mask, pos, full_like=x) - ref).abs().max()),
+               float((layer_forward_at(layer, x, mask, pos, full_like=x, full_input=x) - ref).abs().max()))
     layer.train(was_training)
     if diff > 1e-5:
         raise RuntimeError(f"coda.layer_forward_at no longer matches model.ConformerLayer.forward (max diff {diff:.2e}):"
@@ -273,11 +296,17 @@ class CodaConformer(nn.Module):
                     router_logits.append(s)
                 idx, slot_valid = select_frames(s, valid, out_len, r)
                 x_sel = gather_rows(x, idx)
-                m = slot_valid.unsqueeze(1)  # [B, 1, K]: unused slots are never keys
-                if cm is not None:
-                    m = m & cm[idx.unsqueeze(2), idx.unsqueeze(1)]  # [B, K, K] chunk mask at original indices
+                if self.coda.cfg.attend_all_frames:
+                    m = valid.unsqueeze(1)  # [B, 1, T]: every valid frame is a key
+                    if cm is not None:
+                        m = m & cm[idx]  # [B, K, T] chunk mask of the selected queries
+                else:
+                    m = slot_valid.unsqueeze(1)  # [B, 1, K]: unused slots are never keys
+                    if cm is not None:
+                        m = m & cm[idx.unsqueeze(2), idx.unsqueeze(1)]  # [B, K, K] chunk mask at original indices
                 full_like = x if self.coda.cfg.conv_at_true_positions else None
-                delta = layer_forward_at(layer, x_sel, m, idx, full_like, slot_valid) - x_sel
+                delta = layer_forward_at(layer, x_sel, m, idx, full_like, slot_valid,
+                                         x if self.coda.cfg.attend_all_frames else None) - x_sel
                 if self.training and not random_routing:
                     # g = sigmoid(s) / stop_grad(sigmoid(s)) in log space (no 0/0 when s << 0)
                     ls = F.logsigmoid(torch.gather(s, 1, idx))

@@ -6,6 +6,9 @@ import torch
 
 from . import tokens
 
+# the training shards train.py and train_coda.py read by default (prepare_data.py's sources; missing ones are skipped)
+DEFAULT_SOURCES = "libri-train-clean-5,libri-dev-clean,librilight,ljspeech,fsdd,synthetic"
+
 
 class FeatureSet:
     """Utterances from one or more shard files (see prepare_data.py), kept in memory as fp16."""
@@ -100,6 +103,13 @@ def collate(ds: FeatureSet, idx):
         x[j, : f.shape[0]] = f
     tg = [ds.targets[i] for i in idx]
     return x, lens, torch.cat(tg), torch.tensor([len(t) for t in tg], dtype=torch.long)
+
+
+def load_validation(data_dir, limit=0, vocab=tokens.CHARS):
+    """The validation split (prepare_data.py: held-out training speakers; it chooses checkpoints and tunes), or an
+    empty set when the data folder has none."""
+    shard = os.path.join(data_dir, "shards", "validation.pt")
+    return FeatureSet([shard] if os.path.exists(shard) else [], limit=limit, subsampling=1, vocab=vocab)
 
 
 def load_dev(data_dir, dev_dir, limit=0, vocab=tokens.CHARS):

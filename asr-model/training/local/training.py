@@ -1,5 +1,6 @@
 """Pieces shared by the training loops (train.py, train_coda.py): device and autocast choice, the run logger,
-SpecAugment."""
+SpecAugment, the learning-rate schedule."""
+import math
 import os
 import time
 
@@ -28,6 +29,15 @@ def run_logger(run_dir):
         log_f.write(line + "\n")
         log_f.flush()
     return log
+
+
+def lr_at(step, peak, warmup, steps, min_ratio, time_frac=0.0):
+    """THE schedule: linear warm-up over `warmup` steps, then cosine decay from peak to min_ratio * peak over
+    whichever runs out first, the steps (`steps`) or the wall time (time_frac = elapsed / budget; 0 = steps only)."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    p = min(1.0, max((step - warmup) / max(1, steps - warmup), time_frac))
+    return peak * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
 
 
 def spec_augment(x, lens, mean, a, gen):
