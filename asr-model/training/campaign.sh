@@ -3,7 +3,7 @@
 # the design that won the equal-budget arms (RESULTS.md). Runs niced on one thread in the background-friendly way the
 # shared 2-core machines need; re-running it resumes from the last checkpoint (every 25 steps) until --max-minutes of
 # training wall time in all. Everything lives under $CAMPAIGN_HOME (default ~/.cache/coda-asr), outside the checkout.
-#   nohup asr-model/training/campaign.sh >> ~/.cache/coda-asr/runs/campaign-joint.out 2>&1 &
+#   setsid nohup asr-model/training/campaign.sh >> ~/.cache/coda-asr/runs/campaign-joint.out 2>&1 < /dev/null &
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 C="${CAMPAIGN_HOME:-$HOME/.cache/coda-asr}"
