@@ -39,7 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Option(names = "--data", paramLabel = "DIR", description = "LibriSpeech-layout folder to replay (default: the dev"
-            + " set in the data folder (ASR_DATA, else ../shared/data beside the installation) where it is there,"
+            + " set in the data folder (ASR_DATA) where it is there,"
             + " else the shipped demo set)")
     Path data;
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 public final class LmCommand implements Callable<Integer> {
 
     @Option(names = "--text", paramLabel = "FILE", description = "one normalized sentence per line (default: the book"
-            + " text text/sentences.txt of the data folder: ASR_DATA, else ../shared/data beside the installation)")
+            + " text text/sentences.txt of the data folder: ASR_DATA)")
     Path text;
 
     @Option(names = "--out", description = "ARPA .gz to write (default: ~/.cache/coda-asr/lm/librivox-char6gram.arpa.gz,"

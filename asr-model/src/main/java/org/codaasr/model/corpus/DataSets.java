@@ -12,7 +12,8 @@ import org.codaasr.model.AsrException;
  * <ul>
  *   <li>the shipped demo set: {@code <asr.home>/demo-data/LibriSpeech/test-other} (10 dev-set utterances);</li>
  *   <li>the data folder: system property {@code asr.data}, else environment variable {@code ASR_DATA} (either must
- *       be a folder), else {@code <asr.home>/../shared/data} where it exists. It holds the dev set
+ *       be a folder); none otherwise (a source checkout's {@code ./asr} and {@code ./test.sh} set {@code ASR_DATA}
+ *       to the data folder beside the repository where there is one). It holds the dev set
  *       ({@code librispeech/LibriSpeech/test-other}, 50 LibriSpeech test-other utterances of 5 speakers) and the
  *       book text ({@code text/sentences.txt}).</li>
  * </ul>
@@ -23,8 +24,6 @@ public final class DataSets {
 
     public static final String DATA_PROPERTY = "asr.data";
     public static final String DATA_ENV = "ASR_DATA";
-    /** The data folder beside the installation used when neither {@code asr.data} nor {@code ASR_DATA} is set. */
-    public static final Path DEFAULT_DATA = Path.of("..", "shared", "data");
     /** The dev set inside a data folder. */
     public static final Path DEV_SET = Path.of("librispeech", "LibriSpeech", "test-other");
     /** The book text the default language model was estimated from, inside a data folder. */
@@ -34,7 +33,7 @@ public final class DataSets {
 
     /** Says where the dev set is looked for, for notes and skipped tests. */
     public static final String WHERE_DEV_SET = "the dev set " + DEV_SET + " of the data folder (" + DATA_ENV
-            + ", else ../shared/data beside the installation)";
+            + " or -D" + DATA_PROPERTY + ")";
 
     private DataSets() {
     }
@@ -57,16 +56,15 @@ public final class DataSets {
             given = System.getenv(DATA_ENV);
             source = DATA_ENV;
         }
-        if (given != null && !given.isBlank()) {
-            Path dir = Path.of(given);
-            if (!Files.isDirectory(dir)) {
-                throw new AsrException(source + "=" + given + " is not a directory; expected the data folder that"
-                        + " holds " + DEV_SET + " (the dev set) and " + BOOK_TEXT + " (the book text)");
-            }
-            return Optional.of(dir);
+        if (given == null || given.isBlank()) {
+            return Optional.empty();
         }
-        Path beside = home().resolve(DEFAULT_DATA).normalize();
-        return Files.isDirectory(beside) ? Optional.of(beside) : Optional.empty();
+        Path dir = Path.of(given);
+        if (!Files.isDirectory(dir)) {
+            throw new AsrException(source + "=" + given + " is not a directory; expected the data folder that"
+                    + " holds " + DEV_SET + " (the dev set) and " + BOOK_TEXT + " (the book text)");
+        }
+        return Optional.of(dir);
     }
 
     /** The dev set (50 LibriSpeech test-other utterances of 5 speakers), where the data folder has it. */

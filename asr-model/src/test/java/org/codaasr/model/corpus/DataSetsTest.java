@@ -49,11 +49,12 @@ class DataSetsTest {
     }
 
     @Test
-    void theDataFolderBesideTheInstallationHoldsTheDevSet(@TempDir Path dir) throws Exception {
+    void theDataFolderSettingHoldsTheDevSetAndTheDemoSetIsInTheInstallation(@TempDir Path dir) throws Exception {
         Path install = Files.createDirectories(dir.resolve("install"));
-        Path devSet = Files.createDirectories(dir.resolve("shared/data").resolve(DataSets.DEV_SET));
+        Path data = dir.resolve("data");
+        Path devSet = Files.createDirectories(data.resolve(DataSets.DEV_SET));
         set("asr.home", install.toString());
-        System.clearProperty(DataSets.DATA_PROPERTY);
+        set(DataSets.DATA_PROPERTY, data.toString());
         assertEquals(Optional.of(devSet.normalize()), DataSets.devSet().map(Path::normalize));
         assertEquals(install.resolve(DataSets.DEMO_SET), DataSets.demoSet());
     }
