@@ -14,9 +14,12 @@ normalised over the utterance (mean, standard deviation with N-1, plus 1e-5).
 
 A copy without the metadata goes to tiny-nemo-ctc-no-metadata/ for the error it must give.
 
+tiny-wenet-probe/ is a feature probe in the WeNet layout (FeatureProbe): a greedy CTC decoder that runs it spells out
+the features it fed the graph, one token per value, so sherpa-onnx's own front end can be compared value by value.
+
 The WeNet CTC layout (sherpa-onnx's scripts/wenet/export-onnx.py):
     model.onnx   inputs  x float [N, T, 80], x_lens int64 [N]
-                 outputs log_probs float [N, T', vocab], log_probs_lens int32 [N]
+                 outputs log_probs float [N, T', vocab], log_probs_lens int64 [N]
                  metadata model_type=wenet_ctc, subsampling_factor, vocab_size (global CMVN is inside the graph)
     units.txt    WeNet's token list, under its own name: "<blank> 0", "<unk> 1", the pieces, "<sos/eos>" last
 The features are WeNet's: torchaudio.compliance.kaldi.fbank of the samples scaled to the int16 range (80 bins,
@@ -39,6 +42,7 @@ import torch
 import torchaudio
 
 OUT = "asr-model/src/test/resources/models/tiny-nemo-ctc"
+PROBE_OUT = "asr-model/src/test/resources/models/tiny-wenet-probe"
 WENET_OUT = "asr-model/src/test/resources/models/tiny-wenet-ctc"
 RATE = 16000
 WIN, HOP, NFFT, MELS = 400, 160, 512, 80
@@ -111,7 +115,8 @@ class TinyWenetCtc(torch.nn.Module):
         h = torch.relu(self.conv2(h)).transpose(1, 2)
         log_probs = torch.log_softmax(self.ctc(h) * 4.0, dim=-1)
         lens = torch.div(torch.div(x_lens - 1, 2, rounding_mode="floor") - 1, 2, rounding_mode="floor")
-        return log_probs, lens.to(torch.int32)
+        # int64: the export sums WeNet's int mask (encoder_out_mask.int().sum(1)), and torch sums integers to int64
+        return log_probs, lens.to(torch.int64)
 
 
 def greedy(log_probs, blank):
@@ -171,6 +176,46 @@ def write_wenet(pcm):
     print(f"{WENET_OUT}: {features.shape[0]} frames -> {int(lens[0])} outputs, greedy '{reference['text']}'")
 
 
+PROBE_LEVELS = 2001
+PROBE_LOW, PROBE_HIGH = -20.0, 30.0
+
+
+class FeatureProbe(torch.nn.Module):
+    """A WeNet-layout graph that makes a CTC greedy decoder spell out its input features: output frame 2 * (t * 80 + b)
+    holds -|x[t, b] - level| over PROBE_LEVELS levels from PROBE_LOW to PROBE_HIGH (token k + 1 is level k), and every
+    odd output frame is a certain blank, so each feature value comes back as one token: the nearest level, 0.025 apart.
+    A decoder that runs it (sherpa-onnx) thereby shows the features it computed."""
+
+    def forward(self, x, x_lens):
+        n, t, d = x.shape
+        values = x.reshape(n, t * d, 1)
+        levels = torch.linspace(PROBE_LOW, PROBE_HIGH, PROBE_LEVELS).reshape(1, 1, PROBE_LEVELS)
+        real = torch.cat([torch.full((n, t * d, 1), -1e9), -(values - levels).abs()], dim=2)
+        blank = torch.cat([torch.zeros(n, t * d, 1), torch.full((n, t * d, PROBE_LEVELS), -1e9)], dim=2)
+        out = torch.stack([real, blank], dim=2).reshape(n, 2 * t * d, PROBE_LEVELS + 1)
+        return out, x_lens * d * 2
+
+
+def write_probe():
+    os.makedirs(PROBE_OUT, exist_ok=True)
+    x = torch.zeros(1, 50, MELS)
+    x_lens = torch.tensor([50], dtype=torch.int64)
+    path = os.path.join(PROBE_OUT, "model.onnx")
+    torch.onnx.export(FeatureProbe(), (x, x_lens), path, input_names=["x", "x_lens"],
+                      output_names=["log_probs", "log_probs_lens"], opset_version=13,
+                      dynamic_axes={"x": {0: "N", 1: "T"}, "x_lens": {0: "N"}, "log_probs": {0: "N", 1: "T"},
+                                    "log_probs_lens": {0: "N"}})
+    add_metadata(path, {"model_type": "wenet_ctc", "version": "1", "model_author": "coda-asr probe",
+                        "comment": "feature probe", "subsampling_factor": "1",
+                        "vocab_size": str(PROBE_LEVELS + 1), "probe_low": str(PROBE_LOW),
+                        "probe_high": str(PROBE_HIGH)})
+    with open(os.path.join(PROBE_OUT, "units.txt"), "w", encoding="utf-8") as f:
+        f.write("<blank> 0\n")
+        for k in range(1, PROBE_LEVELS + 1):
+            f.write(f"L{k} {k}\n")
+    print(f"{PROBE_OUT}: feature probe, {PROBE_LEVELS} levels over [{PROBE_LOW}, {PROBE_HIGH}]")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pcm = test_signal()
@@ -216,6 +261,7 @@ def main():
         json.dump(reference, f, separators=(",", ":"))
     print(f"{OUT}: {features.shape[0]} frames -> {log_probs.shape[0]} outputs, greedy '{reference['text']}'")
     write_wenet(pcm)
+    write_probe()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 
 /** Writes mono float audio as a 16-bit little-endian PCM WAV file (the JDK's own WAV writer does the header). */
-final class Pcm16Wav {
+public final class Pcm16Wav {
 
     private Pcm16Wav() {
     }
@@ -28,7 +28,7 @@ final class Pcm16Wav {
         return out;
     }
 
-    static void write(AudioData audio, Path file) {
+    public static void write(AudioData audio, Path file) {
         AudioFormat format = new AudioFormat(audio.sampleRate(), 16, 1, true, false);
         byte[] pcm = toPcm16le(audio.samples());
         try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm), format,
