@@ -20,7 +20,7 @@ public enum ModelLayout {
     /**
      * WeNet's CTC branch as sherpa-onnx's {@code scripts/wenet/export-onnx.py} exports it (metadata
      * {@code model_type=wenet_ctc}): {@code x float[N, T, 80]} + {@code x_lens} in, {@code log_probs} +
-     * {@code log_probs_lens} (int32) out, blank {@code <blank>} first. Its features are the Kaldi fbank this project
+     * {@code log_probs_lens} out (int64, as the export's integer sum gives it; int32 is read too), blank {@code <blank>} first. Its features are the Kaldi fbank this project
      * computes (WeNet's global CMVN is inside the graph).
      */
     WENET_CTC

@@ -400,7 +400,7 @@ public final class OnnxAcousticModel implements AcousticModel {
             return valid;
         }
         OnnxTensor lengthsTensor = (OnnxTensor) result.get(info.outputLengthsOutput()).orElseThrow();
-        // int64 in this project's export, int32 in WeNet's
+        // int64 in this project's export and WeNet's (sherpa-onnx reads int64); int32 accepted too
         boolean wide = lengthsTensor.getInfo().type == OnnxJavaType.INT64;
         LongBuffer longs = wide ? lengthsTensor.getLongBuffer() : null;
         java.nio.IntBuffer ints = wide ? null : lengthsTensor.getIntBuffer();

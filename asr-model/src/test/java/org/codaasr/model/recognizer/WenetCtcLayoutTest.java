@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A model in the WeNet CTC layout of sherpa-onnx's export script (a tiny random graph built to that contract by
- * {@code asr-model/training/tools/make_layout_fixtures.py}: {@code x}/{@code x_lens} in, {@code log_probs} and int32
+ * {@code asr-model/training/tools/make_layout_fixtures.py}: {@code x}/{@code x_lens} in, {@code log_probs} and int64
  * {@code log_probs_lens} out, {@code model_type=wenet_ctc}, WeNet's {@code units.txt} with {@code <blank>} first)
  * through the same {@link Recognizer}: Kaldi fbank in, the log-probabilities and greedy transcript PyTorch gives.
  */
@@ -28,7 +28,7 @@ class WenetCtcLayoutTest {
     static final Path INPUT = Path.of("asr-model/src/test/resources/models/tiny-nemo-ctc/input.wav");
 
     @Test
-    void theGraphIsReadAsWenetsWithItsInt32OutputLengths() {
+    void theGraphIsReadAsWenetsWithItsOutputLengths() {
         try (OnnxAcousticModel model = OnnxAcousticModel.load(DIR.resolve("model.onnx"), OnnxConfig.defaults())) {
             ModelInfo info = model.info();
             assertEquals(ModelLayout.WENET_CTC, info.layout());
@@ -45,7 +45,7 @@ class WenetCtcLayoutTest {
         try (Recognizer recognizer = Recognizer.load(NemoCtcLayoutTest.greedy(DIR))) {
             assertEquals(0, recognizer.vocabulary().blankId(), "<blank> first, as in WeNet's units.txt");
             float[][] logProbs = recognizer.logProbs(audio);
-            assertEquals(ref.get("outputFrames").asInt(), logProbs.length, "the graph's own int32 lengths");
+            assertEquals(ref.get("outputFrames").asInt(), logProbs.length, "the graph's own output lengths");
             double worst = 0;
             for (int t = 0; t < logProbs.length; t++) {
                 for (int v = 0; v < logProbs[t].length; v++) {
