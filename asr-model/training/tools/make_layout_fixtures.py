@@ -14,6 +14,11 @@ normalised over the utterance (mean, standard deviation with N-1, plus 1e-5).
 
 A copy without the metadata goes to tiny-nemo-ctc-no-metadata/ for the error it must give.
 
+tiny-nemo-streaming-ctc/ is NeMo's cache-aware streaming CTC contract as sherpa-onnx's export-onnx-ctc.py writes it
+(TinyNemoStreamingCtc: audio_signal [N, 80, window_size], length, cache_last_channel [N, 1, 4, 32], cache_last_time
+[N, 1, 32, 2], cache_last_channel_len int64 [N] in; logprobs [N, 2, vocab], lengths and the three next caches out;
+metadata vocab_size without the blank, window_size, chunk_shift, the cache dims), for sherpa-onnx's OnlineRecognizer.
+
 tiny-wenet-probe/ is a feature probe in the WeNet layout (FeatureProbe): a greedy CTC decoder that runs it spells out
 the features it fed the graph, one token per value, so sherpa-onnx's own front end can be compared value by value.
 
@@ -43,6 +48,7 @@ import torchaudio
 
 OUT = "asr-model/src/test/resources/models/tiny-nemo-ctc"
 PROBE_OUT = "asr-model/src/test/resources/models/tiny-wenet-probe"
+STREAMING_OUT = "asr-model/src/test/resources/models/tiny-nemo-streaming-ctc"
 WENET_OUT = "asr-model/src/test/resources/models/tiny-wenet-ctc"
 RATE = 16000
 WIN, HOP, NFFT, MELS = 400, 160, 512, 80
@@ -216,6 +222,74 @@ def write_probe():
     print(f"{PROBE_OUT}: feature probe, {PROBE_LEVELS} levels over [{PROBE_LOW}, {PROBE_HIGH}]")
 
 
+CHUNK, PRE_ENCODE_CACHE, CACHE_FRAMES, CONV_CONTEXT, D_MODEL = 8, 9, 4, 2, 32
+
+
+class TinyNemoStreamingCtc(torch.nn.Module):
+    """NeMo's cache-aware streaming CTC contract as sherpa-onnx's export-onnx-ctc.py writes it, in miniature: each call
+    takes window_size = CHUNK + PRE_ENCODE_CACHE feature frames channel-first (the first PRE_ENCODE_CACHE repeat the
+    previous call's, as NeMo's pre-encode cache does) and gives CHUNK / 4 log-probability frames; an attention-like
+    cache (the last CACHE_FRAMES outputs, how many of them are valid in cache_last_channel_len) and a convolution
+    history (the last CONV_CONTEXT projected frames) carry context from call to call, so a decoder that drops, resets
+    or reorders a state gets other tokens."""
+
+    def __init__(self, vocab):
+        super().__init__()
+        self.proj = torch.nn.Linear(MELS, D_MODEL)
+        self.conv = torch.nn.Conv1d(D_MODEL, D_MODEL, kernel_size=CONV_CONTEXT + 1)
+        self.mix = torch.nn.Linear(D_MODEL, D_MODEL)
+        self.out = torch.nn.Linear(D_MODEL, vocab)
+
+    def forward(self, audio_signal, length, cache_last_channel, cache_last_time, cache_last_channel_len):
+        x = audio_signal[:, :, PRE_ENCODE_CACHE - 4:]                      # [N, 80, CHUNK + 4]: a little look-back
+        h = torch.tanh(self.proj(x.transpose(1, 2) / 8.0))                 # [N, CHUNK + 4, D]
+        h = h.reshape(h.shape[0], (CHUNK + 4) // 4, 4, D_MODEL).mean(dim=2)[:, 1:]   # [N, CHUNK / 4, D]
+        with_history = torch.cat([cache_last_time[:, 0], h.transpose(1, 2)], dim=2)  # [N, D, CONV + CHUNK / 4]
+        c = torch.tanh(self.conv(with_history)).transpose(1, 2)           # [N, CHUNK / 4, D]
+        cache = cache_last_channel[:, 0]                                   # [N, CACHE, D]
+        valid = (torch.arange(CACHE_FRAMES).unsqueeze(0) >= CACHE_FRAMES - cache_last_channel_len.unsqueeze(1))
+        weights = valid.to(cache.dtype).unsqueeze(2)
+        context = (cache * weights).sum(dim=1, keepdim=True) / (weights.sum(dim=1, keepdim=True) + 1.0)
+        y = torch.tanh(c + self.mix(context))
+        logprobs = torch.log_softmax(self.out(y) * 4.0, dim=-1)
+        next_channel = torch.cat([cache, y], dim=1)[:, -CACHE_FRAMES:].unsqueeze(1)
+        next_time = with_history[:, :, -CONV_CONTEXT:].unsqueeze(1)
+        next_len = torch.clamp(cache_last_channel_len + CHUNK // 4, max=CACHE_FRAMES)
+        out_len = torch.full_like(length, CHUNK // 4)
+        return logprobs, out_len, next_channel, next_time, next_len
+
+
+def write_nemo_streaming():
+    os.makedirs(STREAMING_OUT, exist_ok=True)
+    torch.manual_seed(17)
+    model = TinyNemoStreamingCtc(len(TOKENS)).eval()
+    window = CHUNK + PRE_ENCODE_CACHE
+    inputs = (torch.zeros(1, MELS, window), torch.tensor([window], dtype=torch.int64),
+              torch.zeros(1, 1, CACHE_FRAMES, D_MODEL), torch.zeros(1, 1, D_MODEL, CONV_CONTEXT),
+              torch.zeros(1, dtype=torch.int64))
+    path = os.path.join(STREAMING_OUT, "model.onnx")
+    torch.onnx.export(model, inputs, path, opset_version=13,
+                      input_names=["audio_signal", "length", "cache_last_channel", "cache_last_time",
+                                   "cache_last_channel_len"],
+                      output_names=["logprobs", "encoded_lengths", "cache_last_channel_next", "cache_last_time_next",
+                                    "cache_last_channel_next_len"],
+                      dynamic_axes={"audio_signal": {0: "N"}, "length": {0: "N"}, "cache_last_channel": {0: "N"},
+                                    "cache_last_time": {0: "N"}, "cache_last_channel_len": {0: "N"},
+                                    "logprobs": {0: "N"}, "encoded_lengths": {0: "N"},
+                                    "cache_last_channel_next": {0: "N"}, "cache_last_time_next": {0: "N"},
+                                    "cache_last_channel_next_len": {0: "N"}})
+    add_metadata(path, {"vocab_size": str(len(TOKENS) - 1), "window_size": str(window), "chunk_shift": str(CHUNK),
+                        "subsampling_factor": "4", "normalize_type": "None", "model_type": "EncDecCTCModelBPE",
+                        "cache_last_channel_dim1": "1", "cache_last_channel_dim2": str(CACHE_FRAMES),
+                        "cache_last_channel_dim3": str(D_MODEL), "cache_last_time_dim1": "1",
+                        "cache_last_time_dim2": str(D_MODEL), "cache_last_time_dim3": str(CONV_CONTEXT)})
+    with open(os.path.join(STREAMING_OUT, "tokens.txt"), "w", encoding="utf-8") as f:
+        for i, token in enumerate(TOKENS):
+            f.write(f"{token} {i}\n")
+    print(f"{STREAMING_OUT}: window {window}, shift {CHUNK}, caches [1,1,{CACHE_FRAMES},{D_MODEL}] and "
+          f"[1,1,{D_MODEL},{CONV_CONTEXT}]")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pcm = test_signal()
@@ -262,6 +336,7 @@ def main():
     print(f"{OUT}: {features.shape[0]} frames -> {log_probs.shape[0]} outputs, greedy '{reference['text']}'")
     write_wenet(pcm)
     write_probe()
+    write_nemo_streaming()
 
 
 if __name__ == "__main__":

@@ -65,6 +65,23 @@ class SherpaOnnxParityTest {
     }
 
     /**
+     * NeMo's cache-aware streaming CTC contract through sherpa-onnx's OnlineRecognizer and through this project's
+     * {@code NemoStreamingCtcModel}, chunk by chunk with the three caches carried, on sherpa-onnx's online features.
+     */
+    @Test
+    void nemoStreamingCtcFixtureDecodesAlikeInBoth() throws IOException {
+        Path dir = MODELS.resolve("tiny-nemo-streaming-ctc");
+        List<Path> files = audio();
+        List<PeerResult> theirs = peer.decode(PeerRequest.of(PeerRequest.Layout.NEMO_CTC_ONLINE,
+                dir.resolve("model.onnx"), dir.resolve("tokens.txt"), files));
+        try (ProjectNemoStreamingDecoding ours = new ProjectNemoStreamingDecoding(dir.resolve("model.onnx"),
+                dir.resolve("tokens.txt"), OnnxConfig.defaults())) {
+            compare(PeerRequest.Layout.NEMO_CTC_ONLINE, files, theirs,
+                    f -> ours.decode(AudioDecoder.load(f, 16000).samples()));
+        }
+    }
+
+    /**
      * The WeNet layout: sherpa-onnx 1.13.8 dithers its features (Gaussian noise, sigma 1 in int16 units, drawn anew for
      * every pass), so a random model's tokens cannot be compared; the feature probe (a WeNet-layout graph that makes
      * the greedy decoder spell out its input, 0.025 apart) shows sherpa-onnx's features value by value instead. Where
@@ -137,26 +154,30 @@ class SherpaOnnxParityTest {
     static void assertParity(PeerRequest.Layout layout, Path model, Path tokens, List<Path> files) {
         List<PeerResult> theirs = peer.decode(PeerRequest.of(layout, model, tokens, files));
         try (ProjectCtcDecoding ours = new ProjectCtcDecoding(model, tokens, OnnxConfig.defaults())) {
-            int identical = 0;
-            List<String> failures = new ArrayList<>();
-            for (int i = 0; i < files.size(); i++) {
-                AudioData audio = AudioDecoder.load(files.get(i), 16000);
-                ProjectCtcDecoding.Decoded decoded = ours.decode(audio.samples());
-                PeerComparison c = PeerComparison.of(decoded, theirs.get(i), PeerComparison.TIE_GAP);
-                System.out.printf("%s %s: %d tokens here, %d in sherpa-onnx, %s; near-ties at frames %s%s%n",
-                        layout, files.get(i).getFileName(), decoded.tokens().size(), theirs.get(i).tokens().size(),
-                        c.identical() ? "identical" : "differing", c.nearTies(),
-                        c.excused().isEmpty() ? "" : ", excused by them: " + c.excused());
-                identical += c.identical() ? 1 : 0;
-                if (!c.passes()) {
-                    failures.add(files.get(i).getFileName() + ": " + c.unexplained() + " (this " + decoded.tokens()
-                            + " at " + java.util.Arrays.toString(decoded.frames()) + ", sherpa-onnx "
-                            + theirs.get(i).tokens() + " at " + java.util.Arrays.toString(theirs.get(i).timestamps())
-                            + ")");
-                }
-            }
-            assertEquals(List.of(), failures, "emissions that no near-tie explains");
-            assertTrue(identical > 0, "at least one file decodes identically");
+            compare(layout, files, theirs, f -> ours.decode(AudioDecoder.load(f, 16000).samples()));
         }
+    }
+
+    static void compare(PeerRequest.Layout layout, List<Path> files, List<PeerResult> theirs,
+                        java.util.function.Function<Path, ProjectCtcDecoding.Decoded> ours) {
+        int identical = 0;
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            ProjectCtcDecoding.Decoded decoded = ours.apply(files.get(i));
+            PeerComparison c = PeerComparison.of(decoded, theirs.get(i), PeerComparison.TIE_GAP);
+            System.out.printf("%s %s: %d tokens here, %d in sherpa-onnx, %s; near-ties at frames %s%s%n",
+                    layout, files.get(i).getFileName(), decoded.tokens().size(), theirs.get(i).tokens().size(),
+                    c.identical() ? "identical" : "differing", c.nearTies(),
+                    c.excused().isEmpty() ? "" : ", excused by them: " + c.excused());
+            identical += c.identical() ? 1 : 0;
+            if (!c.passes()) {
+                failures.add(files.get(i).getFileName() + ": " + c.unexplained() + " (this " + decoded.tokens()
+                        + " at " + java.util.Arrays.toString(decoded.frames()) + ", sherpa-onnx "
+                        + theirs.get(i).tokens() + " at " + java.util.Arrays.toString(theirs.get(i).timestamps())
+                        + ")");
+            }
+        }
+        assertEquals(List.of(), failures, "emissions that no near-tie explains");
+        assertTrue(identical > 0, "at least one file decodes identically");
     }
 }
