@@ -20,7 +20,9 @@ public final class SherpaOnnxFbank implements FrontEnd {
     private final int shift;
     private final int padded;
     private final float[] window;
+    /** Each filter's non-zero weights, from FFT bin {@code bankStart[b]} on (as kaldi-native-fbank stores them). */
     private final float[][] banks;
+    private final int[] bankStart;
     private final ThreadLocal<DoubleFFT_1D> fft;
 
     public SherpaOnnxFbank(SherpaOnnxFbankConfig config) {
@@ -29,7 +31,21 @@ public final class SherpaOnnxFbank implements FrontEnd {
         this.shift = config.windowShift();
         this.padded = config.paddedWindowSize();
         this.window = SherpaOnnxFrameDsp.window(config.window(), size);
-        this.banks = SherpaOnnxFrameDsp.melBanks(config);
+        float[][] dense = SherpaOnnxFrameDsp.melBanks(config);
+        this.banks = new float[dense.length][];
+        this.bankStart = new int[dense.length];
+        for (int b = 0; b < dense.length; b++) {
+            int first = 0;
+            while (first < dense[b].length && dense[b][first] == 0f) {
+                first++;
+            }
+            int last = dense[b].length - 1;
+            while (last >= first && dense[b][last] == 0f) {
+                last--;
+            }
+            bankStart[b] = first;
+            banks[b] = java.util.Arrays.copyOfRange(dense[b], first, Math.max(first, last + 1));
+        }
         int n = padded;
         this.fft = ThreadLocal.withInitial(() -> new DoubleFFT_1D(n));
     }
@@ -105,8 +121,9 @@ public final class SherpaOnnxFbank implements FrontEnd {
         for (int b = 0; b < banks.length; b++) {
             float energy = 0;
             float[] w = banks[b];
+            int from = bankStart[b];
             for (int k = 0; k < w.length; k++) {
-                energy += w[k] * power[k];
+                energy += w[k] * power[from + k];
             }
             mel[b] = (float) Math.log(Math.max(energy, LOG_FLOOR));
         }
