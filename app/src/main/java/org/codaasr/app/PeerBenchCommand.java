@@ -37,6 +37,11 @@ public final class PeerBenchCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "only the first N utterances")
     int limit;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "timed rounds (a sherpa-onnx pass, then a pass here); the fastest of each side counts "
+                    + "(default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the runs as JSON")
     Path json;
 
@@ -52,7 +57,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
         }
         PeerBenchReport report;
         try {
-            report = new PeerBenchmark(dir, dataDir, threads, limit, work, System.err::println).run();
+            report = new PeerBenchmark(dir, dataDir, threads, limit, rounds, work, System.err::println).run();
         } finally {
             deleteTree(work);
         }

@@ -20,14 +20,15 @@ public record PeerBenchReport(String model, String layout, int files, double aud
     public String markdown() {
         StringBuilder md = new StringBuilder("# This project vs sherpa-onnx\n\n");
         md.append(String.format("Model `%s` (%s layout), %d files, %.1f s of audio; greedy search, sherpa-onnx's front "
-                + "end on both sides, sherpa-onnx-node %s; RTF = decoding seconds per audio second, after one "
-                + "warm-up pass.%n%n", model, layout, files, audioSeconds, SherpaOnnxPeer.VERSION));
+                + "end on both sides, sherpa-onnx-node %s; RTF = decoding seconds per audio second, the fastest "
+                + "of the rounds after warm-up passes.%n%n", model, layout, files, audioSeconds, SherpaOnnxPeer.VERSION));
         md.append("| mode | threads | this RTF | sherpa-onnx RTF | this / sherpa-onnx | words compared | "
-                + "words differing |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+                + "words differing | sherpa-onnx's passes differing |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (PeerRun r : runs) {
-            md.append(String.format("| %s | %d | %.4f | %.4f | %.2fx | %d | %d (%.1f %%) |%n", r.mode(), r.threads(),
-                    r.thisRtf(), r.peerRtf(), r.ratio(), r.wordsCompared(), r.wordsDiffering(),
-                    100 * r.differingShare()));
+            md.append(String.format("| %s | %d | %.4f | %.4f | %.2fx | %d | %d (%.1f %%) | %d |%n", r.mode(),
+                    r.threads(), r.thisRtf(), r.peerRtf(), r.ratio(), r.wordsCompared(), r.wordsDiffering(),
+                    100 * r.differingShare(), r.peerSelfDiffering()));
         }
         return md.toString();
     }
@@ -50,6 +51,7 @@ public record PeerBenchReport(String model, String layout, int files, double aud
             n.put("ratio", r.ratio());
             n.put("words_compared", r.wordsCompared());
             n.put("words_differing", r.wordsDiffering());
+            n.put("peer_passes_words_differing", r.peerSelfDiffering());
         }
         try {
             return mapper.writeValueAsString(root) + "\n";

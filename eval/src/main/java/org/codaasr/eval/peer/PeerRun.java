@@ -9,9 +9,11 @@ package org.codaasr.eval.peer;
  * @param peerRtf         sherpa-onnx's, measured the same way inside its Node process
  * @param wordsCompared   words of sherpa-onnx's transcripts
  * @param wordsDiffering  word errors of this project's transcripts against sherpa-onnx's
+ * @param peerSelfDiffering word errors of sherpa-onnx's timed pass against its warm-up pass (not 0 where it dithers
+ *                        its features, as for the WeNet layout)
  */
 public record PeerRun(String mode, int threads, double thisRtf, double peerRtf, int wordsCompared,
-                      int wordsDiffering) {
+                      int wordsDiffering, int peerSelfDiffering) {
 
     /** This project's RTF over sherpa-onnx's: under 1 is faster. */
     public double ratio() {
