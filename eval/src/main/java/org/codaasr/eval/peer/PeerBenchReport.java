@@ -19,7 +19,7 @@ public record PeerBenchReport(String model, String layout, int files, double aud
 
     public String markdown() {
         StringBuilder md = new StringBuilder("# This project vs sherpa-onnx\n\n");
-        md.append(String.format("Model `%s` (%s layout), %d files, %.1f s of audio; greedy search, sherpa-onnx's front "
+        md.append(String.format("Model `%s` (layout: %s), %d files, %.1f s of audio; greedy search, sherpa-onnx's front "
                 + "end on both sides, sherpa-onnx-node %s; RTF = decoding seconds per audio second, the fastest "
                 + "of the rounds after warm-up passes.%n%n", model, layout, files, audioSeconds, SherpaOnnxPeer.VERSION));
         md.append("| mode | threads | this RTF | sherpa-onnx RTF | this / sherpa-onnx | words compared | "
