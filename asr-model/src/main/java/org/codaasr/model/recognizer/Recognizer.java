@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
@@ -60,6 +61,8 @@ public final class Recognizer implements AutoCloseable {
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
+    /** Calls and windows by variant: [calls, windows, input frames]. */
+    private final Map<CodaVariant, LongAdder[]> encoderWorkByVariant = new ConcurrentHashMap<>();
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
         this(Map.of(config.variant(), model), config.variant(), vocabulary, config, lm);
@@ -495,14 +498,24 @@ public final class Recognizer implements AutoCloseable {
             }
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
                 List<RecognizerStream.Window> batch = windows.get(e.getKey());
+                int calls = 1;
                 if (e.getKey().cached()) {
-                    encoderCalls.add(runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch));
+                    calls = runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch);
                 } else {
                     runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
-                    encoderCalls.increment();
                 }
+                long frames = 0;
+                for (RecognizerStream.Window w : batch) {
+                    frames += w.features().length;
+                }
+                encoderCalls.add(calls);
                 encoderWindows.add(batch.size());
-                batch.forEach(w -> encoderInputFrames.add(w.features().length));
+                encoderInputFrames.add(frames);
+                LongAdder[] byVariant = encoderWorkByVariant.computeIfAbsent(e.getKey().variant(),
+                        v -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+                byVariant[0].add(calls);
+                byVariant[1].add(batch.size());
+                byVariant[2].add(frames);
             }
         }
     }
@@ -535,6 +548,12 @@ public final class Recognizer implements AutoCloseable {
     /** Encoder work done so far by this recognizer, over all threads. */
     public EncoderWork encoderWork() {
         return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum());
+    }
+
+    /** Encoder work done so far at {@code variant}, over all threads: how well that variant's streams batch. */
+    public EncoderWork encoderWork(CodaVariant variant) {
+        LongAdder[] w = encoderWorkByVariant.get(variant);
+        return w == null ? new EncoderWork(0, 0, 0) : new EncoderWork(w[0].sum(), w[1].sum(), w[2].sum());
     }
 
     private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
