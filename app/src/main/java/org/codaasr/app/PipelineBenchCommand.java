@@ -138,15 +138,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     private static void printLevels(List<PipelineBenchmark.RealtimeLevel> levels) {
-        System.out.printf("%8s %9s %26s %26s %10s %5s %8s %10s %9s  %s%n", "streams", "completed",
+        System.out.printf("%8s %9s %26s %26s %10s %5s %8s %10s %9s %9s  %s%n", "streams", "completed",
                 "partial ms p50/p95/p99", "final ms p50/p95/p99", "lag growth", "held", "WER %", "CPU ms/s",
-                "per call", "audio share by CoDA r");
+                "per call", "encoder", "audio share by CoDA r");
         for (PipelineBenchmark.RealtimeLevel l : levels) {
-            System.out.printf(java.util.Locale.ROOT, "%8d %9d %26s %26s %10.0f %5s %8.2f %10.1f %9.2f  %s%n",
+            Object share = l.encoder().get("share_of_stream_thread_cpu");
+            System.out.printf(java.util.Locale.ROOT, "%8d %9d %26s %26s %10.0f %5s %8.2f %10.1f %9.2f %8.1f%%  %s%n",
                     l.streams(), l.completed(), l.partialP50() + "/" + l.partialP95() + "/" + l.partialP99(),
                     l.finalP50() + "/" + l.finalP95() + "/" + l.finalP99(), l.lagGrowthMs(), l.held() ? "yes" : "no",
                     l.werPercent(), l.cpuMsPerAudioSecond(), (double) l.encoder().get("mean_batch"),
-                    l.audioShareByCodaR());
+                    share == null ? Double.NaN : 100 * (double) share, l.audioShareByCodaR());
         }
     }
 

@@ -173,7 +173,8 @@ public final class PipelineBenchmark {
                 PipelineMonitor.percentile(partials, 95), PipelineMonitor.percentile(partials, 99),
                 PipelineMonitor.percentile(finals, 50), p95, PipelineMonitor.percentile(finals, 99), growth, held,
                 run.finalsByCodaR(), seconds, LoadRecorder.shares(seconds), wer.percent(), wer.scored(),
-                1000 * t.cpuSeconds() / t.audioSeconds(), encoderFigures(t.encoder(), run.encoderByCodaR()));
+                1000 * t.cpuSeconds() / t.audioSeconds(), encoderFigures(t.encoder(), run.encoderByCodaR(),
+                        t.cpuSeconds()));
     }
 
     /**
@@ -341,12 +342,19 @@ public final class PipelineBenchmark {
         m.put("windows", w.windows());
         m.put("mean_batch", w.meanBatch());
         m.put("input_frames", w.inputFrames());
+        m.put("cpu_ms", w.cpuNanos() / 1e6);
+        m.put("cpu_ms_per_call", w.calls() == 0 ? 0.0 : w.cpuNanos() / 1e6 / w.calls());
+        m.put("cpu_ms_per_window", w.windows() == 0 ? 0.0 : w.cpuNanos() / 1e6 / w.windows());
         return m;
     }
 
     /** All variants together, then each CoDA r's calls and streams per call. */
-    private static Map<String, Object> encoderFigures(EncoderWork all, Map<Integer, EncoderWork> byCodaR) {
+    private static Map<String, Object> encoderFigures(EncoderWork all, Map<Integer, EncoderWork> byCodaR,
+            double streamThreadCpuSeconds) {
         Map<String, Object> m = encoderFigures(all);
+        // the encoder's share of the recognition threads' CPU: what routing can save at most
+        m.put("share_of_stream_thread_cpu", streamThreadCpuSeconds <= 0 ? null
+                : all.cpuNanos() / 1e9 / streamThreadCpuSeconds);
         Map<Integer, Object> each = new java.util.TreeMap<>();
         byCodaR.forEach((r, w) -> {
             if (w.calls() > 0) {
@@ -438,9 +446,10 @@ public final class PipelineBenchmark {
 
     private static RealtimeLevel logged(java.io.PrintStream log, RealtimeLevel level) {
         log.printf("  %d streams: final p95 %d ms, lag growth %.0f ms -> %s; audio by CoDA r %s, WER %.2f %% "
-                + "(%d scored), %.1f streams per encoder call%n", level.streams(), level.finalP95(),
-                level.lagGrowthMs(), level.held() ? "held" : "NOT held", level.audioShareByCodaR(),
-                level.werPercent(), level.scored(), (double) level.encoder().get("mean_batch"));
+                + "(%d scored), %.1f streams per encoder call, encoder %s of the recognition threads' CPU%n",
+                level.streams(), level.finalP95(), level.lagGrowthMs(), level.held() ? "held" : "NOT held",
+                level.audioShareByCodaR(), level.werPercent(), level.scored(),
+                (double) level.encoder().get("mean_batch"), level.encoder().get("share_of_stream_thread_cpu"));
         return level;
     }
 

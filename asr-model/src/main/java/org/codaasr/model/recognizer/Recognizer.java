@@ -61,7 +61,10 @@ public final class Recognizer implements AutoCloseable {
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
-    /** Calls and windows by variant: [calls, windows, input frames]. */
+    private final LongAdder encoderCpuNanos = new LongAdder();
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Calls and windows by variant: [calls, windows, input frames, CPU nanoseconds]. */
     private final Map<CodaVariant, LongAdder[]> encoderWorkByVariant = new ConcurrentHashMap<>();
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
@@ -499,11 +502,13 @@ public final class Recognizer implements AutoCloseable {
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
                 List<RecognizerStream.Window> batch = windows.get(e.getKey());
                 int calls = 1;
+                long cpuStart = THREADS.getCurrentThreadCpuTime();
                 if (e.getKey().cached()) {
                     calls = runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch);
                 } else {
                     runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
                 }
+                long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
                 long frames = 0;
                 for (RecognizerStream.Window w : batch) {
                     frames += w.features().length;
@@ -511,11 +516,13 @@ public final class Recognizer implements AutoCloseable {
                 encoderCalls.add(calls);
                 encoderWindows.add(batch.size());
                 encoderInputFrames.add(frames);
+                encoderCpuNanos.add(cpu);
                 LongAdder[] byVariant = encoderWorkByVariant.computeIfAbsent(e.getKey().variant(),
-                        v -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+                        v -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
                 byVariant[0].add(calls);
                 byVariant[1].add(batch.size());
                 byVariant[2].add(frames);
+                byVariant[3].add(cpu);
             }
         }
     }
@@ -547,13 +554,15 @@ public final class Recognizer implements AutoCloseable {
 
     /** Encoder work done so far by this recognizer, over all threads. */
     public EncoderWork encoderWork() {
-        return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum());
+        return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum(),
+                encoderCpuNanos.sum());
     }
 
     /** Encoder work done so far at {@code variant}, over all threads: how well that variant's streams batch. */
     public EncoderWork encoderWork(CodaVariant variant) {
         LongAdder[] w = encoderWorkByVariant.get(variant);
-        return w == null ? new EncoderWork(0, 0, 0) : new EncoderWork(w[0].sum(), w[1].sum(), w[2].sum());
+        return w == null ? new EncoderWork(0, 0, 0, 0)
+                : new EncoderWork(w[0].sum(), w[1].sum(), w[2].sum(), w[3].sum());
     }
 
     private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
