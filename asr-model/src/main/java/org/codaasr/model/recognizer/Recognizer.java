@@ -502,13 +502,14 @@ public final class Recognizer implements AutoCloseable {
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
                 List<RecognizerStream.Window> batch = windows.get(e.getKey());
                 int calls = 1;
-                long cpuStart = THREADS.getCurrentThreadCpuTime();
+                long[] cpuNanos = {0}; // inside the model calls only, not the decoding of their output
                 if (e.getKey().cached()) {
-                    calls = runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch);
+                    calls = runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch,
+                            cpuNanos);
                 } else {
-                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
+                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch, cpuNanos);
                 }
-                long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+                long cpu = cpuNanos[0];
                 long frames = 0;
                 for (RecognizerStream.Window w : batch) {
                     frames += w.features().length;
@@ -531,11 +532,11 @@ public final class Recognizer implements AutoCloseable {
 
     /** Returns the model calls made. */
     private static int runCachedBatch(OnnxStreamingEncoder streamingEncoder, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows) {
+            List<RecognizerStream.Window> windows, long[] cpuNanos) {
         if (streamingEncoder.isBatchDependent() && ready.size() > 1) {
             // one stream per call keeps each stream's output independent of its neighbours (and of restarts)
             for (int i = 0; i < ready.size(); i++) {
-                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)));
+                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)), cpuNanos);
             }
             return ready.size();
         }
@@ -545,7 +546,9 @@ public final class Recognizer implements AutoCloseable {
             batch[i] = windows.get(i).features();
             caches.add(ready.get(i).cache());
         }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         float[][][] out = streamingEncoder.encode(batch, caches);
+        cpuNanos[0] += THREADS.getCurrentThreadCpuTime() - cpuStart;
         for (int i = 0; i < ready.size(); i++) {
             ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }
@@ -566,14 +569,16 @@ public final class Recognizer implements AutoCloseable {
     }
 
     private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows) {
+            List<RecognizerStream.Window> windows, long[] cpuNanos) {
         float[][][] batch = new float[windows.size()][][];
         int[] lengths = new int[windows.size()];
         for (int i = 0; i < windows.size(); i++) {
             batch[i] = windows.get(i).features();
             lengths[i] = batch[i].length;
         }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         float[][][] out = model.logProbs(batch, lengths);
+        cpuNanos[0] += THREADS.getCurrentThreadCpuTime() - cpuStart;
         for (int i = 0; i < ready.size(); i++) {
             ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }
