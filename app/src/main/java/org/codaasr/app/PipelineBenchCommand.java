@@ -78,7 +78,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(load.partitions, load.streamThreads,
                 throughputStreams, streams, seconds, heldP95, chunkMs);
-        PipelineBenchmark.Step step = parseStep(loadStep, stepAt);
+        PipelineBenchmark.Step step = parseStep(loadStep, stepAt, seconds);
         Map<String, Object> figures;
         RecognizerConfig config = model.toConfig();
         try (Recognizer recognizer = Recognizer.load(config);
@@ -157,21 +157,24 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 .withStreaming(config.streaming().withAdaptive(AdaptiveRouting.off()));
     }
 
-    /** Reads {@code N:M}; null for none. */
-    static PipelineBenchmark.Step parseStep(String text, double atSeconds) {
+    /** Reads {@code N:M} (checked before anything is loaded); null for none. */
+    static PipelineBenchmark.Step parseStep(String text, double atSeconds, double seconds) {
         if (text == null) {
             return null;
         }
         String[] parts = text.split(":");
         try {
             if (parts.length == 2) {
-                return new PipelineBenchmark.Step(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-                        atSeconds);
+                int before = Integer.parseInt(parts[0].trim());
+                int after = Integer.parseInt(parts[1].trim());
+                if (before >= 1 && after > before && atSeconds > 0 && atSeconds < seconds) {
+                    return new PipelineBenchmark.Step(before, after, atSeconds);
+                }
             }
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new IllegalArgumentException("--load-step must be N:M (streams before and after the step), got "
-                + text);
+        throw new IllegalArgumentException("--load-step must be N:M with 1 <= N < M (streams before and after the "
+                + "step) and --step-at between 0 and --seconds " + seconds + ", got " + text + " at " + atSeconds);
     }
 }
