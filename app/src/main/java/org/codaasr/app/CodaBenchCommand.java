@@ -59,6 +59,12 @@ public final class CodaBenchCommand implements Callable<Integer> {
                     + "model.streaming.coda-r{2,4,8}.onnx) chunk by chunk, as live streams run them")
     boolean streaming;
 
+    @Option(names = "--streams-per-call", paramLabel = "N[,N...]", split = ",", defaultValue = "1",
+            description = "with --streaming: utterances decoded in lockstep, one chunk of each per encoder call, as "
+                    + "the live path batches streams; 1 is timed at every --threads count, larger counts at the "
+                    + "first (default: ${DEFAULT-VALUE})")
+    List<Integer> streamsPerCall;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/bench",
             description = "where coda-bench.md, coda-bench.json and coda-tradeoff.png go (default: ${DEFAULT-VALUE})")
     Path out;
@@ -105,7 +111,12 @@ public final class CodaBenchCommand implements Callable<Integer> {
     }
 
     private CodaBenchReport benchmark(Path modelDir) {
-        CodaBenchConfig config = new CodaBenchConfig(modelDir, data, threads, repeats, limit, provider, streaming);
+        List<Integer> perCall = new ArrayList<>(streamsPerCall);
+        if (!perCall.contains(1)) {
+            perCall.add(0, 1); // the one-stream column is always there
+        }
+        CodaBenchConfig config = new CodaBenchConfig(modelDir, data, threads, repeats, limit, provider, streaming,
+                perCall);
         return new CodaBenchmark(config, System.err::println).run();
     }
 }

@@ -80,6 +80,33 @@ class CodaBenchmarkTest {
     }
 
     @Test
+    void streamsPerCallAddBatchedColumnsAndKeepTheOneStreamColumn(@TempDir Path dir) throws IOException {
+        Path folder = TINY_CODA.resolveSibling("tiny-coda-streaming");
+        int code = new CommandLine(new BenchCommand()).execute("coda", "--streaming", "--model", folder.toString(),
+                "--limit", "3", "--threads", "1", "--repeats", "1", "--streams-per-call", "2,3", "--out",
+                dir.toString());
+        assertEquals(0, code);
+        JsonNode json = new ObjectMapper().readTree(dir.resolve(CodaBenchReport.JSON_FILE).toFile());
+        for (VariantResult v : report.variants()) {
+            assertTrue(json.path("speedup_vs_dense").path(v.label()).path("1").asDouble() > 0, v.label());
+            for (String p : List.of("2", "3")) {
+                assertTrue(json.path("batched_ms_per_audio_second").path(v.label()).path(p).asDouble() > 0, v.label());
+                assertTrue(json.path("batched_speedup_vs_dense").path(v.label()).path(p).asDouble() > 0, v.label());
+            }
+        }
+        String md = Files.readString(dir.resolve(CodaBenchReport.MARKDOWN_FILE));
+        assertTrue(md.contains("3 streams per call (1 thread)") && md.contains("encoder ms per s of audio (1 thread)"),
+                md);
+    }
+
+    @Test
+    void streamsPerCallNeedTheStreamingGraphs(@TempDir Path dir) {
+        int code = new CommandLine(new BenchCommand()).execute("coda", "--model", TINY_CODA.toString(), "--limit",
+                "2", "--streams-per-call", "4", "--out", dir.toString());
+        assertTrue(code != 0, "whole-utterance graphs with 4 streams per call must be refused");
+    }
+
+    @Test
     void speedupIsAdapterTimeOverVariantTime() {
         VariantResult adapter = report.variant(CodaVariant.ADAPTER).orElseThrow();
         assertEquals(1.0, adapter.speedupVsAdapter().get(1), 1e-12);

@@ -13,7 +13,8 @@ class CapacityChartTest {
 
     private static PipelineBenchmark.RealtimeLevel level(int streams, long p50, long p95, double lag, boolean held) {
         return new PipelineBenchmark.RealtimeLevel(streams, streams * 4, p50, p95, p95, p50, p95, p95 + 10, lag, held,
-                Map.of(0, (long) streams * 4));
+                Map.of(0, (long) streams * 4), Map.of(0, 30.0 * streams), Map.of(0, 1.0), 12.5, streams * 4, 20.0,
+                Map.of("mean_batch", 4.0));
     }
 
     @Test

@@ -40,6 +40,18 @@ public record AdaptiveRouting(List<CodaVariant> levels, double raiseLagSeconds, 
     public static final double DEFAULT_RAISE_LAG_SECONDS = 0.4;
     public static final double DEFAULT_LOWER_LAG_SECONDS = 0.1;
 
+    /**
+     * Segments shorten while a stream waits to move to a cheaper level: a stream changes variant only where a
+     * segment ends, and a segment otherwise ends only after the streaming config's trailing silence (1 s) or maximum
+     * length (25 s), so under a load step most streams would keep the expensive level for seconds. While a cheaper
+     * level is pending, a segment ends at a pause of this many seconds after its last token ...
+     */
+    public static final double SWITCH_PAUSE_SECONDS = 0.3;
+
+    /** ... or, without such a pause, once it holds this many seconds of audio (measured: see the README of
+     * eval/results/coda-streaming). */
+    public static final double SWITCH_MAX_SEGMENT_SECONDS = 4.0;
+
     /** Fixed routing: every stream keeps the configured variant. */
     public static AdaptiveRouting off() {
         return new AdaptiveRouting(List.of(), DEFAULT_RAISE_LAG_SECONDS, DEFAULT_LOWER_LAG_SECONDS, 4);
@@ -52,6 +64,11 @@ public record AdaptiveRouting(List<CodaVariant> levels, double raiseLagSeconds, 
 
     public boolean enabled() {
         return levels.size() > 1;
+    }
+
+    /** True when {@code to} is a level after {@code from}: cheaper. */
+    public boolean isCheaper(CodaVariant to, CodaVariant from) {
+        return levels.indexOf(to) > levels.indexOf(from);
     }
 
     /**

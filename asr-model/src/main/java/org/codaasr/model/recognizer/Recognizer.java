@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
@@ -60,6 +61,11 @@ public final class Recognizer implements AutoCloseable {
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
+    private final LongAdder encoderCpuNanos = new LongAdder();
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Calls and windows by variant: [calls, windows, input frames, CPU nanoseconds]. */
+    private final Map<CodaVariant, LongAdder[]> encoderWorkByVariant = new ConcurrentHashMap<>();
 
     public Recognizer(AcousticModel model, Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm) {
         this(Map.of(config.variant(), model), config.variant(), vocabulary, config, lm);
@@ -495,14 +501,29 @@ public final class Recognizer implements AutoCloseable {
             }
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
                 List<RecognizerStream.Window> batch = windows.get(e.getKey());
+                int calls = 1;
+                long[] cpuNanos = {0}; // inside the model calls only, not the decoding of their output
                 if (e.getKey().cached()) {
-                    encoderCalls.add(runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch));
+                    calls = runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch,
+                            cpuNanos);
                 } else {
-                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
-                    encoderCalls.increment();
+                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch, cpuNanos);
                 }
+                long cpu = cpuNanos[0];
+                long frames = 0;
+                for (RecognizerStream.Window w : batch) {
+                    frames += w.features().length;
+                }
+                encoderCalls.add(calls);
                 encoderWindows.add(batch.size());
-                batch.forEach(w -> encoderInputFrames.add(w.features().length));
+                encoderInputFrames.add(frames);
+                encoderCpuNanos.add(cpu);
+                LongAdder[] byVariant = encoderWorkByVariant.computeIfAbsent(e.getKey().variant(),
+                        v -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
+                byVariant[0].add(calls);
+                byVariant[1].add(batch.size());
+                byVariant[2].add(frames);
+                byVariant[3].add(cpu);
             }
         }
     }
@@ -511,11 +532,11 @@ public final class Recognizer implements AutoCloseable {
 
     /** Returns the model calls made. */
     private static int runCachedBatch(OnnxStreamingEncoder streamingEncoder, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows) {
+            List<RecognizerStream.Window> windows, long[] cpuNanos) {
         if (streamingEncoder.isBatchDependent() && ready.size() > 1) {
             // one stream per call keeps each stream's output independent of its neighbours (and of restarts)
             for (int i = 0; i < ready.size(); i++) {
-                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)));
+                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)), cpuNanos);
             }
             return ready.size();
         }
@@ -525,7 +546,9 @@ public final class Recognizer implements AutoCloseable {
             batch[i] = windows.get(i).features();
             caches.add(ready.get(i).cache());
         }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         float[][][] out = streamingEncoder.encode(batch, caches);
+        cpuNanos[0] += THREADS.getCurrentThreadCpuTime() - cpuStart;
         for (int i = 0; i < ready.size(); i++) {
             ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }
@@ -534,18 +557,28 @@ public final class Recognizer implements AutoCloseable {
 
     /** Encoder work done so far by this recognizer, over all threads. */
     public EncoderWork encoderWork() {
-        return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum());
+        return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum(),
+                encoderCpuNanos.sum());
+    }
+
+    /** Encoder work done so far at {@code variant}, over all threads: how well that variant's streams batch. */
+    public EncoderWork encoderWork(CodaVariant variant) {
+        LongAdder[] w = encoderWorkByVariant.get(variant);
+        return w == null ? new EncoderWork(0, 0, 0, 0)
+                : new EncoderWork(w[0].sum(), w[1].sum(), w[2].sum(), w[3].sum());
     }
 
     private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows) {
+            List<RecognizerStream.Window> windows, long[] cpuNanos) {
         float[][][] batch = new float[windows.size()][][];
         int[] lengths = new int[windows.size()];
         for (int i = 0; i < windows.size(); i++) {
             batch[i] = windows.get(i).features();
             lengths[i] = batch[i].length;
         }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         float[][][] out = model.logProbs(batch, lengths);
+        cpuNanos[0] += THREADS.getCurrentThreadCpuTime() - cpuStart;
         for (int i = 0; i < ready.size(); i++) {
             ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
         }

@@ -189,7 +189,9 @@ public final class RecognizerStream {
      */
     public CodaVariant adaptToLag(double lagSeconds) {
         AdaptiveRouting routing = recognizer.adaptiveRouting();
-        if (!recognizer.isAdaptive() || pinned || windowsAtLevel < routing.holdWindows()) {
+        // the hold keeps a stream from moving back and forth (one level per segment boundary); a stream that has not
+        // encoded anything yet has nothing to keep, so a new stream of a loaded instance starts at the cheaper level
+        if (!recognizer.isAdaptive() || pinned || windowsAtLevel < routing.holdWindows() && outputFramesDone > 0) {
             return variant;
         }
         CodaVariant next = routing.next(variant, lagSeconds);
@@ -361,8 +363,15 @@ public final class RecognizerStream {
             }
             return;
         }
-        boolean silence = trailing * frameSec >= cfg.trailingSilenceSeconds();
-        boolean tooLong = length * frameSec >= cfg.maxUtteranceSeconds();
+        double pause = cfg.trailingSilenceSeconds();
+        double maxLength = cfg.maxUtteranceSeconds();
+        if (pendingVariant != null && recognizer.adaptiveRouting().isCheaper(pendingVariant, variant)) {
+            // under load: end the segment sooner, so that the stream reaches the cheaper level sooner
+            pause = Math.min(pause, AdaptiveRouting.SWITCH_PAUSE_SECONDS);
+            maxLength = Math.min(maxLength, AdaptiveRouting.SWITCH_MAX_SEGMENT_SECONDS);
+        }
+        boolean silence = trailing * frameSec >= pause;
+        boolean tooLong = length * frameSec >= maxLength;
         if (silence || tooLong || exhausted) {
             closeSegment();
         }

@@ -97,6 +97,47 @@ class AdaptiveRoutingTest {
     }
 
     @Test
+    void aStreamWithoutEncodedFramesMovesAtOnceAndAPendingCheaperLevelShortensTheSegment() {
+        Path tiny = TINY_CODA.resolveSibling("tiny-coda-streaming");
+        assumeTrue(Files.isDirectory(tiny), "tiny CoDA streaming models missing");
+        // the default segments: 1 s of trailing silence or 25 s; the hold of 4 windows
+        RecognizerConfig config = RecognizerConfig.defaults().withModelDir(tiny).withDecoding(DecodingConfig.greedy())
+                .withStreaming(StreamingConfig.defaults().withAdaptive(AdaptiveRouting.over(List.of(DENSE, CODA_R4))));
+        float[] s = AudioDecoder.load(DEV_FLAC, 16000).samples();
+        try (Recognizer recognizer = Recognizer.load(config)) {
+            assertEquals(CODA_R4, recognizer.createStream().adaptToLag(1.0),
+                    "a new stream that already lags starts at the cheaper level (no encoded frame to keep)");
+            RecognizerStream stream = recognizer.createStream();
+            List<RecognitionResult> finals = new java.util.ArrayList<>();
+            double askedAt = -1;
+            double movedAt = -1;
+            int step = 1600;
+            for (int i = 0; i < s.length && movedAt < 0; i += step) {
+                double t = i / 16000.0;
+                stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + step)), 16000);
+                boolean loaded = t >= 2.0;
+                if (loaded && askedAt < 0) {
+                    askedAt = t;
+                }
+                stream.adaptToLag(loaded ? 1.0 : 0.0);
+                recognizer.decode(stream);
+                stream.drainFinals(finals);
+                if (stream.variant() == CODA_R4) {
+                    movedAt = t;
+                }
+            }
+            assertTrue(askedAt >= 2.0 && movedAt > askedAt, "asked at " + askedAt + " s, moved at " + movedAt);
+            // the segment open when the load came ends within SWITCH_MAX_SEGMENT_SECONDS of audio (plus one window),
+            // not after 1 s of silence or 25 s
+            assertTrue(movedAt <= askedAt + AdaptiveRouting.SWITCH_MAX_SEGMENT_SECONDS + 0.8, "moved at " + movedAt
+                    + " s of audio; finals " + finals);
+            for (RecognitionResult f : finals) {
+                assertEquals(DENSE, f.variant(), "segments before the move are dense: " + finals);
+            }
+        }
+    }
+
+    @Test
     void routingRequestsParseAndPrintBack() {
         assertTrue(RoutingRequest.parse(" Adaptive ").isAdaptive());
         assertEquals(RoutingRequest.pinned(CODA_R4), RoutingRequest.parse("r4"));

@@ -66,11 +66,17 @@ class CodaStreamingTest {
             assertTrue(stream.request(RoutingRequest.pinned(v)));
             assertTrue(stream.encodesWithCache(), v.label());
             EncoderWork before = recognizer.encoderWork();
+            EncoderWork variantBefore = recognizer.encoderWork(v);
+            long cpuBefore = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             List<RecognitionResult> finals = run(stream, audio.samples());
             recognizer.finish(stream, finals);
+            long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore;
             EncoderWork work = recognizer.encoderWork().minus(before);
             assertTrue(work.inputFrames() < 1.1 * featureFrames, v.label() + ": " + work.inputFrames()
                     + " frames fed for " + featureFrames);
+            assertEquals(work, recognizer.encoderWork(v).minus(variantBefore), "all of it at " + v.label());
+            assertTrue(work.cpuNanos() > 0 && work.cpuNanos() < cpu, v.label() + ": encoder CPU " + work.cpuNanos()
+                    + " ns of the thread's " + cpu);
             assertTrue(!finals.isEmpty() && finals.stream().allMatch(r -> r.variant() == v), v.label() + ": "
                     + finals);
         }

@@ -22,6 +22,17 @@ interface BenchEncoder extends AutoCloseable {
     /** Log-probabilities of a whole utterance. */
     float[][] logProbs(float[][] features);
 
+    /**
+     * Log-probabilities of several utterances decoded in lockstep, one chunk of each per encoder call (the streaming
+     * graph only: the live path batches a thread's streams so).
+     *
+     * @throws UnsupportedOperationException for a whole-utterance graph
+     */
+    default List<float[][]> logProbs(List<float[][]> utterances) {
+        throw new UnsupportedOperationException(path() + " is a whole-utterance graph: streams per call need the "
+                + "streaming graphs");
+    }
+
     Path path();
 
     String provider();
@@ -108,6 +119,60 @@ interface BenchEncoder extends AutoCloseable {
                 frames.addAll(List.of(encoder.encode(new float[][][] {slice}, List.of(cache))[0]));
             }
             return frames.toArray(new float[0][]);
+        }
+
+        /**
+         * Each step encodes the next chunk of every utterance that has one; chunks of one frame count share a call
+         * (the graph takes no padding), as {@code Recognizer.decode} groups windows.
+         */
+        @Override
+        public List<float[][]> logProbs(List<float[][]> utterances) {
+            int s = encoder.subsamplingFactor();
+            int receptiveField = 2 * s - 1;
+            int chunk = encoder.shape().chunkFrames();
+            int n = utterances.size();
+            int[] out = new int[n];
+            int[] done = new int[n];
+            List<EncoderCache> caches = new ArrayList<>();
+            List<List<float[]>> frames = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int length = utterances.get(i).length;
+                out[i] = length < receptiveField ? 0 : (length - receptiveField) / s + 1;
+                caches.add(encoder.newCache());
+                frames.add(new ArrayList<>(out[i]));
+            }
+            while (true) {
+                java.util.Map<Integer, List<Integer>> byFrames = new java.util.TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    if (done[i] < out[i]) {
+                        byFrames.computeIfAbsent(Math.min(chunk, out[i] - done[i]), k -> new ArrayList<>()).add(i);
+                    }
+                }
+                if (byFrames.isEmpty()) {
+                    break;
+                }
+                for (java.util.Map.Entry<Integer, List<Integer>> group : byFrames.entrySet()) {
+                    int k = group.getKey();
+                    List<Integer> members = group.getValue();
+                    float[][][] batch = new float[members.size()][][];
+                    List<EncoderCache> groupCaches = new ArrayList<>();
+                    for (int j = 0; j < members.size(); j++) {
+                        int i = members.get(j);
+                        batch[j] = Arrays.copyOfRange(utterances.get(i), s * done[i], s * (done[i] + k - 1)
+                                + receptiveField);
+                        groupCaches.add(caches.get(i));
+                    }
+                    float[][][] encoded = encoder.encode(batch, groupCaches);
+                    for (int j = 0; j < members.size(); j++) {
+                        int i = members.get(j);
+                        frames.get(i).addAll(List.of(encoded[j]));
+                        done[i] += k;
+                    }
+                }
+            }
+            List<float[][]> result = new ArrayList<>();
+            frames.forEach(f -> result.add(f.toArray(new float[0][])));
+            return result;
         }
 
         @Override

@@ -27,9 +27,13 @@ import org.codaasr.model.onnx.CodaVariant;
  * @param cpus processors available to the JVM
  * @param variants figures per variant, in {@link CodaVariant} order
  * @param streaming true when the cache-based streaming graphs were timed chunk by chunk
+ * @param batchedMsPerAudioSecond streaming graphs with several utterances decoded in lockstep (one chunk of each
+ *     per call) at the first thread count: median encoder ms per second of audio by variant and streams per call;
+ *     empty when only one stream per call was timed
  */
 public record CodaBenchReport(String modelDir, String dataDir, int utterances, double audioSeconds, int repeats,
-        List<Integer> threads, String provider, int cpus, List<VariantResult> variants, boolean streaming) {
+        List<Integer> threads, String provider, int cpus, List<VariantResult> variants, boolean streaming,
+        Map<CodaVariant, Map<Integer, Double>> batchedMsPerAudioSecond) {
 
     public static final String MARKDOWN_FILE = "coda-bench.md";
     public static final String JSON_FILE = "coda-bench.json";
@@ -38,6 +42,31 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
     public CodaBenchReport {
         threads = List.copyOf(threads);
         variants = List.copyOf(variants);
+        Map<CodaVariant, Map<Integer, Double>> batched = new java.util.TreeMap<>();
+        if (batchedMsPerAudioSecond != null) {
+            batchedMsPerAudioSecond.forEach((v, m) -> batched.put(v, new java.util.TreeMap<>(m)));
+        }
+        batchedMsPerAudioSecond = batched;
+    }
+
+    /** One stream per call only. */
+    public CodaBenchReport(String modelDir, String dataDir, int utterances, double audioSeconds, int repeats,
+            List<Integer> threads, String provider, int cpus, List<VariantResult> variants, boolean streaming) {
+        this(modelDir, dataDir, utterances, audioSeconds, repeats, threads, provider, cpus, variants, streaming,
+                Map.of());
+    }
+
+    /** Streams-per-call counts above 1 that were timed, ascending. */
+    public List<Integer> batchedCounts() {
+        return batchedMsPerAudioSecond.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted()
+                .toList();
+    }
+
+    /** Dense backbone encoder time over {@code v}'s with {@code perCall} streams per call; null without both. */
+    public Double batchedSpeedupVsDense(VariantResult v, int perCall) {
+        Double dense = batchedMsPerAudioSecond.getOrDefault(CodaVariant.DENSE, Map.of()).get(perCall);
+        Double own = batchedMsPerAudioSecond.getOrDefault(v.variant(), Map.of()).get(perCall);
+        return dense == null || own == null || own <= 0 ? null : dense / own;
     }
 
     /** A report of the whole-utterance graphs. */
@@ -72,6 +101,9 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
                 modelDir, utterances, dataDir, audioSeconds, provider, cpus, repeats, streaming
                         ? " Cache-based streaming graphs (model.streaming*.onnx), one chunk per call, one stream, a "
                                 + "fresh cache per utterance; routed layers take the top-k of each chunk."
+                                + (batchedMsPerAudioSecond.isEmpty() ? "" : " Streams per call: that many "
+                                        + "utterances decoded in lockstep, one chunk of each per call (chunks of one "
+                                        + "frame count share a call), as the live path batches a thread's streams.")
                         : ""));
         sb.append("| model | new params (% of backbone) | dev WER | non-blank frames |");
         for (int t : threads) {
@@ -83,8 +115,17 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
         for (int t : threads) {
             sb.append(" speed-up vs parallel adapter (").append(t).append(t == 1 ? " thread) |" : " threads) |");
         }
+        List<Integer> batched = batchedCounts();
+        String first = threads.get(0) + (threads.get(0) == 1 ? " thread" : " threads");
+        for (int p : batched) {
+            sb.append(" encoder ms per s of audio, ").append(p).append(" streams per call (").append(first)
+                    .append(") |");
+        }
+        for (int p : batched) {
+            sb.append(" speed-up vs dense, ").append(p).append(" streams per call (").append(first).append(") |");
+        }
         sb.append("\n|---|---:|---:|---:|");
-        sb.append("---:|".repeat(3 * threads.size()));
+        sb.append("---:|".repeat(3 * threads.size() + 2 * batched.size()));
         sb.append('\n');
         for (VariantResult v : variants) {
             sb.append("| ").append(v.label()).append(" | ").append(params(v)).append(" | ")
@@ -99,6 +140,14 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
             }
             for (int t : threads) {
                 Double s = v.speedupVsAdapter().get(t);
+                sb.append(s == null ? " n/a |" : String.format(Locale.ROOT, " %.2fx |", s));
+            }
+            for (int p : batched) {
+                Double ms = batchedMsPerAudioSecond.getOrDefault(v.variant(), Map.of()).get(p);
+                sb.append(ms == null ? " n/a |" : String.format(Locale.ROOT, " %.2f |", ms));
+            }
+            for (int p : batched) {
+                Double s = batchedSpeedupVsDense(v, p);
                 sb.append(s == null ? " n/a |" : String.format(Locale.ROOT, " %.2fx |", s));
             }
             sb.append('\n');
@@ -156,6 +205,19 @@ public record CodaBenchReport(String modelDir, String dataDir, int utterances, d
             vsDense.put(v.label(), byThreads);
         }
         m.put("speedup_vs_dense", vsDense);
+        if (!batchedMsPerAudioSecond.isEmpty()) {
+            Map<String, Map<Integer, Double>> ms = new LinkedHashMap<>();
+            Map<String, Map<Integer, Double>> speedups = new LinkedHashMap<>();
+            for (VariantResult v : variants) {
+                ms.put(v.label(), batchedMsPerAudioSecond.getOrDefault(v.variant(), Map.of()));
+                Map<Integer, Double> byCount = new LinkedHashMap<>();
+                batchedCounts().forEach(p -> byCount.put(p, batchedSpeedupVsDense(v, p)));
+                speedups.put(v.label(), byCount);
+            }
+            m.put("batched_threads", threads.get(0));
+            m.put("batched_ms_per_audio_second", ms);
+            m.put("batched_speedup_vs_dense", speedups);
+        }
         BenchVerdict verdict = verdict();
         Map<String, Object> bar = new LinkedHashMap<>();
         bar.put("status", verdict.status().name());

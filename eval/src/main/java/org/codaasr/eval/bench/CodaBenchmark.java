@@ -63,7 +63,9 @@ public final class CodaBenchmark {
         String provider = null;
         Map<CodaVariant, VariantResult> scored = new LinkedHashMap<>();
         Map<CodaVariant, Map<Integer, Double>> msPerSecond = new LinkedHashMap<>();
+        Map<CodaVariant, Map<Integer, Double>> batchedMsPerSecond = new LinkedHashMap<>();
         variants.forEach(v -> msPerSecond.put(v, new LinkedHashMap<>()));
+        variants.forEach(v -> batchedMsPerSecond.put(v, new LinkedHashMap<>()));
         for (int threads : config.threads()) {
             OnnxConfig onnx = OnnxConfig.defaults().withThreads(threads).withProvider(config.provider());
             List<BenchEncoder> models = new ArrayList<>();
@@ -87,6 +89,19 @@ public final class CodaBenchmark {
                             threads == 1 ? " " : "s", median / dev.audioSeconds, format(passMs[v]),
                             scored.get(variants.get(v)).werPercent()));
                 }
+                if (threads == config.threads().get(0)) {
+                    for (int perCall : config.batchedCounts()) {
+                        double[][] batchedMs = timeInterleaved(models, dev, perCall);
+                        for (int v = 0; v < variants.size(); v++) {
+                            double median = median(batchedMs[v]);
+                            batchedMsPerSecond.get(variants.get(v)).put(perCall, median / dev.audioSeconds);
+                            progress.accept(String.format(Locale.ROOT, "%-16s %d thread%s, %d streams per call: "
+                                    + "%8.2f ms per s of audio (passes %s ms)", variants.get(v).label(), threads,
+                                    threads == 1 ? " " : "s", perCall, median / dev.audioSeconds,
+                                    format(batchedMs[v])));
+                        }
+                    }
+                }
             } finally {
                 models.forEach(BenchEncoder::close);
             }
@@ -100,7 +115,8 @@ public final class CodaBenchmark {
         }
         return new CodaBenchReport(config.modelDir().toString(), config.dataDir().toString(), dev.size(),
                 dev.audioSeconds, config.repeats(), config.threads(), provider,
-                Runtime.getRuntime().availableProcessors(), withSpeedups(results), config.streaming());
+                Runtime.getRuntime().availableProcessors(), withSpeedups(results), config.streaming(),
+                config.batchedCounts().isEmpty() ? Map.of() : batchedMsPerSecond);
     }
 
     /** Speed-up of each variant = parallel-adapter encoder time / its own, per thread count. */
@@ -200,14 +216,27 @@ public final class CodaBenchmark {
      * idle ONNX Runtime threads, which spin for a while after each run, compete with the next session's threads.
      */
     private double[][] timeInterleaved(List<BenchEncoder> models, DevSet dev) {
+        return timeInterleaved(models, dev, 1);
+    }
+
+    /**
+     * The same with {@code perCall} utterances decoded in lockstep (consecutive groups of the dev set, the last one
+     * smaller), one chunk of each per call.
+     */
+    private double[][] timeInterleaved(List<BenchEncoder> models, DevSet dev, int perCall) {
         double[][] passMs = new double[models.size()][config.repeats()];
         for (int pass = 0; pass < config.repeats(); pass++) {
             for (int v = 0; v < models.size(); v++) {
                 int m = (v + pass) % models.size();
                 long nanos = 0;
-                for (float[][] f : dev.features) {
+                for (int from = 0; from < dev.size(); from += perCall) {
+                    List<float[][]> group = dev.features.subList(from, Math.min(dev.size(), from + perCall));
                     long start = System.nanoTime();
-                    models.get(m).logProbs(f);
+                    if (perCall == 1) {
+                        models.get(m).logProbs(group.get(0));
+                    } else {
+                        models.get(m).logProbs(group);
+                    }
                     nanos += System.nanoTime() - start;
                 }
                 passMs[m][pass] = nanos / 1e6;
