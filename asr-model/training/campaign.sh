@@ -15,4 +15,4 @@ exec nice -n 10 "${PYTHON:-/usr/bin/python3}" train_coda.py --backbone "$R/bpe25
   --run-dir "$R/campaign-joint" --data "$C/data" --sources libri-train-clean-5,libri-dev-clean,librilight,ljspeech \
   --train-backbone-lr 4e-4 --lr 1e-3 --warmup 10 --min-lr-ratio 0.02 --r-values 0,2,4,8 \
   --dense-layers 1 --dense-last-layers 1 --router-guide 1 --kd-weight 0.3 --max-frames 8000 \
-  --steps 100000 --max-minutes 480 --ckpt-every 25 --keep 2 --eval-every 100 --eval-r 0,4 --threads 1 --seed 1236 "$@"
+  --steps 100000 --max-minutes 480 --ckpt-every 25 --keep 2 --eval-every 100 --eval-r 0,4 --threads 1 --clock cpu --seed 1236 "$@"

@@ -78,6 +78,9 @@ def parse_args(argv=None):
     ap.add_argument("--clip", type=float, default=0.5)
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--max-minutes", type=float, default=0)
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="what --max-minutes counts: wall time, or this process's CPU time divided by --threads "
+                         "(a run starved by other jobs on a shared machine then keeps its schedule)")
     ap.add_argument("--max-frames", type=int, default=12000, help="padded input frames per batch")
     ap.add_argument("--max-utt-frames", type=int, default=2000)
     ap.add_argument("--specaug", type=int, default=1)
@@ -237,7 +240,7 @@ def main(argv=None):
         f"| device {device} amp {amp_dtype}")
     lengths = [f.shape[0] for f in pool.feats]
     gen = torch.Generator().manual_seed(a.seed + step)
-    t_start = time.time()
+    t_start, cpu_start = time.time(), time.process_time()
     win = {"ctc": 0.0, "kd": 0.0, "guide": 0.0, "n": 0, "audio": 0.0, "t": time.time()}
     per_r = {r: [0.0, 0] for r in r_values}
     last = {}
@@ -245,6 +248,8 @@ def main(argv=None):
     epoch, done = (resume.get("epoch", -1) + 1 if resume else 0), False
 
     def elapsed_min():
+        if a.clock == "cpu":
+            return minutes_before + (time.process_time() - cpu_start) / max(1, a.threads) / 60
         return minutes_before + (time.time() - t_start) / 60
 
     def save(final=False):
