@@ -13,11 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.Resampler;
-import org.codaasr.model.ctc.BeamSearchConfig;
-import org.codaasr.model.ctc.CtcDecoder;
 import org.codaasr.model.ctc.CtcHypothesis;
-import org.codaasr.model.ctc.GreedyCtcDecoder;
-import org.codaasr.model.ctc.PrefixBeamSearchDecoder;
 import org.codaasr.model.ctc.Vocabulary;
 import org.codaasr.model.features.FbankConfig;
 import org.codaasr.model.features.FbankExtractor;
@@ -26,7 +22,6 @@ import org.codaasr.model.lm.ArpaLanguageModel;
 import org.codaasr.model.lm.LanguageModel;
 import org.codaasr.model.onnx.AcousticModel;
 import org.codaasr.model.onnx.CodaVariant;
-import org.codaasr.model.onnx.EncoderCache;
 import org.codaasr.model.onnx.ModelInfo;
 import org.codaasr.model.onnx.ModelLayout;
 import org.codaasr.model.onnx.OnnxAcousticModel;
@@ -39,24 +34,15 @@ import org.codaasr.model.onnx.OnnxStreamingEncoder;
  */
 public final class Recognizer implements AutoCloseable {
 
-    private final AcousticModel model;
-    private final Map<CodaVariant, AcousticModel> models;
+    private final ModelFamily family;
     private final CodaVariant defaultVariant;
     private final Vocabulary vocabulary;
     private final FbankExtractor fbank;
     /** NeMo's whole-utterance front end for {@link ModelLayout#NEMO_CTC} models; null for this project's own. */
     private final NemoMelSpectrogram nemoFrontEnd;
     private final RecognizerConfig config;
-    private final CtcDecoder partialDecoder;
-    private final CtcDecoder finalDecoder;
-    private final int chunkFrames;
-    private final int leftContextFrames;
-    private final int receptiveField;
-    /**
-     * The cache-based streaming encoders by variant (the dense backbone's, and the CoDA variants' routed ones);
-     * a variant without one, or all where windows are asked for, encodes windowed.
-     */
-    private final Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders;
+    /** What every stream of this recognizer is created with. */
+    private final StreamSpec streamSpec;
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
@@ -103,26 +89,12 @@ public final class Recognizer implements AutoCloseable {
                     + " among " + models.keySet());
         }
         ModelInfo info = model.info();
-        for (Map.Entry<CodaVariant, AcousticModel> e : models.entrySet()) {
-            ModelInfo other = e.getValue().info();
-            if (other.variant() != e.getKey()) {
-                throw new AsrException("model loaded as the " + e.getKey().label() + " says it is the "
-                        + other.variant().label() + " (metadata coda_r=" + other.variant().reductionFactor()
-                        + "): expected " + e.getKey().fileStem() + ".onnx from the same export");
-            }
-            if (other.vocabSize() != info.vocabSize() || other.subsamplingFactor() != info.subsamplingFactor()) {
-                throw new AsrException(e.getKey().label() + " does not share the backbone's vocabulary and "
-                        + "subsampling (" + other.vocabSize() + "/" + other.subsamplingFactor() + " vs "
-                        + info.vocabSize() + "/" + info.subsamplingFactor() + ")");
-            }
-        }
-        this.models = Map.copyOf(models);
+        CtcFamily.checkVariants(models, info);
         this.defaultVariant = defaultVariant;
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
                     + vocabulary.size() + ": " + config.tokensFile() + " does not belong to this model");
         }
-        this.model = model;
         this.vocabulary = vocabulary;
         this.config = config;
         FbankConfig fbankConfig = FbankConfig.defaults();
@@ -141,74 +113,24 @@ public final class Recognizer implements AutoCloseable {
             this.nemoFrontEnd = null;
         }
         this.fbank = new FbankExtractor(fbankConfig);
-        this.partialDecoder = new GreedyCtcDecoder(vocabulary);
-        DecodingConfig d = config.decoding();
-        this.finalDecoder = d.method() == DecodingConfig.Method.GREEDY
-                ? partialDecoder
-                : new PrefixBeamSearchDecoder(vocabulary,
-                        new BeamSearchConfig(d.beamSize(), BeamSearchConfig.defaults().tokenTopK(), d.lmWeight(),
-                                d.wordBonus()),
-                        lm);
-        StreamingConfig s = config.streaming();
-        this.chunkFrames = s.chunkFrames() > 0 ? s.chunkFrames() : info.chunkFrames();
-        this.leftContextFrames = s.chunkFrames() > 0 || s.leftContextFrames() > 0
-                ? s.leftContextFrames() : info.leftContextFrames();
-        this.receptiveField = 2 * info.subsamplingFactor() - 1;
-        this.streamingEncoders = Map.copyOf(streamingEncoders);
-        OnnxStreamingEncoder dense = streamingEncoders.get(CodaVariant.DENSE);
-        for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : streamingEncoders.entrySet()) {
-            AcousticModel variantModel = models.get(e.getKey());
-            if (variantModel == null) {
-                throw new AsrException("a streaming encoder for the " + e.getKey().label() + " ("
-                        + e.getValue().path() + ") needs that variant among the loaded ones " + models.keySet());
-            }
-            ModelInfo variantInfo = variantModel.info();
-            // a CoDA variant's graph comes from its own export; its backbone must be the dense graph's
-            String version = variantInfo.metadata().getOrDefault("version", "");
-            String backbone = dense != null ? dense.version()
-                    : models.containsKey(CodaVariant.DENSE)
-                            ? models.get(CodaVariant.DENSE).info().metadata().getOrDefault("version", "")
-                            : e.getValue().backboneVersion();
-            checkStreamingEncoder(e.getValue(), e.getKey(), version, backbone, variantInfo.vocabSize(),
-                    chunkFrames, leftContextFrames,
-                    variantInfo.subsamplingFactor());
-        }
+        this.family = new CtcFamily(models, defaultVariant, vocabulary, config, lm, streamingEncoders);
+        this.streamSpec = specOf(family, fbank, frameSeconds(nemoFrontEnd, fbank, info), config, defaultVariant);
     }
 
-    /**
-     * One error naming the file when a streaming encoder is not the one this folder's graphs ask for: another
-     * variant, version, backbone, chunk, cache size, vocabulary or subsampling.
-     */
-    static void checkStreamingEncoder(OnnxStreamingEncoder encoder, CodaVariant variant, String version,
-            String backboneVersion, int vocab, int chunk, int cacheFrames, int subsampling) {
-        List<String> wrong = new ArrayList<>();
-        if (encoder.variant() != variant) {
-            wrong.add("it runs the " + encoder.variant().label() + " (metadata coda_r), not the " + variant.label());
-        }
-        if (!encoder.version().equals(version)) {
-            wrong.add("version '" + encoder.version() + "' vs '" + version + "' of " + variant.fileStem() + ".onnx");
-        }
-        if (!encoder.backboneVersion().equals(backboneVersion)) {
-            wrong.add("backbone version '" + encoder.backboneVersion() + "' vs the dense graph's '" + backboneVersion
-                    + "'");
-        }
-        if (encoder.shape().chunkFrames() != chunk) {
-            wrong.add("chunk " + encoder.shape().chunkFrames() + " output frames vs " + chunk);
-        }
-        if (encoder.shape().cacheFrames() != cacheFrames) {
-            wrong.add("cache " + encoder.shape().cacheFrames() + " frames of left context vs " + cacheFrames);
-        }
-        if (encoder.shape().vocab() != vocab) {
-            wrong.add("vocabulary " + encoder.shape().vocab() + " vs " + vocab);
-        }
-        if (encoder.subsamplingFactor() != subsampling) {
-            wrong.add("subsampling " + encoder.subsamplingFactor() + " vs " + subsampling);
-        }
-        if (!wrong.isEmpty()) {
-            throw new AsrException(encoder.path() + " does not match this model folder's graphs: "
-                    + String.join("; ", wrong) + " (re-run export_streaming.py" + (variant == CodaVariant.DENSE ? ""
-                            : " --coda") + " on this folder, or stream windowed with another chunking)");
-        }
+    private static StreamSpec specOf(ModelFamily family, FbankExtractor fbank, double frameSeconds,
+            RecognizerConfig config, CodaVariant defaultVariant) {
+        ModelInfo info = family.info();
+        return new StreamSpec(fbank, info.subsamplingFactor(), family.receptiveField(), family.chunkFrames(),
+                family.leftContextFrames(), family.featureContextFrames(), frameSeconds, info.vocabSize(),
+                EndpointRules.of(config.streaming()), config.streaming().adaptive(), family.variants(),
+                defaultVariant);
+    }
+
+    private static double frameSeconds(NemoMelSpectrogram nemo, FbankExtractor fbank, ModelInfo info) {
+        double shiftSeconds = nemo != null
+                ? (double) NemoMelSpectrogram.HOP / NemoMelSpectrogram.SAMPLE_RATE
+                : fbank.config().frameShiftMs() / 1000.0;
+        return info.subsamplingFactor() * shiftSeconds;
     }
 
     /** Loads the model, vocabulary and (optional) language model that {@code config} names. */
@@ -260,7 +182,7 @@ public final class Recognizer implements AutoCloseable {
         try (OnnxStreamingEncoder dense = OnnxStreamingEncoder.load(denseFile, config.onnx())) {
             for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : encoders.entrySet()) {
                 OnnxStreamingEncoder coda = e.getValue();
-                checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(), dense.shape().vocab(),
+                CtcFamily.checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(), dense.shape().vocab(),
                         dense.shape().chunkFrames(), dense.shape().cacheFrames(), dense.subsamplingFactor());
             }
         }
@@ -297,21 +219,16 @@ public final class Recognizer implements AutoCloseable {
 
     /** The cache-based streaming encoder that streams at the default variant use, if any. */
     public Optional<OnnxStreamingEncoder> streamingEncoderInUse() {
-        return Optional.ofNullable(streamingEncoders.get(defaultVariant));
+        return Optional.ofNullable(family.streamingEncoders().get(defaultVariant));
     }
 
     /** Every cache-based streaming encoder by variant (variants missing here encode windowed). */
     public Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders() {
-        return streamingEncoders;
-    }
-
-    /** The streaming encoder of {@code variant}; null where it encodes windowed. */
-    OnnxStreamingEncoder streamingEncoder(CodaVariant variant) {
-        return streamingEncoders.get(variant);
+        return family.streamingEncoders();
     }
 
     public ModelInfo modelInfo() {
-        return model.info();
+        return family.info();
     }
 
     /** The variant offline transcription and new streams use. */
@@ -321,7 +238,7 @@ public final class Recognizer implements AutoCloseable {
 
     /** Variants this recognizer can switch a stream between (one entry when routing is fixed). */
     public Set<CodaVariant> variants() {
-        return models.keySet();
+        return family.variants();
     }
 
     /**
@@ -329,9 +246,9 @@ public final class Recognizer implements AutoCloseable {
      * {@code conformer-ctc-small/model.coda-r4.onnx}: the label a transcript carries for the variant that made it.
      */
     public String modelLabel(CodaVariant variant) {
-        if (!models.containsKey(variant)) {
+        if (!family.variants().contains(variant)) {
             throw new IllegalArgumentException("no model for the " + variant.label() + "; available: "
-                    + models.keySet());
+                    + family.variants());
         }
         Path dir = config.modelDir().toAbsolutePath().normalize();
         Path file = variant.file(config.modelDir(), config.int8()).getFileName();
@@ -340,11 +257,12 @@ public final class Recognizer implements AutoCloseable {
 
     /** True when streams adapt their reduction factor to their lag. */
     public boolean isAdaptive() {
-        return models.size() > 1;
+        return family.variants().size() > 1;
     }
 
-    AdaptiveRouting adaptiveRouting() {
-        return config.streaming().adaptive();
+    /** What each stream of this recognizer is created with: framing, endpoint and routing rules. */
+    public StreamSpec streamSpec() {
+        return streamSpec;
     }
 
     public RecognizerConfig config() {
@@ -357,25 +275,26 @@ public final class Recognizer implements AutoCloseable {
 
     /** Seconds of audio per encoder output frame. */
     public double frameSeconds() {
-        double shiftSeconds = nemoFrontEnd != null
-                ? (double) NemoMelSpectrogram.HOP / NemoMelSpectrogram.SAMPLE_RATE
-                : fbank.config().frameShiftMs() / 1000.0;
-        return model.info().subsamplingFactor() * shiftSeconds;
+        return streamSpec.frameSeconds();
     }
 
     /** Transcribes a whole utterance with full attention context (the offline path). */
     public RecognitionResult transcribe(AudioData audio) {
-        CtcHypothesis hyp = finalDecoder.decode(logProbs(audio), frameSeconds());
+        CtcHypothesis hyp = family.transcribe(features(audio), frameSeconds());
         return new RecognitionResult(0, hyp.text(), hyp.words(), true, 0.0, audio.durationSeconds());
     }
 
     /** Log-probabilities of a whole utterance (for benchmarks and alignment tools). */
     public float[][] logProbs(AudioData audio) {
+        return family.logProbs(features(audio));
+    }
+
+    private float[][] features(AudioData audio) {
         int rate = fbank.config().sampleRate();
         float[] samples = audio.sampleRate() == rate
                 ? audio.samples()
                 : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
-        return model.logProbs(nemoFrontEnd != null ? nemoFrontEnd.compute(samples) : fbank.compute(samples));
+        return nemoFrontEnd != null ? nemoFrontEnd.compute(samples) : fbank.compute(samples);
     }
 
     /**
@@ -423,7 +342,11 @@ public final class Recognizer implements AutoCloseable {
                     + "normalised over the whole utterance: it transcribes files (./asr transcribe, ./asr eval), "
                     + "not live streams");
         }
-        return new RecognizerStream(this);
+        return newStream();
+    }
+
+    private RecognizerStream newStream() {
+        return new RecognizerStream(streamSpec, family.newSegment(defaultVariant, streamSpec.frameSeconds()));
     }
 
     /**
@@ -461,7 +384,7 @@ public final class Recognizer implements AutoCloseable {
     /** Rebuilds a stream from {@link RecognizerStream#snapshot()}. */
     public RecognizerStream restoreStream(byte[] snapshot) {
         try {
-            return RecognizerStream.restore(this, snapshot);
+            return SnapshotCodec.read(newStream(), snapshot);
         } catch (IOException e) {
             throw new AsrException("corrupt recognizer stream snapshot (" + snapshot.length + " bytes): "
                     + e.getMessage(), e);
@@ -480,9 +403,9 @@ public final class Recognizer implements AutoCloseable {
     public void decode(List<RecognizerStream> streams) {
         while (true) {
             Map<BatchKey, List<RecognizerStream>> ready = new LinkedHashMap<>();
-            Map<BatchKey, List<RecognizerStream.Window>> windows = new LinkedHashMap<>();
+            Map<BatchKey, List<EncoderWindow>> windows = new LinkedHashMap<>();
             for (RecognizerStream s : streams) {
-                RecognizerStream.Window w = s.nextWindow();
+                EncoderWindow w = s.nextWindow();
                 if (w != null) {
                     // cached windows batch only with windows of the same length (no padding in the graph)
                     BatchKey key = new BatchKey(s.variant(), w.cached(), w.cached() ? w.features().length : 0);
@@ -494,12 +417,12 @@ public final class Recognizer implements AutoCloseable {
                 return;
             }
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
-                List<RecognizerStream.Window> batch = windows.get(e.getKey());
-                if (e.getKey().cached()) {
-                    encoderCalls.add(runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch));
-                } else {
-                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch);
-                    encoderCalls.increment();
+                List<EncoderWindow> batch = windows.get(e.getKey());
+                List<SegmentDecoder> states = new ArrayList<>(batch.size());
+                e.getValue().forEach(stream -> states.add(stream.segment()));
+                encoderCalls.add(family.run(e.getKey().variant(), e.getKey().cached(), states, batch));
+                for (int i = 0; i < batch.size(); i++) {
+                    e.getValue().get(i).windowDone(batch.get(i));
                 }
                 encoderWindows.add(batch.size());
                 batch.forEach(w -> encoderInputFrames.add(w.features().length));
@@ -509,90 +432,13 @@ public final class Recognizer implements AutoCloseable {
 
     private record BatchKey(CodaVariant variant, boolean cached, int frames) {}
 
-    /** Returns the model calls made. */
-    private static int runCachedBatch(OnnxStreamingEncoder streamingEncoder, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows) {
-        if (streamingEncoder.isBatchDependent() && ready.size() > 1) {
-            // one stream per call keeps each stream's output independent of its neighbours (and of restarts)
-            for (int i = 0; i < ready.size(); i++) {
-                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)));
-            }
-            return ready.size();
-        }
-        float[][][] batch = new float[windows.size()][][];
-        List<EncoderCache> caches = new ArrayList<>(windows.size());
-        for (int i = 0; i < windows.size(); i++) {
-            batch[i] = windows.get(i).features();
-            caches.add(ready.get(i).cache());
-        }
-        float[][][] out = streamingEncoder.encode(batch, caches);
-        for (int i = 0; i < ready.size(); i++) {
-            ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
-        }
-        return 1;
-    }
-
     /** Encoder work done so far by this recognizer, over all threads. */
     public EncoderWork encoderWork() {
         return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum());
     }
 
-    private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows) {
-        float[][][] batch = new float[windows.size()][][];
-        int[] lengths = new int[windows.size()];
-        for (int i = 0; i < windows.size(); i++) {
-            batch[i] = windows.get(i).features();
-            lengths[i] = batch[i].length;
-        }
-        float[][][] out = model.logProbs(batch, lengths);
-        for (int i = 0; i < ready.size(); i++) {
-            ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
-        }
-    }
-
-    FbankExtractor fbank() {
-        return fbank;
-    }
-
-    CtcDecoder partialDecoder() {
-        return partialDecoder;
-    }
-
-    CtcDecoder finalDecoder() {
-        return finalDecoder;
-    }
-
-    int chunkFrames() {
-        return chunkFrames;
-    }
-
-    int leftContextFrames() {
-        return leftContextFrames;
-    }
-
-    /**
-     * Output frames of already encoded features a stream keeps: none when every variant it can run has a streaming
-     * encoder (a stream changes variant only where its cache starts afresh), the windowed left context otherwise.
-     */
-    int featureContextFrames() {
-        return streamingEncoders.keySet().containsAll(models.keySet()) ? 0 : leftContextFrames;
-    }
-
-    int subsampling() {
-        return model.info().subsamplingFactor();
-    }
-
-    int receptiveField() {
-        return receptiveField;
-    }
-
     @Override
     public void close() {
-        try {
-            models.values().forEach(AcousticModel::close);
-        } finally {
-            streamingEncoders.values().forEach(OnnxStreamingEncoder::close);
-        }
+        family.close();
     }
 }
