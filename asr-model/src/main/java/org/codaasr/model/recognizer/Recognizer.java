@@ -26,6 +26,8 @@ import org.codaasr.model.onnx.ModelInfo;
 import org.codaasr.model.onnx.ModelLayout;
 import org.codaasr.model.onnx.OnnxAcousticModel;
 import org.codaasr.model.onnx.OnnxStreamingEncoder;
+import org.codaasr.model.transducer.OnnxTransducer;
+import org.codaasr.model.transducer.TransducerFiles;
 
 /**
  * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the acoustic model,
@@ -83,6 +85,38 @@ public final class Recognizer implements AutoCloseable {
      */
     public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
             RecognizerConfig config, LanguageModel lm, Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders) {
+        this(ctcParts(models, defaultVariant, vocabulary, config, lm, streamingEncoders), defaultVariant, vocabulary,
+                config);
+    }
+
+    /** The model family and the front end it reads. */
+    private record Parts(ModelFamily family, FbankExtractor fbank, NemoMelSpectrogram nemoFrontEnd) {}
+
+    private Recognizer(Parts parts, CodaVariant defaultVariant, Vocabulary vocabulary, RecognizerConfig config) {
+        this.family = parts.family();
+        this.fbank = parts.fbank();
+        this.nemoFrontEnd = parts.nemoFrontEnd();
+        this.defaultVariant = defaultVariant;
+        this.vocabulary = vocabulary;
+        this.config = config;
+        ModelInfo info = family.info();
+        boolean transducer = family instanceof TransducerFamily;
+        this.streamSpec = new StreamSpec(fbank, info.subsamplingFactor(), family.receptiveField(),
+                family.chunkFrames(), family.leftContextFrames(), family.featureContextFrames(),
+                frameSeconds(nemoFrontEnd, fbank, info), info.vocabSize(), EndpointRules.of(config.streaming()),
+                config.streaming().adaptive(), family.variants(), defaultVariant,
+                transducer ? (int) Math.round(TAIL_PADDING_SECONDS * fbank.config().sampleRate()) : 0, transducer);
+    }
+
+    /**
+     * Zero audio appended to a transducer's input when it ends, as sherpa-onnx's examples append it: its encoder
+     * decodes only whole chunks.
+     */
+    public static final double TAIL_PADDING_SECONDS = 0.66;
+
+    private static Parts ctcParts(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant,
+            Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm,
+            Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders) {
         AcousticModel model = models.get(defaultVariant);
         if (model == null) {
             throw new IllegalArgumentException("no model for the default variant " + defaultVariant.label()
@@ -90,40 +124,43 @@ public final class Recognizer implements AutoCloseable {
         }
         ModelInfo info = model.info();
         CtcFamily.checkVariants(models, info);
-        this.defaultVariant = defaultVariant;
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
                     + vocabulary.size() + ": " + config.tokensFile() + " does not belong to this model");
         }
-        this.vocabulary = vocabulary;
-        this.config = config;
         FbankConfig fbankConfig = FbankConfig.defaults();
+        NemoMelSpectrogram nemoFrontEnd = null;
         if (info.layout() == ModelLayout.NEMO_CTC) {
             if (vocabulary.blankId() != vocabulary.size() - 1) {
                 throw new AsrException("the NeMo CTC layout puts the blank <blk> last (id " + (vocabulary.size() - 1)
                         + "), but the token list has it at id " + vocabulary.blankId()
                         + ": " + config.tokensFile() + " does not belong to this model");
             }
-            this.nemoFrontEnd = new NemoMelSpectrogram(info.featureDim(), "per_feature".equals(info.normalizeType()));
-        } else {
-            if (info.featureDim() != fbankConfig.numMelBins()) {
-                throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end "
-                        + "makes " + fbankConfig.numMelBins());
-            }
-            this.nemoFrontEnd = null;
+            nemoFrontEnd = new NemoMelSpectrogram(info.featureDim(), "per_feature".equals(info.normalizeType()));
+        } else if (info.featureDim() != fbankConfig.numMelBins()) {
+            throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end "
+                    + "makes " + fbankConfig.numMelBins());
         }
-        this.fbank = new FbankExtractor(fbankConfig);
-        this.family = new CtcFamily(models, defaultVariant, vocabulary, config, lm, streamingEncoders);
-        this.streamSpec = specOf(family, fbank, frameSeconds(nemoFrontEnd, fbank, info), config, defaultVariant);
+        return new Parts(new CtcFamily(models, defaultVariant, vocabulary, config, lm, streamingEncoders),
+                new FbankExtractor(fbankConfig), nemoFrontEnd);
     }
 
-    private static StreamSpec specOf(ModelFamily family, FbankExtractor fbank, double frameSeconds,
-            RecognizerConfig config, CodaVariant defaultVariant) {
-        ModelInfo info = family.info();
-        return new StreamSpec(fbank, info.subsamplingFactor(), family.receptiveField(), family.chunkFrames(),
-                family.leftContextFrames(), family.featureContextFrames(), frameSeconds, info.vocabSize(),
-                EndpointRules.of(config.streaming()), config.streaming().adaptive(), family.variants(),
-                defaultVariant);
+    /**
+     * A recognizer over a sherpa-onnx streaming transducer (owned by the recognizer from here on).
+     *
+     * @throws AsrException when the token list does not belong to the model
+     */
+    public Recognizer(OnnxTransducer transducer, Vocabulary vocabulary, RecognizerConfig config) {
+        this(transducerParts(transducer, vocabulary), CodaVariant.DENSE, vocabulary, config);
+    }
+
+    private static Parts transducerParts(OnnxTransducer transducer, Vocabulary vocabulary) {
+        FbankConfig fbankConfig = FbankConfig.defaults();
+        if (transducer.featureDim() != fbankConfig.numMelBins()) {
+            throw new AsrException(transducer.files().encoder() + " expects " + transducer.featureDim()
+                    + " features per frame, the front end makes " + fbankConfig.numMelBins());
+        }
+        return new Parts(new TransducerFamily(transducer, vocabulary), new FbankExtractor(fbankConfig), null);
     }
 
     private static double frameSeconds(NemoMelSpectrogram nemo, FbankExtractor fbank, ModelInfo info) {
@@ -135,6 +172,9 @@ public final class Recognizer implements AutoCloseable {
 
     /** Loads the model, vocabulary and (optional) language model that {@code config} names. */
     public static Recognizer load(RecognizerConfig config) {
+        if (TransducerFiles.isTransducerFolder(config.modelDir())) {
+            return loadTransducer(config);
+        }
         Vocabulary vocabulary = Vocabulary.load(config.tokensFile());
         LanguageModel lm = null;
         if (config.decoding().languageModel() != null) {
@@ -165,6 +205,18 @@ public final class Recognizer implements AutoCloseable {
         } catch (RuntimeException e) {
             models.values().forEach(AcousticModel::close);
             encoders.values().forEach(OnnxStreamingEncoder::close);
+            throw e;
+        }
+    }
+
+    private static Recognizer loadTransducer(RecognizerConfig config) {
+        TransducerFiles files = TransducerFiles.find(config.modelDir(), config.int8());
+        Vocabulary vocabulary = Vocabulary.load(files.tokens());
+        OnnxTransducer transducer = OnnxTransducer.load(files, config.onnx());
+        try {
+            return new Recognizer(transducer, vocabulary, config);
+        } catch (RuntimeException e) {
+            transducer.close();
             throw e;
         }
     }
@@ -251,7 +303,8 @@ public final class Recognizer implements AutoCloseable {
                     + family.variants());
         }
         Path dir = config.modelDir().toAbsolutePath().normalize();
-        Path file = variant.file(config.modelDir(), config.int8()).getFileName();
+        Path file = family instanceof TransducerFamily t ? t.model().files().encoder().getFileName()
+                : variant.file(config.modelDir(), config.int8()).getFileName();
         return dir.getFileName() == null ? file.toString() : dir.getFileName() + "/" + file;
     }
 
@@ -280,8 +333,13 @@ public final class Recognizer implements AutoCloseable {
 
     /** Transcribes a whole utterance with full attention context (the offline path). */
     public RecognitionResult transcribe(AudioData audio) {
-        CtcHypothesis hyp = family.transcribe(features(audio), frameSeconds());
+        CtcHypothesis hyp = hypothesis(audio);
         return new RecognitionResult(0, hyp.text(), hyp.words(), true, 0.0, audio.durationSeconds());
+    }
+
+    /** The whole utterance's hypothesis, tokens and their frames included. */
+    CtcHypothesis hypothesis(AudioData audio) {
+        return family.transcribe(features(audio), frameSeconds());
     }
 
     /** Log-probabilities of a whole utterance (for benchmarks and alignment tools). */
@@ -294,6 +352,9 @@ public final class Recognizer implements AutoCloseable {
         float[] samples = audio.sampleRate() == rate
                 ? audio.samples()
                 : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
+        if (streamSpec.tailPaddingSamples() > 0) {
+            samples = java.util.Arrays.copyOf(samples, samples.length + streamSpec.tailPaddingSamples());
+        }
         return nemoFrontEnd != null ? nemoFrontEnd.compute(samples) : fbank.compute(samples);
     }
 

@@ -181,6 +181,12 @@ public final class RecognizerStream {
         if (inputFinished) {
             return;
         }
+        if (spec.tailPaddingSamples() > 0) {
+            fbank.acceptWaveform(new float[spec.tailPaddingSamples()]);
+            for (float[] frame : fbank.drainFrames()) {
+                features.add(frame);
+            }
+        }
         inputFinished = true;
         if (nextWindow() == null) {
             checkEndpoint();
@@ -240,7 +246,7 @@ public final class RecognizerStream {
         if (available - outputFramesDone >= spec.chunkFrames()) {
             return outputFramesDone + spec.chunkFrames();
         }
-        return inputFinished && available > outputFramesDone ? available : -1;
+        return inputFinished && !spec.wholeChunksOnly() && available > outputFramesDone ? available : -1;
     }
 
     /** After the family has given {@link #segment()} the window's output: framing, endpointing, search. */

@@ -16,11 +16,14 @@ import org.codaasr.model.onnx.EncoderCache;
 /**
  * Writes and reads {@link RecognizerStream} snapshots. A CTC stream's snapshot is version 5, byte for byte what
  * streams wrote before the recognizer was split into model families, and versions 2 to 4 still read: restarts from
- * existing state stores keep working.
+ * existing state stores keep working. A transducer stream's is version {@value #VERSION_TRANSDUCER}: the same stream
+ * fields, then its tokens, decoder context and encoder states.
  */
 final class SnapshotCodec {
 
     static final int VERSION = 5;
+    /** A transducer stream's snapshot. */
+    static final int VERSION_TRANSDUCER = 6;
     /** Version 4 snapshots lack the pending variant, and their cache is always the dense encoder's. */
     static final int VERSION_DENSE_CACHE = 4;
     /** Version 3 snapshots lack the encoder cache; such streams encode windowed until their next segment. */
@@ -32,11 +35,11 @@ final class SnapshotCodec {
     }
 
     static byte[] write(RecognizerStream s) {
-        CtcSegment ctc = (CtcSegment) s.segment();
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
+            boolean transducer = s.segment() instanceof TransducerSegment;
+            out.writeByte(transducer ? VERSION_TRANSDUCER : VERSION);
             byte[] fb = s.fbank.snapshot();
             out.writeInt(fb.length);
             out.write(fb);
@@ -47,15 +50,22 @@ final class SnapshotCodec {
             out.writeLong(s.samplesAccepted);
             out.writeInt(s.segmentStartFrame);
             out.writeLong(s.segmentIndex);
-            writeFrames(out, ctc.logProbs);
+            if (transducer) {
+                writeTransducer(out, (TransducerSegment) s.segment());
+            } else {
+                writeFrames(out, ((CtcSegment) s.segment()).logProbs);
+            }
             out.writeInt(s.variant.reductionFactor());
             out.writeInt(s.windowsAtLevel);
             out.writeBoolean(s.pinned);
             out.writeInt(s.pendingVariant == null ? -1 : s.pendingVariant.reductionFactor());
-            out.writeBoolean(ctc.cache != null);
-            if (ctc.cache != null) {
-                out.writeBoolean(ctc.cacheInSync);
-                ctc.cache.write(out);
+            if (!transducer) {
+                CtcSegment ctc = (CtcSegment) s.segment();
+                out.writeBoolean(ctc.cache != null);
+                if (ctc.cache != null) {
+                    out.writeBoolean(ctc.cacheInSync);
+                    ctc.cache.write(out);
+                }
             }
             out.flush();
             return bytes.toByteArray();
@@ -70,27 +80,22 @@ final class SnapshotCodec {
     static RecognizerStream read(RecognizerStream fresh, byte[] snapshot) throws IOException {
         StreamSpec spec = fresh.spec;
         RecognizerStream s = fresh;
-        CtcSegment ctc = (CtcSegment) s.segment();
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
         int version = in.readByte();
+        boolean transducer = s.segment() instanceof TransducerSegment;
+        if (transducer != (version == VERSION_TRANSDUCER)) {
+            throw new IOException("snapshot of a " + (version == VERSION_TRANSDUCER ? "transducer" : "CTC")
+                    + " stream (version " + version + "); this model is a " + (transducer ? "transducer" : "CTC model"));
+        }
+        if (transducer) {
+            return readTransducer(s, in);
+        }
+        CtcSegment ctc = (CtcSegment) s.segment();
         if (version < VERSION_UNPINNED || version > VERSION) {
             throw new IOException("snapshot version " + version + ", expected " + VERSION_UNPINNED + " to "
-                    + VERSION);
+                    + VERSION + " (or " + VERSION_TRANSDUCER + " for a transducer)");
         }
-        byte[] fb = new byte[in.readInt()];
-        in.readFully(fb);
-        s.fbank = StreamingFbank.restore(spec.fbank(), fb);
-        s.featureBase = in.readInt();
-        readFrames(in, s.features);
-        if (!s.features.isEmpty() && s.features.get(0).length != spec.featureDim()) {
-            throw new IOException("snapshot holds " + s.features.get(0).length + "-bin features; this model reads "
-                    + spec.featureDim());
-        }
-        s.outputFramesDone = in.readInt();
-        s.inputFinished = in.readBoolean();
-        s.samplesAccepted = in.readLong();
-        s.segmentStartFrame = in.readInt();
-        s.segmentIndex = in.readLong();
+        readStreamFields(s, in);
         readFrames(in, ctc.logProbs);
         int tokens = spec.vocabSize();
         if (!ctc.logProbs.isEmpty() && ctc.logProbs.get(0).length != tokens) {
@@ -131,6 +136,84 @@ final class SnapshotCodec {
         } else if (ctc.cache != null) {
             ctc.cacheInSync = false; // the snapshot holds no cache: windowed until the next segment starts it afresh
         }
+        return s;
+    }
+
+    private static void readStreamFields(RecognizerStream s, DataInputStream in) throws IOException {
+        StreamSpec spec = s.spec;
+        byte[] fb = new byte[in.readInt()];
+        in.readFully(fb);
+        s.fbank = StreamingFbank.restore(spec.fbank(), fb);
+        s.featureBase = in.readInt();
+        readFrames(in, s.features);
+        if (!s.features.isEmpty() && s.features.get(0).length != spec.featureDim()) {
+            throw new IOException("snapshot holds " + s.features.get(0).length + "-bin features; this model reads "
+                    + spec.featureDim());
+        }
+        s.outputFramesDone = in.readInt();
+        s.inputFinished = in.readBoolean();
+        s.samplesAccepted = in.readLong();
+        s.segmentStartFrame = in.readInt();
+        s.segmentIndex = in.readLong();
+    }
+
+    private static void writeTransducer(DataOutputStream out, TransducerSegment t) throws IOException {
+        out.writeInt(t.frames);
+        out.writeInt(t.count);
+        for (int i = 0; i < t.count; i++) {
+            out.writeInt(t.tokens[i]);
+            out.writeInt(t.tokenFrames[i]);
+            out.writeFloat(t.probabilities[i]);
+        }
+        out.writeInt(t.context.length);
+        for (long id : t.context) {
+            out.writeLong(id);
+        }
+        out.writeInt(t.decoderOut.length);
+        for (float v : t.decoderOut) {
+            out.writeFloat(v);
+        }
+        t.state.write(out);
+    }
+
+    private static RecognizerStream readTransducer(RecognizerStream s, DataInputStream in) throws IOException {
+        readStreamFields(s, in);
+        TransducerSegment t = (TransducerSegment) s.segment();
+        t.frames = in.readInt();
+        int count = in.readInt();
+        if (count < 0 || count > 10_000_000) {
+            throw new IOException("implausible token count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            int token = in.readInt();
+            if (token < 0 || token >= s.spec.vocabSize()) {
+                throw new IOException("snapshot token " + token + " outside this model's " + s.spec.vocabSize()
+                        + " tokens (a snapshot from another model)");
+            }
+            t.emit(token, in.readInt(), in.readFloat());
+        }
+        int context = in.readInt();
+        if (context != t.context.length) {
+            throw new IOException("snapshot's decoder context holds " + context + " tokens; this model's "
+                    + t.context.length);
+        }
+        for (int i = 0; i < context; i++) {
+            t.context[i] = in.readLong();
+        }
+        int dim = in.readInt();
+        if (dim != t.decoderOut.length) {
+            throw new IOException("snapshot's decoder output has " + dim + " values; this model's "
+                    + t.decoderOut.length);
+        }
+        for (int i = 0; i < dim; i++) {
+            t.decoderOut[i] = in.readFloat();
+        }
+        t.state.read(in);
+        t.advance(0);
+        in.readInt(); // the variant: a transducer has one
+        s.windowsAtLevel = in.readInt();
+        s.pinned = in.readBoolean();
+        in.readInt(); // no pending variant
         return s;
     }
 

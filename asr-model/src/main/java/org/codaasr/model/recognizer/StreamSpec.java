@@ -22,17 +22,21 @@ import org.codaasr.model.onnx.CodaVariant;
  * @param adaptive load-adaptive routing between {@code variants}
  * @param variants the variants a stream can run
  * @param defaultVariant the variant a new stream runs
+ * @param tailPaddingSamples zero samples appended when the input ends (sherpa-onnx's transducers decode only whole
+ *     chunks: the padding carries the last audio into one)
+ * @param wholeChunksOnly true where the encoder takes only whole chunks (a shorter tail is not decoded)
  */
 public record StreamSpec(FbankExtractor fbank, int subsampling, int receptiveField, int chunkFrames,
         int leftContextFrames, int featureContextFrames, double frameSeconds, int vocabSize, EndpointRules endpoint,
-        AdaptiveRouting adaptive, Set<CodaVariant> variants, CodaVariant defaultVariant) {
+        AdaptiveRouting adaptive, Set<CodaVariant> variants, CodaVariant defaultVariant, int tailPaddingSamples,
+        boolean wholeChunksOnly) {
 
     public StreamSpec {
         if (fbank == null || endpoint == null || adaptive == null || defaultVariant == null) {
             throw new IllegalArgumentException("fbank, endpoint, adaptive and defaultVariant must not be null");
         }
         if (subsampling <= 0 || receptiveField < subsampling || chunkFrames <= 0 || leftContextFrames < 0
-                || featureContextFrames < 0 || !(frameSeconds > 0) || vocabSize <= 1) {
+                || featureContextFrames < 0 || !(frameSeconds > 0) || vocabSize <= 1 || tailPaddingSamples < 0) {
             throw new IllegalArgumentException("need subsampling > 0, receptiveField >= subsampling, chunkFrames > 0, "
                     + "context >= 0, frameSeconds > 0 and vocabSize > 1, got " + subsampling + ", " + receptiveField
                     + ", " + chunkFrames + ", " + leftContextFrames + "/" + featureContextFrames + ", " + frameSeconds
