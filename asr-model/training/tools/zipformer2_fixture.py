@@ -21,7 +21,8 @@ The networks are random and small, but every state feeds the output and is repla
 that loses, swaps or misplaces a state decodes differently. The reference decodes as sherpa-onnx does: T feature
 frames per encoder call, advancing by decode_chunk_len; greedy search with at most one symbol per frame and the
 decoder re-run on the last context_size tokens after each symbol; 0.66 s of zero samples appended before the end
-(tail padding); a last chunk shorter than T is not decoded.
+(tail padding); a chunk is decoded once a frame beyond it is ready (sherpa-onnx's IsReady), and a last chunk
+shorter than T is not decoded.
 """
 import json
 import os
@@ -189,7 +190,7 @@ def greedy_stream(encoder, decoder, joiner, features):
     ids, frames, frame = [], [], 0
     processed = 0
     with torch.no_grad():
-        while processed + T <= features.shape[0]:
+        while processed + T < features.shape[0]:                               # a frame beyond the chunk is ready
             out, *states = encoder(features[processed:processed + T].unsqueeze(0), *states)
             for t in range(out.shape[1]):
                 logit = joiner(out[:, t], decoder_out)

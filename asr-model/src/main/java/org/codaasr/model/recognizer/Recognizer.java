@@ -28,6 +28,8 @@ import org.codaasr.model.onnx.OnnxAcousticModel;
 import org.codaasr.model.onnx.OnnxStreamingEncoder;
 import org.codaasr.model.transducer.OnnxTransducer;
 import org.codaasr.model.transducer.TransducerFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the acoustic model,
@@ -35,6 +37,8 @@ import org.codaasr.model.transducer.TransducerFiles;
  * {@link RecognizerStream}s created here. Thread-safe.
  */
 public final class Recognizer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recognizer.class);
 
     private final ModelFamily family;
     private final CodaVariant defaultVariant;
@@ -211,6 +215,10 @@ public final class Recognizer implements AutoCloseable {
 
     private static Recognizer loadTransducer(RecognizerConfig config) {
         TransducerFiles files = TransducerFiles.find(config.modelDir(), config.int8());
+        if (config.decoding().method() != DecodingConfig.Method.GREEDY) {
+            LOG.warn("{} is a streaming transducer: it decodes with greedy search (the beam search and language "
+                    + "model of --decoder beam are for CTC models)", config.modelDir());
+        }
         Vocabulary vocabulary = Vocabulary.load(files.tokens());
         OnnxTransducer transducer = OnnxTransducer.load(files, config.onnx());
         try {

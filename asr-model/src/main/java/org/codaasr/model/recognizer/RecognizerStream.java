@@ -223,7 +223,7 @@ public final class RecognizerStream {
         }
         int s = spec.subsampling();
         int total = featureFramesTotal();
-        int available = spec.outputFramesAvailable(total);
+        int available = spec.outputFramesAvailable(total - (spec.wholeChunksOnly() ? 1 : 0));
         boolean cached = encodesWithCache();
         // a stream restored from a cached one's snapshot has kept no left context: its windows start where it has
         int earliest = (featureBase + s - 1) / s;
@@ -242,7 +242,8 @@ public final class RecognizerStream {
 
     /** End (exclusive, in output frames) of the next window to encode, or -1 when no window is ready. */
     private int nextWindowEnd() {
-        int available = spec.outputFramesAvailable(featureFramesTotal());
+        // sherpa-onnx decodes a transducer's chunk once a frame beyond it is ready
+        int available = spec.outputFramesAvailable(featureFramesTotal() - (spec.wholeChunksOnly() ? 1 : 0));
         if (available - outputFramesDone >= spec.chunkFrames()) {
             return outputFramesDone + spec.chunkFrames();
         }

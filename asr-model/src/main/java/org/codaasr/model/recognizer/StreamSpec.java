@@ -24,7 +24,8 @@ import org.codaasr.model.onnx.CodaVariant;
  * @param defaultVariant the variant a new stream runs
  * @param tailPaddingSamples zero samples appended when the input ends (sherpa-onnx's transducers decode only whole
  *     chunks: the padding carries the last audio into one)
- * @param wholeChunksOnly true where the encoder takes only whole chunks (a shorter tail is not decoded)
+ * @param wholeChunksOnly true where the encoder takes only whole chunks, each once a frame beyond it is ready, as
+ *     sherpa-onnx runs its transducers (a shorter tail is not decoded)
  */
 public record StreamSpec(FbankExtractor fbank, int subsampling, int receptiveField, int chunkFrames,
         int leftContextFrames, int featureContextFrames, double frameSeconds, int vocabSize, EndpointRules endpoint,

@@ -62,12 +62,15 @@ final class TransducerFamily implements ModelFamily {
         return Set.of(CodaVariant.DENSE);
     }
 
-    /** The greedy search over whole chunks of {@code features} (the caller has appended the tail padding). */
+    /**
+     * The greedy search over whole chunks of {@code features}, each once a frame beyond it is there, as a stream
+     * decodes them (the caller has appended the tail padding).
+     */
     @Override
     public CtcHypothesis transcribe(float[][] features, double frameSeconds) {
         TransducerSegment segment = (TransducerSegment) newSegment(CodaVariant.DENSE, frameSeconds);
         int t = model.contract().t();
-        for (int start = 0; start + t <= features.length; start += model.contract().decodeChunkLen()) {
+        for (int start = 0; start + t < features.length; start += model.contract().decodeChunkLen()) {
             float[][] window = java.util.Arrays.copyOfRange(features, start, start + t);
             greedy(segment, model.encode(window, segment.state));
         }
