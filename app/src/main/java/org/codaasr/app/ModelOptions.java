@@ -21,7 +21,8 @@ import picocli.CommandLine.TypeConversionException;
 public final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "model folder with model.onnx and tokens.txt (default: the shipped model)")
+            description = "model folder with model.onnx and tokens.txt, or a sherpa-onnx streaming transducer's "
+                    + "encoder, decoder and joiner graphs and tokens.txt (default: the shipped model)")
     Path modelDir;
 
     @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0", converter = CodaVariantConverter.class,
