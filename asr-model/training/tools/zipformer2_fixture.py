@@ -49,6 +49,7 @@ LEFT_CONTEXT_LEN = [8, 4]
 JOINER_DIM = 16
 CONTEXT_SIZE = 2
 TAIL_PADDING_SECONDS = 0.66
+BEAM_PATHS = 4
 BLANK_BIAS_SHIFT = 12.0
 JOINER_GAIN = 24.0
 PIECES = ["\u2581THE", "\u2581A", "S", "ED", "\u2581SAID", "\u2581HE", "ING", "\u2581OF", "T", "\u2581TO",
@@ -205,6 +206,40 @@ def greedy_stream(encoder, decoder, joiner, features):
     return ids, frames, frame
 
 
+def beam_stream(encoder, decoder, joiner, features, paths):
+    """sherpa-onnx's streaming modified beam search over whole chunks: per frame every hypothesis's log-softmaxed
+    joiner scores plus its log-probability, the best `paths` (hypothesis, token) pairs kept, at most one symbol per
+    frame, equal token sequences merged by log-add; the best is the highest log-probability per token (context
+    included). Token ids and frames of the best."""
+    states = [torch.zeros(shape, dtype=dtype) for _, shape, dtype in state_shapes()]
+    hyps = {(-1,) * (CONTEXT_SIZE - 1) + (0,): ([], 0.0)}                  # ys -> (frames, log-probability)
+    frame, processed = 0, 0
+    with torch.no_grad():
+        while processed + T < features.shape[0]:
+            out, *states = encoder(features[processed:processed + T].unsqueeze(0), *states)
+            for t in range(out.shape[1]):
+                prev = list(hyps.items())
+                decoder_out = decoder(torch.tensor([list(ys[-CONTEXT_SIZE:]) for ys, _ in prev]))
+                logp = joiner(out[:, t].expand(len(prev), -1), decoder_out).log_softmax(-1).double()
+                logp += torch.tensor([lp for _, (_, lp) in prev], dtype=torch.float64).unsqueeze(1)
+                flat = logp.flatten().tolist()
+                top = sorted(range(len(flat)), key=lambda k: -flat[k])[:paths]
+                hyps = {}
+                for k in top:
+                    i, token = divmod(k, logp.shape[1])
+                    ys, (frames, _) = prev[i]
+                    if token not in (0, 2):                                      # blank and <unk>
+                        ys, frames = ys + (token,), frames + [frame]
+                    if ys in hyps:
+                        hyps[ys] = (hyps[ys][0], float(np.logaddexp(hyps[ys][1], flat[k])))
+                    else:
+                        hyps[ys] = (frames, flat[k])
+                frame += 1
+            processed += DECODE_CHUNK_LEN
+    ys, (frames, _) = max(hyps.items(), key=lambda h: h[1][1] / len(h[0]))
+    return list(ys[CONTEXT_SIZE:]), frames
+
+
 def export(module, args, path, inputs, outputs, batch_axes):
     dynamic = {name: {axis: "N"} for name, axis in batch_axes.items()}
     torch.onnx.export(module, args, path, input_names=inputs, output_names=outputs, opset_version=13,
@@ -247,16 +282,21 @@ def write(pcm):
     with open(os.path.join(OUT, "tokens.txt"), "w", encoding="utf-8") as f:
         for i, token in enumerate(TOKENS):
             f.write(f"{token} {i}\n")
-    reference = {"tailPaddingSeconds": TAIL_PADDING_SECONDS, "decodeChunkLen": DECODE_CHUNK_LEN, "T": T}
+    reference = {"tailPaddingSeconds": TAIL_PADDING_SECONDS, "decodeChunkLen": DECODE_CHUNK_LEN, "T": T,
+                 "beamPaths": BEAM_PATHS}
     demo, _ = torchaudio.load(DEMO_UTTERANCE)                               # float in [-1, 1], as int16 / 32768
     for name, pcm16 in (("inputWav", pcm), ("demoUtterance", np.round(demo[0].numpy() * 32768).astype("<i2"))):
         features = features_of(pcm16)
         with torch.no_grad():
             ids, frames, decoded = greedy_stream(encoder, decoder, joiner, features)
         text = "".join(TOKENS[i] for i in ids).replace("\u2581", " ").strip()
+        beam_ids, beam_frames = beam_stream(encoder, decoder, joiner, features, BEAM_PATHS)
         reference[name] = {"featureFrames": int(features.shape[0]), "decodedFrames": decoded, "tokenIds": ids,
-                           "tokenFrames": frames, "text": text}
-        print(f"{OUT} {name}: {features.shape[0]} frames -> {decoded} encoder frames, {len(ids)} tokens '{text}'")
+                           "tokenFrames": frames, "text": text, "beamTokenIds": beam_ids,
+                           "beamTokenFrames": beam_frames}
+        print(f"{OUT} {name}: {features.shape[0]} frames -> {decoded} encoder frames, {len(ids)} tokens '{text}'; "
+              f"modified beam search ({BEAM_PATHS} paths) {len(beam_ids)} tokens, {sum(a != b for a, b in zip(ids, beam_ids))}"
+              f" of the first {min(len(ids), len(beam_ids))} differ from greedy's")
     with open(os.path.join(OUT, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, separators=(",", ":"))
     write_broken()

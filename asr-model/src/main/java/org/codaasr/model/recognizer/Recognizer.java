@@ -155,16 +155,18 @@ public final class Recognizer implements AutoCloseable {
      * @throws AsrException when the token list does not belong to the model
      */
     public Recognizer(OnnxTransducer transducer, Vocabulary vocabulary, RecognizerConfig config) {
-        this(transducerParts(transducer, vocabulary), CodaVariant.DENSE, vocabulary, config);
+        this(transducerParts(transducer, vocabulary, config.decoding()), CodaVariant.DENSE, vocabulary, config);
     }
 
-    private static Parts transducerParts(OnnxTransducer transducer, Vocabulary vocabulary) {
+    /** Greedy decoding is greedy search; beam decoding is modified beam search with the beam as active paths. */
+    private static Parts transducerParts(OnnxTransducer transducer, Vocabulary vocabulary, DecodingConfig decoding) {
         FbankConfig fbankConfig = FbankConfig.defaults();
         if (transducer.featureDim() != fbankConfig.numMelBins()) {
             throw new AsrException(transducer.files().encoder() + " expects " + transducer.featureDim()
                     + " features per frame, the front end makes " + fbankConfig.numMelBins());
         }
-        return new Parts(new TransducerFamily(transducer, vocabulary), new FbankExtractor(fbankConfig), null);
+        int paths = decoding.method() == DecodingConfig.Method.GREEDY ? 1 : decoding.beamSize();
+        return new Parts(new TransducerFamily(transducer, vocabulary, paths), new FbankExtractor(fbankConfig), null);
     }
 
     private static double frameSeconds(NemoMelSpectrogram nemo, FbankExtractor fbank, ModelInfo info) {
@@ -215,9 +217,13 @@ public final class Recognizer implements AutoCloseable {
 
     private static Recognizer loadTransducer(RecognizerConfig config) {
         TransducerFiles files = TransducerFiles.find(config.modelDir(), config.int8());
-        if (config.decoding().method() != DecodingConfig.Method.GREEDY) {
-            LOG.warn("{} is a streaming transducer: it decodes with greedy search (the beam search and language "
-                    + "model of --decoder beam are for CTC models)", config.modelDir());
+        if (config.variant() != CodaVariant.DENSE || config.streaming().adaptive().enabled()) {
+            throw new AsrException(config.modelDir() + " is a streaming transducer: it has no CoDA variants "
+                    + "(--coda-r and --adaptive-r are for this project's CoDA models)");
+        }
+        if (config.decoding().languageModel() != null) {
+            LOG.warn("{} is a streaming transducer: its modified beam search runs without the language model {} "
+                    + "(the LM is for CTC models)", config.modelDir(), config.decoding().languageModel());
         }
         Vocabulary vocabulary = Vocabulary.load(files.tokens());
         OnnxTransducer transducer = OnnxTransducer.load(files, config.onnx());

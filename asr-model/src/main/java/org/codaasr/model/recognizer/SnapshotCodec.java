@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.codaasr.model.features.StreamingFbank;
 import org.codaasr.model.onnx.CodaVariant;
@@ -17,7 +18,8 @@ import org.codaasr.model.onnx.EncoderCache;
  * Writes and reads {@link RecognizerStream} snapshots. A CTC stream's snapshot is version 5, byte for byte what
  * streams wrote before the recognizer was split into model families, and versions 2 to 4 still read: restarts from
  * existing state stores keep working. A transducer stream's is version {@value #VERSION_TRANSDUCER}: the same stream
- * fields, then its tokens, decoder context and encoder states.
+ * fields, then its search's hypotheses (decoder context, tokens, frames, probabilities, log-probability) and encoder
+ * states; the decoder's outputs are computed again after a restore.
  */
 final class SnapshotCodec {
 
@@ -159,19 +161,19 @@ final class SnapshotCodec {
 
     private static void writeTransducer(DataOutputStream out, TransducerSegment t) throws IOException {
         out.writeInt(t.frames);
-        out.writeInt(t.count);
-        for (int i = 0; i < t.count; i++) {
-            out.writeInt(t.tokens[i]);
-            out.writeInt(t.tokenFrames[i]);
-            out.writeFloat(t.probabilities[i]);
-        }
-        out.writeInt(t.context.length);
-        for (long id : t.context) {
-            out.writeLong(id);
-        }
-        out.writeInt(t.decoderOut.length);
-        for (float v : t.decoderOut) {
-            out.writeFloat(v);
+        out.writeInt(t.hyps.size());
+        for (TransducerHyp h : t.hyps) {
+            out.writeInt(h.prefix.length);
+            for (long id : h.prefix) {
+                out.writeLong(id);
+            }
+            out.writeInt(h.count);
+            for (int i = 0; i < h.count; i++) {
+                out.writeInt(h.tokens[i]);
+                out.writeInt(h.frames[i]);
+                out.writeFloat(h.probabilities[i]);
+            }
+            out.writeDouble(h.logProb);
         }
         t.state.write(out);
     }
@@ -179,35 +181,39 @@ final class SnapshotCodec {
     private static RecognizerStream readTransducer(RecognizerStream s, DataInputStream in) throws IOException {
         readStreamFields(s, in);
         TransducerSegment t = (TransducerSegment) s.segment();
+        int context = t.best().prefix.length;
         t.frames = in.readInt();
-        int count = in.readInt();
-        if (count < 0 || count > 10_000_000) {
-            throw new IOException("implausible token count " + count);
+        int n = in.readInt();
+        if (n < 1 || n > 10_000) {
+            throw new IOException("implausible hypothesis count " + n);
         }
-        for (int i = 0; i < count; i++) {
-            int token = in.readInt();
-            if (token < 0 || token >= s.spec.vocabSize()) {
-                throw new IOException("snapshot token " + token + " outside this model's " + s.spec.vocabSize()
-                        + " tokens (a snapshot from another model)");
+        List<TransducerHyp> hyps = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            int size = in.readInt();
+            if (size != context) {
+                throw new IOException("snapshot's decoder context holds " + size + " tokens; this model's " + context);
             }
-            t.emit(token, in.readInt(), in.readFloat());
+            long[] prefix = new long[size];
+            for (int i = 0; i < size; i++) {
+                prefix[i] = in.readLong();
+            }
+            TransducerHyp h = new TransducerHyp(prefix, 0);
+            int count = in.readInt();
+            if (count < 0 || count > 10_000_000) {
+                throw new IOException("implausible token count " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                int token = in.readInt();
+                if (token < 0 || token >= s.spec.vocabSize()) {
+                    throw new IOException("snapshot token " + token + " outside this model's " + s.spec.vocabSize()
+                            + " tokens (a snapshot from another model)");
+                }
+                h.emit(token, in.readInt(), in.readFloat());
+            }
+            h.logProb = in.readDouble();
+            hyps.add(h);
         }
-        int context = in.readInt();
-        if (context != t.context.length) {
-            throw new IOException("snapshot's decoder context holds " + context + " tokens; this model's "
-                    + t.context.length);
-        }
-        for (int i = 0; i < context; i++) {
-            t.context[i] = in.readLong();
-        }
-        int dim = in.readInt();
-        if (dim != t.decoderOut.length) {
-            throw new IOException("snapshot's decoder output has " + dim + " values; this model's "
-                    + t.decoderOut.length);
-        }
-        for (int i = 0; i < dim; i++) {
-            t.decoderOut[i] = in.readFloat();
-        }
+        t.hyps = hyps; // in the order written: best first
         t.state.read(in);
         t.advance(0);
         in.readInt(); // the variant: a transducer has one

@@ -13,9 +13,12 @@ import org.codaasr.model.transducer.TransducerState;
 
 /**
  * The streaming transducer family (sherpa-onnx's zipformer2): each window is one encoder call of {@code T} feature
- * frames with the stream's states, decoded by greedy search as sherpa-onnx does it: per encoder frame one joiner
- * call, the arg-max token emitted unless it is the blank or {@code <unk>} (at most one symbol per frame), and the
- * decoder re-run on the last {@code context_size} tokens after each symbol.
+ * frames with the stream's states, searched as sherpa-onnx searches it. Greedy: per encoder frame one joiner call,
+ * the arg-max token emitted unless it is the blank or {@code <unk>} (at most one symbol per frame), the decoder
+ * re-run on the last {@code context_size} tokens after each symbol. Modified beam search ({@code maxActivePaths} > 1):
+ * per frame every hypothesis's decoder output and log-softmaxed joiner scores, the best {@code maxActivePaths}
+ * (hypothesis, token) pairs over all of them kept, at most one symbol per frame per hypothesis, equal token
+ * sequences merged by log-add; the best hypothesis is the highest log-probability per token.
  */
 final class TransducerFamily implements ModelFamily {
 
@@ -23,10 +26,18 @@ final class TransducerFamily implements ModelFamily {
     private final Vocabulary vocabulary;
     private final ModelInfo info;
     private final int unkId;
+    private final int maxActivePaths;
 
-    TransducerFamily(OnnxTransducer model, Vocabulary vocabulary) {
+    /**
+     * @param maxActivePaths 1 for greedy search, more for modified beam search with that many active paths
+     */
+    TransducerFamily(OnnxTransducer model, Vocabulary vocabulary, int maxActivePaths) {
         this.model = model;
         this.vocabulary = vocabulary;
+        if (maxActivePaths < 1) {
+            throw new IllegalArgumentException("maxActivePaths must be >= 1, got " + maxActivePaths);
+        }
+        this.maxActivePaths = maxActivePaths;
         if (vocabulary.size() != model.vocabSize()) {
             throw new AsrException(model.files().tokens() + " has " + vocabulary.size() + " tokens, but "
                     + model.files().decoder().getFileName() + " says vocab_size=" + model.vocabSize()
@@ -72,7 +83,7 @@ final class TransducerFamily implements ModelFamily {
         int t = model.contract().t();
         for (int start = 0; start + t < features.length; start += model.contract().decodeChunkLen()) {
             float[][] window = java.util.Arrays.copyOfRange(features, start, start + t);
-            greedy(segment, model.encode(window, segment.state));
+            search(segment, model.encode(window, segment.state));
         }
         return segment.finish();
     }
@@ -109,12 +120,14 @@ final class TransducerFamily implements ModelFamily {
         long[] context = new long[model.contextSize()];
         java.util.Arrays.fill(context, -1);
         context[context.length - 1] = vocabulary.blankId();
-        return new TransducerSegment(vocabulary, frameSeconds, model.newState(), context, model.decoderOut(context));
+        TransducerHyp start = new TransducerHyp(context, 0);
+        start.decoderOut = model.decoderOut(context);
+        return new TransducerSegment(vocabulary, frameSeconds, model.newState(), start);
     }
 
-    /** A fresh encoder state (for reading snapshots into). */
-    TransducerState newState() {
-        return model.newState();
+    /** Active paths of the search (1: greedy). */
+    int maxActivePaths() {
+        return maxActivePaths;
     }
 
     @Override
@@ -126,28 +139,102 @@ final class TransducerFamily implements ModelFamily {
                 throw new AsrException(model.files().encoder() + " gave " + encoded.length + " frames for a window "
                         + "that should give " + windows.get(i).newOutputFrames());
             }
-            greedy(segment, encoded);
+            search(segment, encoded);
         }
         return states.size();
     }
 
-    private void greedy(TransducerSegment segment, float[][] encoded) {
+    private void search(TransducerSegment segment, float[][] encoded) {
         for (float[] frame : encoded) {
-            float[] logits = model.logits(frame, segment.decoderOut);
-            int best = 0;
-            for (int v = 1; v < logits.length; v++) {
-                if (logits[v] > logits[best]) {
-                    best = v;
-                }
-            }
-            if (best != vocabulary.blankId() && best != unkId) {
-                segment.emit(best, segment.frames, probability(logits, best));
-                long[] context = segment.context;
-                System.arraycopy(context, 1, context, 0, context.length - 1);
-                context[context.length - 1] = best;
-                segment.decoderOut = model.decoderOut(context);
+            if (maxActivePaths == 1) {
+                greedyStep(segment, segment.best(), frame);
+            } else {
+                beamStep(segment, frame);
             }
             segment.advance(1);
+        }
+    }
+
+    private void greedyStep(TransducerSegment segment, TransducerHyp hyp, float[] frame) {
+        if (hyp.decoderOut == null) {
+            hyp.decoderOut = model.decoderOut(hyp.context());
+        }
+        float[] logits = model.logits(frame, hyp.decoderOut);
+        int best = 0;
+        for (int v = 1; v < logits.length; v++) {
+            if (logits[v] > logits[best]) {
+                best = v;
+            }
+        }
+        if (emits(best)) {
+            hyp.emit(best, segment.frames, probability(logits, best));
+            hyp.decoderOut = model.decoderOut(hyp.context());
+        }
+    }
+
+    private void beamStep(TransducerSegment segment, float[] frame) {
+        List<TransducerHyp> prev = segment.hyps;
+        int n = prev.size();
+        long[][] contexts = new long[n][];
+        for (int i = 0; i < n; i++) {
+            contexts[i] = prev.get(i).context();
+        }
+        float[][] decoderOut = model.decoderOut(contexts);
+        float[][] frames = new float[n][];
+        java.util.Arrays.fill(frames, frame);
+        float[][] logits = model.logits(frames, decoderOut);
+        int vocab = logits[0].length;
+        double[] scores = new double[n * vocab];
+        for (int i = 0; i < n; i++) {
+            logSoftmax(logits[i]);
+            for (int v = 0; v < vocab; v++) {
+                scores[i * vocab + v] = logits[i][v] + prev.get(i).logProb;
+            }
+        }
+        List<TransducerHyp> next = new java.util.ArrayList<>(maxActivePaths);
+        for (int k : topK(scores, maxActivePaths)) {
+            int i = k / vocab;
+            int token = k % vocab;
+            TransducerHyp h = prev.get(i).copy();
+            if (emits(token)) {
+                h.emit(token, segment.frames, (float) Math.exp(logits[i][token]));
+            }
+            h.logProb = scores[k];
+            next.add(h);
+        }
+        segment.setHyps(next);
+    }
+
+    private boolean emits(int token) {
+        return token != vocabulary.blankId() && token != unkId;
+    }
+
+    /** Indices of the {@code k} highest scores, highest first (the lower index first among equal scores). */
+    static int[] topK(double[] scores, int k) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+        int[] top = new int[Math.min(k, order.length)];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = order[i];
+        }
+        return top;
+    }
+
+    private static void logSoftmax(float[] row) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : row) {
+            sum += Math.exp(v - max);
+        }
+        float log = (float) (max + Math.log(sum));
+        for (int i = 0; i < row.length; i++) {
+            row[i] -= log;
         }
     }
 

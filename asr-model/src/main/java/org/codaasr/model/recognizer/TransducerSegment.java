@@ -2,7 +2,9 @@ package org.codaasr.model.recognizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.codaasr.model.ctc.CtcHypothesis;
 import org.codaasr.model.ctc.Vocabulary;
 import org.codaasr.model.ctc.WordInfo;
@@ -10,53 +12,62 @@ import org.codaasr.model.onnx.CodaVariant;
 import org.codaasr.model.transducer.TransducerState;
 
 /**
- * A stream's transducer state: the encoder's states, the decoder's context (the last {@code context_size} tokens)
- * and output, and the open segment's tokens with their frames and probabilities. As in sherpa-onnx, an endpoint
- * keeps the encoder states and the decoder context: a segment boundary changes only what is reported.
+ * A stream's transducer state: the encoder's states and the search's hypotheses over the open segment (one for
+ * greedy search). As in sherpa-onnx, an endpoint keeps the encoder states and each hypothesis's decoder context: a
+ * segment boundary changes only what is reported.
  */
 final class TransducerSegment implements SegmentDecoder {
 
     private final Vocabulary vocabulary;
     private final double frameSeconds;
     final TransducerState state;
-    /** The last {@code context_size} tokens, oldest first; -1 before the stream's start. */
-    long[] context;
-    float[] decoderOut;
+    /** Best first after each frame's search. */
+    List<TransducerHyp> hyps = new ArrayList<>();
     /** Encoder frames in the open segment. */
     int frames;
-    int[] tokens = new int[16];
-    int[] tokenFrames = new int[16];
-    float[] probabilities = new float[16];
-    int count;
     private CtcHypothesis hypothesis;
 
-    TransducerSegment(Vocabulary vocabulary, double frameSeconds, TransducerState state, long[] context,
-            float[] decoderOut) {
+    TransducerSegment(Vocabulary vocabulary, double frameSeconds, TransducerState state, TransducerHyp start) {
         this.vocabulary = vocabulary;
         this.frameSeconds = frameSeconds;
         this.state = state;
-        this.context = context;
-        this.decoderOut = decoderOut;
-    }
-
-    /** Records a token emitted at the segment's frame {@code frame}. */
-    void emit(int token, int frame, float probability) {
-        if (count == tokens.length) {
-            tokens = Arrays.copyOf(tokens, 2 * count);
-            tokenFrames = Arrays.copyOf(tokenFrames, 2 * count);
-            probabilities = Arrays.copyOf(probabilities, 2 * count);
-        }
-        tokens[count] = token;
-        tokenFrames[count] = frame;
-        probabilities[count] = probability;
-        count++;
-        hypothesis = null;
+        this.hyps.add(start);
     }
 
     /** Counts encoder frames decoded into the segment. */
     void advance(int encoderFrames) {
         frames += encoderFrames;
         hypothesis = null;
+    }
+
+    /** Replaces the hypotheses, merging equal token sequences by log-add, best (by length-normalised score) first. */
+    void setHyps(List<TransducerHyp> next) {
+        hyps = merged(next);
+        hypothesis = null;
+    }
+
+    static List<TransducerHyp> merged(List<TransducerHyp> next) {
+        Map<String, TransducerHyp> byKey = new LinkedHashMap<>();
+        for (TransducerHyp h : next) {
+            TransducerHyp seen = byKey.putIfAbsent(h.key(), h);
+            if (seen != null) {
+                double max = Math.max(seen.logProb, h.logProb);
+                seen.logProb = max + Math.log(Math.exp(seen.logProb - max) + Math.exp(h.logProb - max));
+            }
+        }
+        List<TransducerHyp> out = new ArrayList<>(byKey.values());
+        int best = 0;
+        for (int i = 1; i < out.size(); i++) {
+            if (out.get(i).logProb / out.get(i).length() > out.get(best).logProb / out.get(best).length()) {
+                best = i;
+            }
+        }
+        out.add(0, out.remove(best));
+        return out;
+    }
+
+    TransducerHyp best() {
+        return hyps.get(0);
     }
 
     @Override
@@ -87,36 +98,36 @@ final class TransducerSegment implements SegmentDecoder {
     @Override
     public CtcHypothesis partial() {
         if (hypothesis == null) {
-            int[] ids = Arrays.copyOf(tokens, count);
-            int[] at = Arrays.copyOf(tokenFrames, count);
+            TransducerHyp best = best();
+            int[] ids = Arrays.copyOf(best.tokens, best.count);
+            int[] at = Arrays.copyOf(best.frames, best.count);
             List<WordInfo> words = new ArrayList<>();
-            double logScore = 0;
-            for (int i = 0; i < count; i++) {
-                logScore += Math.log(probabilities[i]);
-            }
             for (Vocabulary.WordSpan span : vocabulary.wordSpans(ids)) {
                 double confidence = 0;
                 int pieces = 0;
                 for (int i = span.firstToken(); i <= span.lastToken(); i++) {
                     if (!vocabulary.isSpecial(ids[i]) && !vocabulary.isSeparator(ids[i])) {
-                        confidence += probabilities[i];
+                        confidence += best.probabilities[i];
                         pieces++;
                     }
                 }
                 words.add(new WordInfo(span.word(), at[span.firstToken()] * frameSeconds,
                         (at[span.lastToken()] + 1) * frameSeconds, pieces == 0 ? 0 : confidence / pieces));
             }
-            hypothesis = new CtcHypothesis(vocabulary.text(ids), words, logScore, ids, at);
+            hypothesis = new CtcHypothesis(vocabulary.text(ids), words, best.logProb, ids, at);
         }
         return hypothesis;
     }
 
+    /**
+     * Drops leading silence. The best hypothesis holds no token here; the others are dropped with it, so that no
+     * token time falls before the segment's new start.
+     */
     @Override
     public void dropLeading(int dropped) {
         frames -= dropped;
-        for (int i = 0; i < count; i++) {
-            tokenFrames[i] -= dropped;
-        }
+        hyps = new ArrayList<>(List.of(best()));
+        best().shiftFrames(-dropped);
         hypothesis = null;
     }
 
@@ -128,7 +139,9 @@ final class TransducerSegment implements SegmentDecoder {
     @Override
     public void clearSegment() {
         frames = 0;
-        count = 0;
+        List<TransducerHyp> next = new ArrayList<>();
+        hyps.forEach(h -> next.add(h.nextSegment()));
+        hyps = merged(next);
         hypothesis = null;
     }
 }

@@ -315,13 +315,22 @@ public final class OnnxTransducer implements AutoCloseable {
 
     /** The decoder's output for a context of {@code context_size} token ids (-1 pads the start). */
     public float[] decoderOut(long[] context) {
+        return decoderOut(new long[][] {context})[0];
+    }
+
+    /** The decoder's outputs for a batch of contexts. */
+    public float[][] decoderOut(long[][] contexts) {
+        long[] flat = new long[contexts.length * contextSize];
+        for (int i = 0; i < contexts.length; i++) {
+            System.arraycopy(contexts[i], 0, flat, i * contextSize, contextSize);
+        }
         runLock.readLock().lock();
         try {
             ensureOpen();
-            try (OnnxTensor y = OnnxTensor.createTensor(env, LongBuffer.wrap(context),
-                            new long[] {1, context.length});
+            try (OnnxTensor y = OnnxTensor.createTensor(env, LongBuffer.wrap(flat),
+                            new long[] {contexts.length, contextSize});
                     OrtSession.Result result = decoder.run(Map.of("y", y))) {
-                return firstRow(result);
+                return rows(result, contexts.length);
             }
         } catch (OrtException e) {
             throw new AsrException("transducer decoder " + files.decoder() + " failed: " + e.getMessage(), e);
@@ -332,18 +341,30 @@ public final class OnnxTransducer implements AutoCloseable {
 
     /** The joiner's logits (vocabSize) for one encoder frame against a decoder output. */
     public float[] logits(float[] encoderFrame, float[] decoderOut) {
+        return logits(new float[][] {encoderFrame}, new float[][] {decoderOut})[0];
+    }
+
+    /** The joiner's logits for a batch of (encoder frame, decoder output) pairs. */
+    public float[][] logits(float[][] encoderFrames, float[][] decoderOuts) {
+        int n = encoderFrames.length;
+        FloatBuffer e = FloatBuffer.allocate(n * joinerDim);
+        FloatBuffer d = FloatBuffer.allocate(n * joinerDim);
+        for (int i = 0; i < n; i++) {
+            e.put(encoderFrames[i]);
+            d.put(decoderOuts[i]);
+        }
+        e.flip();
+        d.flip();
         runLock.readLock().lock();
         try {
             ensureOpen();
-            try (OnnxTensor e = OnnxTensor.createTensor(env, FloatBuffer.wrap(encoderFrame),
-                            new long[] {1, encoderFrame.length});
-                    OnnxTensor d = OnnxTensor.createTensor(env, FloatBuffer.wrap(decoderOut),
-                            new long[] {1, decoderOut.length});
-                    OrtSession.Result result = joiner.run(Map.of("encoder_out", e, "decoder_out", d))) {
-                return firstRow(result);
+            try (OnnxTensor et = OnnxTensor.createTensor(env, e, new long[] {n, joinerDim});
+                    OnnxTensor dt = OnnxTensor.createTensor(env, d, new long[] {n, joinerDim});
+                    OrtSession.Result result = joiner.run(Map.of("encoder_out", et, "decoder_out", dt))) {
+                return rows(result, n);
             }
-        } catch (OrtException e) {
-            throw new AsrException("transducer joiner " + files.joiner() + " failed: " + e.getMessage(), e);
+        } catch (OrtException ex) {
+            throw new AsrException("transducer joiner " + files.joiner() + " failed: " + ex.getMessage(), ex);
         } finally {
             runLock.readLock().unlock();
         }
@@ -355,12 +376,13 @@ public final class OnnxTransducer implements AutoCloseable {
         }
     }
 
-    private static float[] firstRow(OrtSession.Result result) {
-        OnnxTensor out = (OnnxTensor) result.get(0);
-        FloatBuffer values = out.getFloatBuffer();
-        float[] row = new float[values.remaining()];
-        values.get(row);
-        return row;
+    private static float[][] rows(OrtSession.Result result, int n) {
+        FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        float[][] rows = new float[n][values.remaining() / n];
+        for (float[] row : rows) {
+            values.get(row);
+        }
+        return rows;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.codaasr.model.recognizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,52 @@ class Zipformer2TransducerTest {
         assertTrue(expected.get("tokenIds").size() > 10, "the fixture emits tokens");
         assertArrayEquals(ints(expected.get("tokenIds")), hyp.tokenIds());
         assertArrayEquals(ints(expected.get("tokenFrames")), hyp.tokenFrames());
+    }
+
+    @Test
+    void modifiedBeamSearchGivesPyTorchsTokensAndFrames() {
+        try (Recognizer beam = beamRecognizer(1.0)) {
+            for (String name : new String[] {"inputWav", "demoUtterance"}) {
+                AudioData audio = AudioDecoder.load(name.equals("inputWav") ? INPUT_WAV : RecognizerTest.DEV_FLAC,
+                        16000);
+                JsonNode expected = reference.get(name);
+                CtcHypothesis hyp = beam.hypothesis(audio);
+                assertArrayEquals(ints(expected.get("beamTokenIds")), hyp.tokenIds(), name);
+                assertArrayEquals(ints(expected.get("beamTokenFrames")), hyp.tokenFrames(), name);
+            }
+            assertNotEquals(reference.get("demoUtterance").get("tokenIds"),
+                    reference.get("demoUtterance").get("beamTokenIds"), "the search changes the result here");
+        }
+    }
+
+    /** Modified beam search keeps several hypotheses per stream: chunking and snapshot restores leave them alone. */
+    @Test
+    void modifiedBeamSearchStreamsAreChunkingInvariantAndRestoreExactly() {
+        try (Recognizer beam = beamRecognizer(0.3)) {
+            AudioData audio = AudioDecoder.load(RecognizerTest.DEV_FLAC, 16000);
+            float[] s = audio.samples();
+            List<RecognitionResult> expected = beam.transcribeStreaming(audio, 1600);
+            assertTrue(expected.size() > 1, "segments: " + expected.size());
+            assertEquals(expected, beam.transcribeStreaming(audio, 7777));
+            RecognizerStream stream = beam.createStream();
+            List<RecognitionResult> got = new ArrayList<>();
+            for (int i = 0; i < s.length; i += 1600) {
+                stream.acceptWaveform(Arrays.copyOfRange(s, i, Math.min(s.length, i + 1600)), 16000);
+                beam.decode(stream);
+                stream.drainFinals(got);
+                if (i % 16000 == 8000) {
+                    stream = beam.restoreStream(stream.snapshot());
+                }
+            }
+            beam.finish(stream, got);
+            assertEquals(expected, got);
+        }
+    }
+
+    private static Recognizer beamRecognizer(double trailingSilence) {
+        return Recognizer.load(RecognizerConfig.defaults().withModelDir(TINY)
+                .withDecoding(DecodingConfig.beam(reference.get("beamPaths").asInt(), null, 0, 0))
+                .withStreaming(new StreamingConfig(0, 0, trailingSilence, 25.0)));
     }
 
     /**
@@ -202,6 +249,14 @@ class Zipformer2TransducerTest {
         AsrException e = brokenEncoder(dir, "encoder-no-decode-chunk-len.onnx");
         assertTrue(e.getMessage().startsWith(dir.resolve("encoder.onnx").toString())
                 && e.getMessage().contains("metadata key 'decode_chunk_len' missing"), e.getMessage());
+    }
+
+    @Test
+    void codaRoutingIsRefusedWithTheReason() {
+        AsrException e = assertThrows(AsrException.class, () -> Recognizer.load(RecognizerConfig.defaults()
+                .withModelDir(TINY).withVariant(org.codaasr.model.onnx.CodaVariant.CODA_R4)));
+        assertTrue(e.getMessage().contains("no CoDA variants") && e.getMessage().contains(TINY.toString()),
+                e.getMessage());
     }
 
     private static AsrException brokenEncoder(Path dir, String file) throws IOException {
