@@ -130,18 +130,24 @@ final class TransducerFamily implements ModelFamily {
         return maxActivePaths;
     }
 
+    /** One encoder call for the batch (its states stacked), then each stream's search. */
     @Override
     public int run(CodaVariant variant, boolean cached, List<SegmentDecoder> states, List<EncoderWindow> windows) {
+        List<float[][]> features = new java.util.ArrayList<>(windows.size());
+        List<TransducerState> encoderStates = new java.util.ArrayList<>(states.size());
         for (int i = 0; i < states.size(); i++) {
-            TransducerSegment segment = (TransducerSegment) states.get(i);
-            float[][] encoded = model.encode(windows.get(i).features(), segment.state);
-            if (encoded.length != windows.get(i).newOutputFrames()) {
-                throw new AsrException(model.files().encoder() + " gave " + encoded.length + " frames for a window "
-                        + "that should give " + windows.get(i).newOutputFrames());
-            }
-            search(segment, encoded);
+            features.add(windows.get(i).features());
+            encoderStates.add(((TransducerSegment) states.get(i)).state);
         }
-        return states.size();
+        float[][][] encoded = model.encode(features, encoderStates);
+        for (int i = 0; i < states.size(); i++) {
+            if (encoded[i].length != windows.get(i).newOutputFrames()) {
+                throw new AsrException(model.files().encoder() + " gave " + encoded[i].length + " frames for a "
+                        + "window that should give " + windows.get(i).newOutputFrames());
+            }
+            search((TransducerSegment) states.get(i), encoded[i]);
+        }
+        return 1;
     }
 
     private void search(TransducerSegment segment, float[][] encoded) {

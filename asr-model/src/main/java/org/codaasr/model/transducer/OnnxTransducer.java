@@ -86,7 +86,7 @@ public final class OnnxTransducer implements AutoCloseable {
             throw new AsrException(files.decoder() + ": context_size " + contextSize + ", vocab_size " + vocabSize
                     + ", joiner_dim " + joinerDim + ": expected context_size >= 1 and vocab_size >= 2");
         }
-        float[][] probe = run(new float[contract.t()][featureDim], newState());
+        float[][] probe = run(List.<float[][]>of(new float[contract.t()][featureDim]), List.of(newState()))[0];
         this.outputFrames = probe.length;
         if (outputFrames < 1 || contract.decodeChunkLen() % outputFrames != 0 || probe[0].length != joinerDim) {
             throw new AsrException(files.encoder() + ": one call of " + contract.t() + " frames gives "
@@ -253,56 +253,65 @@ public final class OnnxTransducer implements AutoCloseable {
      * @return [outputFrames][joinerDim]
      */
     public float[][] encode(float[][] features, TransducerState state) {
+        return encode(List.<float[][]>of(features), List.of(state))[0];
+    }
+
+    /**
+     * Encodes {@code T} feature frames of each of a batch of streams in one call (their states stacked on each
+     * state's batch axis, as sherpa-onnx stacks them) and replaces their states.
+     *
+     * @return [stream][outputFrames][joinerDim]
+     */
+    public float[][][] encode(List<float[][]> features, List<TransducerState> states) {
         runLock.readLock().lock();
         try {
             ensureOpen();
-            return run(features, state);
+            return run(features, states);
         } finally {
             runLock.readLock().unlock();
         }
     }
 
-    private float[][] run(float[][] features, TransducerState state) {
-        if (features.length != contract.t()) {
-            throw new IllegalArgumentException(features.length + " frames for an encoder call of T=" + contract.t());
+    private float[][][] run(List<float[][]> features, List<TransducerState> states) {
+        int n = features.size();
+        if (states.size() != n || n == 0) {
+            throw new IllegalArgumentException(states.size() + " states for a batch of " + n);
         }
+        FloatBuffer x = FloatBuffer.allocate(n * contract.t() * featureDim);
+        for (float[][] entry : features) {
+            if (entry.length != contract.t()) {
+                throw new IllegalArgumentException(entry.length + " frames for an encoder call of T=" + contract.t());
+            }
+            for (float[] row : entry) {
+                x.put(row);
+            }
+        }
+        x.flip();
         List<OnnxTensor> inputs = new ArrayList<>();
         try {
             Map<String, OnnxTensor> feed = new HashMap<>();
-            FloatBuffer x = FloatBuffer.allocate(features.length * featureDim);
-            for (float[] row : features) {
-                x.put(row);
-            }
-            x.flip();
-            OnnxTensor xt = OnnxTensor.createTensor(env, x, new long[] {1, features.length, featureDim});
+            OnnxTensor xt = OnnxTensor.createTensor(env, x, new long[] {n, contract.t(), featureDim});
             inputs.add(xt);
             feed.put("x", xt);
             List<Zipformer2Contract.StateSpec> specs = contract.states();
             for (int i = 0; i < specs.size(); i++) {
-                Zipformer2Contract.StateSpec spec = specs.get(i);
-                OnnxTensor t = spec.int64()
-                        ? OnnxTensor.createTensor(env, LongBuffer.wrap(state.longs[i]), spec.shape())
-                        : OnnxTensor.createTensor(env, FloatBuffer.wrap(state.floats[i]), spec.shape());
+                OnnxTensor t = stacked(specs.get(i), i, states);
                 inputs.add(t);
-                feed.put(spec.name(), t);
+                feed.put(specs.get(i).name(), t);
             }
             try (OrtSession.Result result = encoder.run(feed)) {
                 OnnxTensor out = (OnnxTensor) result.get("encoder_out").orElseThrow();
                 long[] shape = out.getInfo().getShape();
-                int frames = (int) shape[1];
-                int dim = (int) shape[2];
                 FloatBuffer values = out.getFloatBuffer();
-                float[][] encoded = new float[frames][dim];
-                for (int t = 0; t < frames; t++) {
-                    values.get(encoded[t]);
+                float[][][] encoded = new float[n][(int) shape[1]][(int) shape[2]];
+                for (float[][] entry : encoded) {
+                    for (float[] frame : entry) {
+                        values.get(frame);
+                    }
                 }
                 for (int i = 0; i < specs.size(); i++) {
-                    OnnxTensor next = (OnnxTensor) result.get("new_" + specs.get(i).name()).orElseThrow();
-                    if (specs.get(i).int64()) {
-                        next.getLongBuffer().get(state.longs[i]);
-                    } else {
-                        next.getFloatBuffer().get(state.floats[i]);
-                    }
+                    unstack(specs.get(i), i, (OnnxTensor) result.get("new_" + specs.get(i).name()).orElseThrow(),
+                            states);
                 }
                 return encoded;
             }
@@ -310,6 +319,59 @@ public final class OnnxTransducer implements AutoCloseable {
             throw new AsrException("transducer encoder " + files.encoder() + " failed: " + e.getMessage(), e);
         } finally {
             inputs.forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Values before and after a state's batch axis: a stream's state is [outer][1][inner]. */
+    private static int[] split(Zipformer2Contract.StateSpec spec) {
+        int outer = 1;
+        for (int d = 0; d < spec.batchAxis(); d++) {
+            outer *= (int) spec.shape()[d];
+        }
+        return new int[] {outer, spec.size() / outer};
+    }
+
+    private OnnxTensor stacked(Zipformer2Contract.StateSpec spec, int index, List<TransducerState> states)
+            throws OrtException {
+        int n = states.size();
+        long[] shape = spec.shape().clone();
+        shape[spec.batchAxis()] = n;
+        int[] split = split(spec);
+        if (spec.int64()) {
+            LongBuffer all = LongBuffer.allocate(n * spec.size());
+            for (int o = 0; o < split[0]; o++) {
+                for (TransducerState s : states) {
+                    all.put(s.longs[index], o * split[1], split[1]);
+                }
+            }
+            return OnnxTensor.createTensor(env, all.flip(), shape);
+        }
+        FloatBuffer all = FloatBuffer.allocate(n * spec.size());
+        for (int o = 0; o < split[0]; o++) {
+            for (TransducerState s : states) {
+                all.put(s.floats[index], o * split[1], split[1]);
+            }
+        }
+        return OnnxTensor.createTensor(env, all.flip(), shape);
+    }
+
+    private static void unstack(Zipformer2Contract.StateSpec spec, int index, OnnxTensor next,
+            List<TransducerState> states) throws OrtException {
+        int[] split = split(spec);
+        if (spec.int64()) {
+            LongBuffer all = next.getLongBuffer();
+            for (int o = 0; o < split[0]; o++) {
+                for (TransducerState s : states) {
+                    all.get(s.longs[index], o * split[1], split[1]);
+                }
+            }
+        } else {
+            FloatBuffer all = next.getFloatBuffer();
+            for (int o = 0; o < split[0]; o++) {
+                for (TransducerState s : states) {
+                    all.get(s.floats[index], o * split[1], split[1]);
+                }
+            }
         }
     }
 
