@@ -11,6 +11,7 @@ import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.DecodingConfig;
 import org.codaasr.model.recognizer.EncoderChoice;
+import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
 import picocli.CommandLine.ITypeConverter;
@@ -143,6 +144,11 @@ public final class ModelOptions {
     /** True when the beam search uses the default language model (no {@code --lm}, no {@code --no-lm}). */
     boolean usesDefaultLm() {
         return lm == null && !noLm;
+    }
+
+    /** Human-readable decoding setup of a loaded recognizer: a transducer's search, else {@link #describeDecoding()}. */
+    public String describeDecoding(Recognizer recognizer) {
+        return recognizer.transducerSearch().map(s -> "transducer " + s).orElseGet(this::describeDecoding);
     }
 
     /** Human-readable decoding setup for reports. */

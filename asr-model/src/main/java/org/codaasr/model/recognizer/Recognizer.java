@@ -322,6 +322,23 @@ public final class Recognizer implements AutoCloseable {
         return dir.getFileName() == null ? file.toString() : dir.getFileName() + "/" + file;
     }
 
+    /** The graph that runs the default variant: a transducer's encoder, else the config's model file. */
+    public Path modelFile() {
+        return family instanceof TransducerFamily t ? t.model().files().encoder() : config.modelFile();
+    }
+
+    /**
+     * How a transducer searches ("greedy search", "modified beam search, N active paths"); empty for CTC models,
+     * whose decoding the config describes.
+     */
+    public Optional<String> transducerSearch() {
+        if (!(family instanceof TransducerFamily t)) {
+            return Optional.empty();
+        }
+        return Optional.of(t.maxActivePaths() == 1 ? "greedy search"
+                : "modified beam search, " + t.maxActivePaths() + " active paths");
+    }
+
     /** True when streams adapt their reduction factor to their lag. */
     public boolean isAdaptive() {
         return family.variants().size() > 1;
