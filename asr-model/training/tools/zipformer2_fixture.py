@@ -294,9 +294,10 @@ def write(pcm):
         reference[name] = {"featureFrames": int(features.shape[0]), "decodedFrames": decoded, "tokenIds": ids,
                            "tokenFrames": frames, "text": text, "beamTokenIds": beam_ids,
                            "beamTokenFrames": beam_frames}
+        differing = sum(a != b for a, b in zip(ids, beam_ids))
         print(f"{OUT} {name}: {features.shape[0]} frames -> {decoded} encoder frames, {len(ids)} tokens '{text}'; "
-              f"modified beam search ({BEAM_PATHS} paths) {len(beam_ids)} tokens, {sum(a != b for a, b in zip(ids, beam_ids))}"
-              f" of the first {min(len(ids), len(beam_ids))} differ from greedy's")
+              f"modified beam search ({BEAM_PATHS} paths) {len(beam_ids)} tokens, {differing} of the first "
+              f"{min(len(ids), len(beam_ids))} differ from greedy's")
     with open(os.path.join(OUT, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, separators=(",", ":"))
     write_broken()

@@ -146,7 +146,7 @@ public final class ModelOptions {
         return lm == null && !noLm;
     }
 
-    /** Human-readable decoding setup of a loaded recognizer: a transducer's search, else {@link #describeDecoding()}. */
+    /** Decoding setup of a loaded recognizer for reports: a transducer's search, else {@link #describeDecoding()}. */
     public String describeDecoding(Recognizer recognizer) {
         return recognizer.transducerSearch().map(s -> "transducer " + s).orElseGet(this::describeDecoding);
     }

@@ -73,9 +73,10 @@ final class CtcSegment implements SegmentDecoder {
     void accept(EncoderWindow window, float[][] windowLogProbs) {
         int skip = windowLogProbs.length - window.newOutputFrames();
         if (skip < 0) {
-            throw new AsrException("encoder returned " + windowLogProbs.length + " frames for a window that should give "
-                    + (window.firstOutputFrame() + window.newOutputFrames()) + "; the model's subsampling metadata "
-                    + "does not match its graph");
+            throw new AsrException("encoder returned " + windowLogProbs.length
+                    + " frames for a window that should give "
+                    + (window.firstOutputFrame() + window.newOutputFrames())
+                    + "; the model's subsampling metadata does not match its graph");
         }
         for (int t = skip; t < windowLogProbs.length; t++) {
             logProbs.add(windowLogProbs[t]);

@@ -32,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the acoustic model,
- * the vocabulary, the feature extractor tables and the decoders. Per-stream state lives in cheap
- * {@link RecognizerStream}s created here. Thread-safe.
+ * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the model family
+ * (CTC, streaming transducer: {@link ModelFamily}), the vocabulary and the front end. Per-stream state lives in cheap
+ * {@link RecognizerStream}s created here with an immutable {@link StreamSpec}. Thread-safe.
  */
 public final class Recognizer implements AutoCloseable {
 
@@ -248,7 +248,8 @@ public final class Recognizer implements AutoCloseable {
         try (OnnxStreamingEncoder dense = OnnxStreamingEncoder.load(denseFile, config.onnx())) {
             for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : encoders.entrySet()) {
                 OnnxStreamingEncoder coda = e.getValue();
-                CtcFamily.checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(), dense.shape().vocab(),
+                CtcFamily.checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(),
+                        dense.shape().vocab(),
                         dense.shape().chunkFrames(), dense.shape().cacheFrames(), dense.subsamplingFactor());
             }
         }

@@ -87,7 +87,8 @@ final class SnapshotCodec {
         boolean transducer = s.segment() instanceof TransducerSegment;
         if (transducer != (version == VERSION_TRANSDUCER)) {
             throw new IOException("snapshot of a " + (version == VERSION_TRANSDUCER ? "transducer" : "CTC")
-                    + " stream (version " + version + "); this model is a " + (transducer ? "transducer" : "CTC model"));
+                    + " stream (version " + version + "); this model is a "
+                    + (transducer ? "transducer" : "CTC model"));
         }
         if (transducer) {
             return readTransducer(s, in);

@@ -66,8 +66,8 @@ public final class TransducerState {
             int size = in.readInt();
             int expected = specs.get(i).size();
             if (size != expected) {
-                throw new IOException("snapshot's " + specs.get(i).name() + " holds " + size + " values; this encoder's "
-                        + expected);
+                throw new IOException("snapshot's " + specs.get(i).name() + " holds " + size
+                        + " values; this encoder's " + expected);
             }
             if (longs[i] != null) {
                 for (int j = 0; j < size; j++) {
