@@ -50,7 +50,8 @@ JOINER_DIM = 16
 CONTEXT_SIZE = 2
 TAIL_PADDING_SECONDS = 0.66
 BEAM_PATHS = 4
-BLANK_BIAS_SHIFT = 12.0
+BLANK_BIAS_SHIFT = 16.0
+SKIP_GAIN = 4.0
 JOINER_GAIN = 24.0
 PIECES = ["\u2581THE", "\u2581A", "S", "ED", "\u2581SAID", "\u2581HE", "ING", "\u2581OF", "T", "\u2581TO",
           "\u2581AND", "E", "\u2581IN", "R"]
@@ -125,10 +126,15 @@ class Encoder(torch.nn.Module):
         self.layers = torch.nn.ModuleList([Layer(s) for s in self.stacks])
         self.between = torch.nn.Linear(ENCODER_DIMS[0], ENCODER_DIMS[1])
         self.proj = torch.nn.Linear(ENCODER_DIMS[-1], JOINER_DIM)
+        self.skip = torch.nn.Linear(ENCODER_DIMS[0], JOINER_DIM)
 
     def forward(self, x, *states):
         embed_states, processed_lens = states[-2], states[-1]
+        # each frame's mean over the bins removed: a front end's constant log offset (samples scaled by 32768 or
+        # not) changes nothing, so the model emits much the same tokens under this project's and sherpa-onnx's fbank
+        x = x - x.mean(dim=2, keepdim=True)
         h = self.embed(x.transpose(1, 2) / 4.0).transpose(1, 2)                 # [N, T', dim0]
+        embedded = h
         h = h + self.embed_read(embed_states.mean(dim=(1, 2))).unsqueeze(1)
         h = h + 0.1 * torch.tanh(processed_lens.to(torch.float32) / 50.0).view(-1, 1, 1)
         new_embed = torch.cat([embed_states[:, :, 1:],
@@ -139,7 +145,7 @@ class Encoder(torch.nn.Module):
                 h = self.between(h)
             h, new = layer(h, *states[6 * i:6 * i + 6])
             new_states += new
-        out = self.proj(h)
+        out = self.proj(h) + SKIP_GAIN * self.skip(embedded)                    # the frames' own sound shows
         return (out, *new_states, new_embed, processed_lens + out.shape[1])
 
 
@@ -246,8 +252,8 @@ def export(module, args, path, inputs, outputs, batch_axes):
                       dynamic_axes=dynamic)
 
 
-def write(pcm):
-    os.makedirs(OUT, exist_ok=True)
+def build_models():
+    """The fixture's three networks, the same on every call (fixed seed)."""
     torch.manual_seed(17)
     vocab = len(TOKENS)
     encoder, decoder, joiner = Encoder().eval(), Decoder(vocab).eval(), Joiner(vocab).eval()
@@ -256,6 +262,13 @@ def write(pcm):
         w = torch.randn(joiner.out.weight.shape)
         joiner.out.weight.copy_(JOINER_GAIN * w / w.norm(dim=1, keepdim=True))
         joiner.out.bias[0] += BLANK_BIAS_SHIFT
+        joiner.out.bias[1] -= 100.0                                          # <sos/eos> is never emitted
+    return encoder, decoder, joiner
+
+
+def write(pcm):
+    os.makedirs(OUT, exist_ok=True)
+    encoder, decoder, joiner = build_models()
     shapes = state_shapes()
     names = [name for name, _, _ in shapes]
     x = torch.zeros(1, T, MELS)
@@ -274,7 +287,7 @@ def write(pcm):
         "left_context_len": csv(LEFT_CONTEXT_LEN)})
     y = torch.tensor([[-1, 0]])
     export(decoder, (y,), os.path.join(OUT, "decoder.onnx"), ["y"], ["decoder_out"], {"y": 0, "decoder_out": 0})
-    add_metadata(os.path.join(OUT, "decoder.onnx"), {"context_size": CONTEXT_SIZE, "vocab_size": vocab})
+    add_metadata(os.path.join(OUT, "decoder.onnx"), {"context_size": CONTEXT_SIZE, "vocab_size": len(TOKENS)})
     e = torch.zeros(1, JOINER_DIM)
     export(joiner, (e, e), os.path.join(OUT, "joiner.onnx"), ["encoder_out", "decoder_out"], ["logit"],
            {"encoder_out": 0, "decoder_out": 0, "logit": 0})
