@@ -182,11 +182,14 @@ def csv(values):
 
 
 def features_of(pcm):
-    """This project's Kaldi fbank (FbankConfig.defaults()) of the samples and the tail padding."""
+    """The Java recognizer's transducer front end (Recognizer.TRANSDUCER_FBANK) of the samples and the tail padding:
+    sherpa-onnx's fbank settings (samples in [-1, 1], mel bins from 20 Hz to Nyquist - 400 Hz, dither off) with the
+    edges snipped, as this project's extractor frames audio."""
     samples = np.concatenate([pcm.astype(np.float64) / 32768.0, np.zeros(int(TAIL_PADDING_SECONDS * RATE))])
     waveform = torch.tensor(samples, dtype=torch.float64).unsqueeze(0)
-    return torchaudio.compliance.kaldi.fbank(waveform * 32768, num_mel_bins=MELS, frame_length=25, frame_shift=10,
-                                             dither=0.0, energy_floor=0.0, sample_frequency=RATE).to(torch.float32)
+    return torchaudio.compliance.kaldi.fbank(waveform, num_mel_bins=MELS, frame_length=25, frame_shift=10,
+                                             dither=0.0, energy_floor=0.0, sample_frequency=RATE, low_freq=20,
+                                             high_freq=-400).to(torch.float32)
 
 
 def greedy_stream(encoder, decoder, joiner, features):

@@ -113,6 +113,14 @@ public final class Recognizer implements AutoCloseable {
     }
 
     /**
+     * A transducer's front end: sherpa-onnx's fbank settings (samples in [-1, 1], mel bins from 20 Hz to Nyquist -
+     * 400 Hz, dither off), which its transducers are trained with, except that this extractor snips the edges
+     * (sherpa-onnx centres the first frame on the first sample: its frames lie half a window earlier).
+     */
+    public static final FbankConfig TRANSDUCER_FBANK = new FbankConfig(16000, 80, 25, 10, 0.97, 20, -400, 1.0, 0,
+            true);
+
+    /**
      * Zero audio appended to a transducer's input when it ends, as sherpa-onnx's examples append it: its encoder
      * decodes only whole chunks.
      */
@@ -160,7 +168,7 @@ public final class Recognizer implements AutoCloseable {
 
     /** Greedy decoding is greedy search; beam decoding is modified beam search with the beam as active paths. */
     private static Parts transducerParts(OnnxTransducer transducer, Vocabulary vocabulary, DecodingConfig decoding) {
-        FbankConfig fbankConfig = FbankConfig.defaults();
+        FbankConfig fbankConfig = TRANSDUCER_FBANK;
         if (transducer.featureDim() != fbankConfig.numMelBins()) {
             throw new AsrException(transducer.files().encoder() + " expects " + transducer.featureDim()
                     + " features per frame, the front end makes " + fbankConfig.numMelBins());
