@@ -1,5 +1,7 @@
 package org.codaasr.model.recognizer;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.codaasr.model.AsrException;
@@ -82,7 +84,7 @@ final class TransducerFamily implements ModelFamily {
         TransducerSegment segment = (TransducerSegment) newSegment(CodaVariant.DENSE, frameSeconds);
         int t = model.contract().t();
         for (int start = 0; start + t < features.length; start += model.contract().decodeChunkLen()) {
-            float[][] window = java.util.Arrays.copyOfRange(features, start, start + t);
+            float[][] window = Arrays.copyOfRange(features, start, start + t);
             search(segment, model.encode(window, segment.state));
         }
         return segment.finish();
@@ -118,7 +120,7 @@ final class TransducerFamily implements ModelFamily {
     @Override
     public SegmentDecoder newSegment(CodaVariant variant, double frameSeconds) {
         long[] context = new long[model.contextSize()];
-        java.util.Arrays.fill(context, -1);
+        Arrays.fill(context, -1);
         context[context.length - 1] = vocabulary.blankId();
         TransducerHyp start = new TransducerHyp(context, 0);
         start.decoderOut = model.decoderOut(context);
@@ -132,9 +134,10 @@ final class TransducerFamily implements ModelFamily {
 
     /** One encoder call for the batch (its states stacked), then each stream's search. */
     @Override
-    public EncoderRun run(CodaVariant variant, boolean cached, List<SegmentDecoder> states, List<EncoderWindow> windows) {
-        List<float[][]> features = new java.util.ArrayList<>(windows.size());
-        List<TransducerState> encoderStates = new java.util.ArrayList<>(states.size());
+    public EncoderRun run(CodaVariant variant, boolean cached, List<SegmentDecoder> states,
+            List<EncoderWindow> windows) {
+        List<float[][]> features = new ArrayList<>(windows.size());
+        List<TransducerState> encoderStates = new ArrayList<>(states.size());
         for (int i = 0; i < states.size(); i++) {
             features.add(windows.get(i).features());
             encoderStates.add(((TransducerSegment) states.get(i)).state);
@@ -189,7 +192,7 @@ final class TransducerFamily implements ModelFamily {
         }
         float[][] decoderOut = model.decoderOut(contexts);
         float[][] frames = new float[n][];
-        java.util.Arrays.fill(frames, frame);
+        Arrays.fill(frames, frame);
         float[][] logits = model.logits(frames, decoderOut);
         int vocab = logits[0].length;
         double[] scores = new double[n * vocab];
@@ -199,7 +202,7 @@ final class TransducerFamily implements ModelFamily {
                 scores[i * vocab + v] = logits[i][v] + prev.get(i).logProb;
             }
         }
-        List<TransducerHyp> next = new java.util.ArrayList<>(maxActivePaths);
+        List<TransducerHyp> next = new ArrayList<>(maxActivePaths);
         for (int k : topK(scores, maxActivePaths)) {
             int i = k / vocab;
             int token = k % vocab;
@@ -223,7 +226,7 @@ final class TransducerFamily implements ModelFamily {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
         int[] top = new int[Math.min(k, order.length)];
         for (int i = 0; i < top.length; i++) {
             top[i] = order[i];
