@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes tiny models in the foreign CTC layouts this project reads, and the references the Java side is tested
-against: asr-model/src/test/resources/models/tiny-nemo-ctc/ and tiny-wenet-ctc/.
+against: asr-model/src/test/resources/models/tiny-nemo-ctc/ and tiny-wenet-ctc/, and (zipformer2_fixture.py) the
+streaming zipformer2 transducer tiny-zipformer2/ on the same signal.
 
 The NeMo CTC layout (what sherpa-onnx's NeMo EncDecCTC export gives, and what it reads):
     model.onnx   inputs  audio_signal float [N, 80, T] (features channel-first), length int64 [N]
@@ -45,6 +46,8 @@ import numpy as np
 import onnx
 import torch
 import torchaudio
+
+import zipformer2_fixture
 
 OUT = "asr-model/src/test/resources/models/tiny-nemo-ctc"
 PROBE_OUT = "asr-model/src/test/resources/models/tiny-wenet-probe"
@@ -337,6 +340,7 @@ def main():
     write_wenet(pcm)
     write_probe()
     write_nemo_streaming()
+    zipformer2_fixture.write(pcm)
 
 
 if __name__ == "__main__":

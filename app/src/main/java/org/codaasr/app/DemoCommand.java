@@ -120,8 +120,9 @@ public final class DemoCommand implements Callable<Integer> {
             String servers = pipeline.bootstrapServers();
             PipelineMonitor monitor = pipeline.monitor();
             System.out.printf("kafka %s | model %s (%s, %s) | %s | %d streams, %d at once, %s%n", servers,
-                    recognizer.config().modelFile(), recognizer.modelInfo().modelType(),
-                    recognizer.modelInfo().variant().label(), model.describeDecoding(), items.size(), concurrency,
+                    recognizer.modelFile(), recognizer.modelInfo().modelType(),
+                    recognizer.modelInfo().variant().label(), model.describeDecoding(recognizer), items.size(),
+                    concurrency,
                     realtime ? "real-time pacing" : "as fast as possible");
             System.out.println("metrics: " + endpoint.uri());
             // a null resource is allowed: without --keep-running there is no page to close

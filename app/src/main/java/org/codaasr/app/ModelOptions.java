@@ -11,6 +11,7 @@ import org.codaasr.model.onnx.OnnxConfig;
 import org.codaasr.model.recognizer.AdaptiveRouting;
 import org.codaasr.model.recognizer.DecodingConfig;
 import org.codaasr.model.recognizer.EncoderChoice;
+import org.codaasr.model.recognizer.Recognizer;
 import org.codaasr.model.recognizer.RecognizerConfig;
 import org.codaasr.model.recognizer.StreamingConfig;
 import picocli.CommandLine.ITypeConverter;
@@ -21,7 +22,8 @@ import picocli.CommandLine.TypeConversionException;
 public final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "model folder with model.onnx and tokens.txt (default: the shipped model)")
+            description = "model folder with model.onnx and tokens.txt, or a sherpa-onnx streaming transducer's "
+                    + "encoder, decoder and joiner graphs and tokens.txt (default: the shipped model)")
     Path modelDir;
 
     @Option(names = "--coda-r", paramLabel = "R", defaultValue = "0", converter = CodaVariantConverter.class,
@@ -142,6 +144,11 @@ public final class ModelOptions {
     /** True when the beam search uses the default language model (no {@code --lm}, no {@code --no-lm}). */
     boolean usesDefaultLm() {
         return lm == null && !noLm;
+    }
+
+    /** Decoding setup of a loaded recognizer for reports: a transducer's search, else {@link #describeDecoding()}. */
+    public String describeDecoding(Recognizer recognizer) {
+        return recognizer.transducerSearch().map(s -> "transducer " + s).orElseGet(this::describeDecoding);
     }
 
     /** Human-readable decoding setup for reports. */

@@ -90,7 +90,7 @@ public final class TranscribeCommand implements Callable<Integer> {
         double audioTotal = 0;
         long started = System.nanoTime();
         try (Recognizer recognizer = Recognizer.load(model.toConfig())) {
-            String decoding = model.describeDecoding();
+            String decoding = model.describeDecoding(recognizer);
             for (int i = 0; i < files.size(); i++) {
                 String file = files.get(i);
                 try {

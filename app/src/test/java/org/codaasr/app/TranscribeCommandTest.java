@@ -67,6 +67,30 @@ class TranscribeCommandTest {
         }
     }
 
+    /** A sherpa-onnx streaming transducer folder: its search named in the output, a missing part an error. */
+    @Test
+    void aTransducerFolderTranscribesWithItsSearch(@TempDir Path dir) throws Exception {
+        Path transducer = Path.of("asr-model/src/test/resources/models/tiny-zipformer2");
+        Run greedy = run(null, "--model", transducer.toString(), "--decoder", "greedy", "--format", "json",
+                WAV_8K.toString());
+        assertEquals(0, greedy.code(), greedy.err());
+        JsonNode n = new ObjectMapper().readTree(greedy.out());
+        assertEquals("transducer greedy search", n.get("decoding").asText());
+        assertTrue(n.get("model").asText().endsWith("tiny-zipformer2/encoder.onnx"), greedy.out());
+        assertTrue(n.get("words").size() > 0, greedy.out());
+        Run beam = run(null, "--model", transducer.toString(), "--beam", "4", "--no-lm", "--format", "json",
+                WAV_8K.toString());
+        assertEquals(0, beam.code(), beam.err());
+        assertEquals("transducer modified beam search, 4 active paths",
+                new ObjectMapper().readTree(beam.out()).get("decoding").asText());
+        for (String f : new String[] {"encoder.onnx", "joiner.onnx", "tokens.txt"}) {
+            Files.copy(transducer.resolve(f), dir.resolve(f));
+        }
+        Run missing = run(null, "--model", dir.toString(), "--decoder", "greedy", WAV_8K.toString());
+        assertEquals(1, missing.code(), missing.err());
+        assertTrue(missing.err().contains("no decoder*.onnx"), missing.err());
+    }
+
     @Test
     void jsonForAFileAndSubtitlesForAFolderIntoAnOutputDir(@TempDir Path dir) throws Exception {
         Run json = run(null, "--model", TINY.toString(), "--decoder", "greedy", "--format", "json", WAV_8K.toString());

@@ -1,7 +1,7 @@
 package org.codaasr.model.onnx;
 
 /**
- * Which ONNX CTC contract a model file follows; read from the graph and its metadata, never from an option.
+ * Which ONNX contract a model follows; read from the files, the graph and its metadata, never from an option.
  */
 public enum ModelLayout {
     /**
@@ -23,5 +23,12 @@ public enum ModelLayout {
      * {@code log_probs_lens} out (int64, as the export's integer sum gives it; int32 is read too), blank {@code <blank>} first. Its features are the Kaldi fbank this project
      * computes (WeNet's global CMVN is inside the graph).
      */
-    WENET_CTC
+    WENET_CTC,
+    /**
+     * sherpa-onnx's streaming transducer as icefall's {@code export-onnx-streaming.py} exports a zipformer2
+     * ({@code encoder*.onnx} with metadata {@code model_type=zipformer2} and its states, {@code decoder*.onnx},
+     * {@code joiner*.onnx}, {@code tokens.txt} with the blank first): see
+     * {@code org.codaasr.model.transducer.OnnxTransducer}.
+     */
+    ZIPFORMER2_TRANSDUCER
 }

@@ -10,16 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates ONNX Runtime sessions the same way for every graph of a model folder. */
-final class OrtSessions {
+public final class OrtSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
 
     /** A session and the execution provider it runs on ({@code CPU}, {@code CUDA:0}). */
-    record Opened(OrtSession session, String provider) {}
+    public record Opened(OrtSession session, String provider) {}
 
     private OrtSessions() {}
 
-    static Opened open(OrtEnvironment env, Path modelFile, OnnxConfig config) throws OrtException {
+    public static Opened open(OrtEnvironment env, Path modelFile, OnnxConfig config) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (config.intraOpThreads() > 0) {

@@ -14,11 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.codaasr.model.AsrException;
 import org.codaasr.model.audio.AudioData;
 import org.codaasr.model.audio.Resampler;
-import org.codaasr.model.ctc.BeamSearchConfig;
-import org.codaasr.model.ctc.CtcDecoder;
 import org.codaasr.model.ctc.CtcHypothesis;
-import org.codaasr.model.ctc.GreedyCtcDecoder;
-import org.codaasr.model.ctc.PrefixBeamSearchDecoder;
 import org.codaasr.model.ctc.Vocabulary;
 import org.codaasr.model.features.FbankConfig;
 import org.codaasr.model.features.FbankExtractor;
@@ -27,43 +23,37 @@ import org.codaasr.model.lm.ArpaLanguageModel;
 import org.codaasr.model.lm.LanguageModel;
 import org.codaasr.model.onnx.AcousticModel;
 import org.codaasr.model.onnx.CodaVariant;
-import org.codaasr.model.onnx.EncoderCache;
 import org.codaasr.model.onnx.ModelInfo;
 import org.codaasr.model.onnx.ModelLayout;
 import org.codaasr.model.onnx.OnnxAcousticModel;
 import org.codaasr.model.onnx.OnnxStreamingEncoder;
+import org.codaasr.model.transducer.OnnxTransducer;
+import org.codaasr.model.transducer.TransducerFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the acoustic model,
- * the vocabulary, the feature extractor tables and the decoders. Per-stream state lives in cheap
- * {@link RecognizerStream}s created here. Thread-safe.
+ * The shared half of recognition (sherpa-onnx's recognizer/stream split): one per JVM, it holds the model family
+ * (CTC, streaming transducer: {@link ModelFamily}), the vocabulary and the front end. Per-stream state lives in cheap
+ * {@link RecognizerStream}s created here with an immutable {@link StreamSpec}. Thread-safe.
  */
 public final class Recognizer implements AutoCloseable {
 
-    private final AcousticModel model;
-    private final Map<CodaVariant, AcousticModel> models;
+    private static final Logger LOG = LoggerFactory.getLogger(Recognizer.class);
+
+    private final ModelFamily family;
     private final CodaVariant defaultVariant;
     private final Vocabulary vocabulary;
     private final FbankExtractor fbank;
     /** NeMo's whole-utterance front end for {@link ModelLayout#NEMO_CTC} models; null for this project's own. */
     private final NemoMelSpectrogram nemoFrontEnd;
     private final RecognizerConfig config;
-    private final CtcDecoder partialDecoder;
-    private final CtcDecoder finalDecoder;
-    private final int chunkFrames;
-    private final int leftContextFrames;
-    private final int receptiveField;
-    /**
-     * The cache-based streaming encoders by variant (the dense backbone's, and the CoDA variants' routed ones);
-     * a variant without one, or all where windows are asked for, encodes windowed.
-     */
-    private final Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders;
+    /** What every stream of this recognizer is created with. */
+    private final StreamSpec streamSpec;
     private final LongAdder encoderCalls = new LongAdder();
     private final LongAdder encoderWindows = new LongAdder();
     private final LongAdder encoderInputFrames = new LongAdder();
     private final LongAdder encoderCpuNanos = new LongAdder();
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
     /** Calls and windows by variant: [calls, windows, input frames, CPU nanoseconds]. */
     private final Map<CodaVariant, LongAdder[]> encoderWorkByVariant = new ConcurrentHashMap<>();
 
@@ -103,122 +93,106 @@ public final class Recognizer implements AutoCloseable {
      */
     public Recognizer(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant, Vocabulary vocabulary,
             RecognizerConfig config, LanguageModel lm, Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders) {
+        this(ctcParts(models, defaultVariant, vocabulary, config, lm, streamingEncoders), defaultVariant, vocabulary,
+                config);
+    }
+
+    /** The model family and the front end it reads. */
+    private record Parts(ModelFamily family, FbankExtractor fbank, NemoMelSpectrogram nemoFrontEnd) {}
+
+    private Recognizer(Parts parts, CodaVariant defaultVariant, Vocabulary vocabulary, RecognizerConfig config) {
+        this.family = parts.family();
+        this.fbank = parts.fbank();
+        this.nemoFrontEnd = parts.nemoFrontEnd();
+        this.defaultVariant = defaultVariant;
+        this.vocabulary = vocabulary;
+        this.config = config;
+        ModelInfo info = family.info();
+        boolean transducer = family instanceof TransducerFamily;
+        this.streamSpec = new StreamSpec(fbank, info.subsamplingFactor(), family.receptiveField(),
+                family.chunkFrames(), family.leftContextFrames(), family.featureContextFrames(),
+                frameSeconds(nemoFrontEnd, fbank, info), info.vocabSize(), EndpointRules.of(config.streaming()),
+                config.streaming().adaptive(), family.variants(), defaultVariant,
+                transducer ? (int) Math.round(TAIL_PADDING_SECONDS * fbank.config().sampleRate()) : 0, transducer);
+    }
+
+    /**
+     * A transducer's front end: sherpa-onnx's fbank settings (samples in [-1, 1], mel bins from 20 Hz to Nyquist -
+     * 400 Hz, dither off), which its transducers are trained with, except that this extractor snips the edges
+     * (sherpa-onnx centres the first frame on the first sample: its frames lie half a window earlier).
+     */
+    public static final FbankConfig TRANSDUCER_FBANK = new FbankConfig(16000, 80, 25, 10, 0.97, 20, -400, 1.0, 0,
+            true);
+
+    /**
+     * Zero audio appended to a transducer's input when it ends, as sherpa-onnx's examples append it: its encoder
+     * decodes only whole chunks.
+     */
+    public static final double TAIL_PADDING_SECONDS = 0.66;
+
+    private static Parts ctcParts(Map<CodaVariant, AcousticModel> models, CodaVariant defaultVariant,
+            Vocabulary vocabulary, RecognizerConfig config, LanguageModel lm,
+            Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders) {
         AcousticModel model = models.get(defaultVariant);
         if (model == null) {
             throw new IllegalArgumentException("no model for the default variant " + defaultVariant.label()
                     + " among " + models.keySet());
         }
         ModelInfo info = model.info();
-        for (Map.Entry<CodaVariant, AcousticModel> e : models.entrySet()) {
-            ModelInfo other = e.getValue().info();
-            if (other.variant() != e.getKey()) {
-                throw new AsrException("model loaded as the " + e.getKey().label() + " says it is the "
-                        + other.variant().label() + " (metadata coda_r=" + other.variant().reductionFactor()
-                        + "): expected " + e.getKey().fileStem() + ".onnx from the same export");
-            }
-            if (other.vocabSize() != info.vocabSize() || other.subsamplingFactor() != info.subsamplingFactor()) {
-                throw new AsrException(e.getKey().label() + " does not share the backbone's vocabulary and "
-                        + "subsampling (" + other.vocabSize() + "/" + other.subsamplingFactor() + " vs "
-                        + info.vocabSize() + "/" + info.subsamplingFactor() + ")");
-            }
-        }
-        this.models = Map.copyOf(models);
-        this.defaultVariant = defaultVariant;
+        CtcFamily.checkVariants(models, info);
         if (info.vocabSize() != vocabulary.size()) {
             throw new AsrException("model outputs " + info.vocabSize() + " tokens but the vocabulary has "
                     + vocabulary.size() + ": " + config.tokensFile() + " does not belong to this model");
         }
-        this.model = model;
-        this.vocabulary = vocabulary;
-        this.config = config;
         FbankConfig fbankConfig = FbankConfig.defaults();
+        NemoMelSpectrogram nemoFrontEnd = null;
         if (info.layout() == ModelLayout.NEMO_CTC) {
             if (vocabulary.blankId() != vocabulary.size() - 1) {
                 throw new AsrException("the NeMo CTC layout puts the blank <blk> last (id " + (vocabulary.size() - 1)
                         + "), but the token list has it at id " + vocabulary.blankId()
                         + ": " + config.tokensFile() + " does not belong to this model");
             }
-            this.nemoFrontEnd = new NemoMelSpectrogram(info.featureDim(), "per_feature".equals(info.normalizeType()));
-        } else {
-            if (info.featureDim() != fbankConfig.numMelBins()) {
-                throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end "
-                        + "makes " + fbankConfig.numMelBins());
-            }
-            this.nemoFrontEnd = null;
+            nemoFrontEnd = new NemoMelSpectrogram(info.featureDim(), "per_feature".equals(info.normalizeType()));
+        } else if (info.featureDim() != fbankConfig.numMelBins()) {
+            throw new AsrException("model expects " + info.featureDim() + " features per frame, the front end "
+                    + "makes " + fbankConfig.numMelBins());
         }
-        this.fbank = new FbankExtractor(fbankConfig);
-        this.partialDecoder = new GreedyCtcDecoder(vocabulary);
-        DecodingConfig d = config.decoding();
-        this.finalDecoder = d.method() == DecodingConfig.Method.GREEDY
-                ? partialDecoder
-                : new PrefixBeamSearchDecoder(vocabulary,
-                        new BeamSearchConfig(d.beamSize(), BeamSearchConfig.defaults().tokenTopK(), d.lmWeight(),
-                                d.wordBonus()),
-                        lm);
-        StreamingConfig s = config.streaming();
-        this.chunkFrames = s.chunkFrames() > 0 ? s.chunkFrames() : info.chunkFrames();
-        this.leftContextFrames = s.chunkFrames() > 0 || s.leftContextFrames() > 0
-                ? s.leftContextFrames() : info.leftContextFrames();
-        this.receptiveField = 2 * info.subsamplingFactor() - 1;
-        this.streamingEncoders = Map.copyOf(streamingEncoders);
-        OnnxStreamingEncoder dense = streamingEncoders.get(CodaVariant.DENSE);
-        for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : streamingEncoders.entrySet()) {
-            AcousticModel variantModel = models.get(e.getKey());
-            if (variantModel == null) {
-                throw new AsrException("a streaming encoder for the " + e.getKey().label() + " ("
-                        + e.getValue().path() + ") needs that variant among the loaded ones " + models.keySet());
-            }
-            ModelInfo variantInfo = variantModel.info();
-            // a CoDA variant's graph comes from its own export; its backbone must be the dense graph's
-            String version = variantInfo.metadata().getOrDefault("version", "");
-            String backbone = dense != null ? dense.version()
-                    : models.containsKey(CodaVariant.DENSE)
-                            ? models.get(CodaVariant.DENSE).info().metadata().getOrDefault("version", "")
-                            : e.getValue().backboneVersion();
-            checkStreamingEncoder(e.getValue(), e.getKey(), version, backbone, variantInfo.vocabSize(),
-                    chunkFrames, leftContextFrames,
-                    variantInfo.subsamplingFactor());
-        }
+        return new Parts(new CtcFamily(models, defaultVariant, vocabulary, config, lm, streamingEncoders),
+                new FbankExtractor(fbankConfig), nemoFrontEnd);
     }
 
     /**
-     * One error naming the file when a streaming encoder is not the one this folder's graphs ask for: another
-     * variant, version, backbone, chunk, cache size, vocabulary or subsampling.
+     * A recognizer over a sherpa-onnx streaming transducer (owned by the recognizer from here on).
+     *
+     * @throws AsrException when the token list does not belong to the model
      */
-    static void checkStreamingEncoder(OnnxStreamingEncoder encoder, CodaVariant variant, String version,
-            String backboneVersion, int vocab, int chunk, int cacheFrames, int subsampling) {
-        List<String> wrong = new ArrayList<>();
-        if (encoder.variant() != variant) {
-            wrong.add("it runs the " + encoder.variant().label() + " (metadata coda_r), not the " + variant.label());
+    public Recognizer(OnnxTransducer transducer, Vocabulary vocabulary, RecognizerConfig config) {
+        this(transducerParts(transducer, vocabulary, config.decoding()), CodaVariant.DENSE, vocabulary, config);
+    }
+
+    /** Greedy decoding is greedy search; beam decoding is modified beam search with the beam as active paths. */
+    private static Parts transducerParts(OnnxTransducer transducer, Vocabulary vocabulary, DecodingConfig decoding) {
+        FbankConfig fbankConfig = TRANSDUCER_FBANK;
+        if (transducer.featureDim() != fbankConfig.numMelBins()) {
+            throw new AsrException(transducer.files().encoder() + " expects " + transducer.featureDim()
+                    + " features per frame, the front end makes " + fbankConfig.numMelBins());
         }
-        if (!encoder.version().equals(version)) {
-            wrong.add("version '" + encoder.version() + "' vs '" + version + "' of " + variant.fileStem() + ".onnx");
-        }
-        if (!encoder.backboneVersion().equals(backboneVersion)) {
-            wrong.add("backbone version '" + encoder.backboneVersion() + "' vs the dense graph's '" + backboneVersion
-                    + "'");
-        }
-        if (encoder.shape().chunkFrames() != chunk) {
-            wrong.add("chunk " + encoder.shape().chunkFrames() + " output frames vs " + chunk);
-        }
-        if (encoder.shape().cacheFrames() != cacheFrames) {
-            wrong.add("cache " + encoder.shape().cacheFrames() + " frames of left context vs " + cacheFrames);
-        }
-        if (encoder.shape().vocab() != vocab) {
-            wrong.add("vocabulary " + encoder.shape().vocab() + " vs " + vocab);
-        }
-        if (encoder.subsamplingFactor() != subsampling) {
-            wrong.add("subsampling " + encoder.subsamplingFactor() + " vs " + subsampling);
-        }
-        if (!wrong.isEmpty()) {
-            throw new AsrException(encoder.path() + " does not match this model folder's graphs: "
-                    + String.join("; ", wrong) + " (re-run export_streaming.py" + (variant == CodaVariant.DENSE ? ""
-                            : " --coda") + " on this folder, or stream windowed with another chunking)");
-        }
+        int paths = decoding.method() == DecodingConfig.Method.GREEDY ? 1 : decoding.beamSize();
+        return new Parts(new TransducerFamily(transducer, vocabulary, paths), new FbankExtractor(fbankConfig), null);
+    }
+
+    private static double frameSeconds(NemoMelSpectrogram nemo, FbankExtractor fbank, ModelInfo info) {
+        double shiftSeconds = nemo != null
+                ? (double) NemoMelSpectrogram.HOP / NemoMelSpectrogram.SAMPLE_RATE
+                : fbank.config().frameShiftMs() / 1000.0;
+        return info.subsamplingFactor() * shiftSeconds;
     }
 
     /** Loads the model, vocabulary and (optional) language model that {@code config} names. */
     public static Recognizer load(RecognizerConfig config) {
+        if (TransducerFiles.isTransducerFolder(config.modelDir())) {
+            return loadTransducer(config);
+        }
         Vocabulary vocabulary = Vocabulary.load(config.tokensFile());
         LanguageModel lm = null;
         if (config.decoding().languageModel() != null) {
@@ -253,6 +227,26 @@ public final class Recognizer implements AutoCloseable {
         }
     }
 
+    private static Recognizer loadTransducer(RecognizerConfig config) {
+        TransducerFiles files = TransducerFiles.find(config.modelDir(), config.int8());
+        if (config.variant() != CodaVariant.DENSE || config.streaming().adaptive().enabled()) {
+            throw new AsrException(config.modelDir() + " is a streaming transducer: it has no CoDA variants "
+                    + "(--coda-r and --adaptive-r are for this project's CoDA models)");
+        }
+        if (config.decoding().languageModel() != null) {
+            LOG.warn("{} is a streaming transducer: its modified beam search runs without the language model {} "
+                    + "(the LM is for CTC models)", config.modelDir(), config.decoding().languageModel());
+        }
+        Vocabulary vocabulary = Vocabulary.load(files.tokens());
+        OnnxTransducer transducer = OnnxTransducer.load(files, config.onnx());
+        try {
+            return new Recognizer(transducer, vocabulary, config);
+        } catch (RuntimeException e) {
+            transducer.close();
+            throw e;
+        }
+    }
+
     /**
      * CoDA streaming graphs loaded without the dense one (e.g. {@code --coda-r 4} alone) are still checked against
      * the folder's dense streaming graph, opened for that only.
@@ -266,7 +260,8 @@ public final class Recognizer implements AutoCloseable {
         try (OnnxStreamingEncoder dense = OnnxStreamingEncoder.load(denseFile, config.onnx())) {
             for (Map.Entry<CodaVariant, OnnxStreamingEncoder> e : encoders.entrySet()) {
                 OnnxStreamingEncoder coda = e.getValue();
-                checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(), dense.shape().vocab(),
+                CtcFamily.checkStreamingEncoder(coda, e.getKey(), coda.version(), dense.version(),
+                        dense.shape().vocab(),
                         dense.shape().chunkFrames(), dense.shape().cacheFrames(), dense.subsamplingFactor());
             }
         }
@@ -303,21 +298,16 @@ public final class Recognizer implements AutoCloseable {
 
     /** The cache-based streaming encoder that streams at the default variant use, if any. */
     public Optional<OnnxStreamingEncoder> streamingEncoderInUse() {
-        return Optional.ofNullable(streamingEncoders.get(defaultVariant));
+        return Optional.ofNullable(family.streamingEncoders().get(defaultVariant));
     }
 
     /** Every cache-based streaming encoder by variant (variants missing here encode windowed). */
     public Map<CodaVariant, OnnxStreamingEncoder> streamingEncoders() {
-        return streamingEncoders;
-    }
-
-    /** The streaming encoder of {@code variant}; null where it encodes windowed. */
-    OnnxStreamingEncoder streamingEncoder(CodaVariant variant) {
-        return streamingEncoders.get(variant);
+        return family.streamingEncoders();
     }
 
     public ModelInfo modelInfo() {
-        return model.info();
+        return family.info();
     }
 
     /** The variant offline transcription and new streams use. */
@@ -327,7 +317,7 @@ public final class Recognizer implements AutoCloseable {
 
     /** Variants this recognizer can switch a stream between (one entry when routing is fixed). */
     public Set<CodaVariant> variants() {
-        return models.keySet();
+        return family.variants();
     }
 
     /**
@@ -335,22 +325,41 @@ public final class Recognizer implements AutoCloseable {
      * {@code conformer-ctc-small/model.coda-r4.onnx}: the label a transcript carries for the variant that made it.
      */
     public String modelLabel(CodaVariant variant) {
-        if (!models.containsKey(variant)) {
+        if (!family.variants().contains(variant)) {
             throw new IllegalArgumentException("no model for the " + variant.label() + "; available: "
-                    + models.keySet());
+                    + family.variants());
         }
         Path dir = config.modelDir().toAbsolutePath().normalize();
-        Path file = variant.file(config.modelDir(), config.int8()).getFileName();
+        Path file = family instanceof TransducerFamily t ? t.model().files().encoder().getFileName()
+                : variant.file(config.modelDir(), config.int8()).getFileName();
         return dir.getFileName() == null ? file.toString() : dir.getFileName() + "/" + file;
+    }
+
+    /** The graph that runs the default variant: a transducer's encoder, else the config's model file. */
+    public Path modelFile() {
+        return family instanceof TransducerFamily t ? t.model().files().encoder() : config.modelFile();
+    }
+
+    /**
+     * How a transducer searches ("greedy search", "modified beam search, N active paths"); empty for CTC models,
+     * whose decoding the config describes.
+     */
+    public Optional<String> transducerSearch() {
+        if (!(family instanceof TransducerFamily t)) {
+            return Optional.empty();
+        }
+        return Optional.of(t.maxActivePaths() == 1 ? "greedy search"
+                : "modified beam search, " + t.maxActivePaths() + " active paths");
     }
 
     /** True when streams adapt their reduction factor to their lag. */
     public boolean isAdaptive() {
-        return models.size() > 1;
+        return family.variants().size() > 1;
     }
 
-    AdaptiveRouting adaptiveRouting() {
-        return config.streaming().adaptive();
+    /** What each stream of this recognizer is created with: framing, endpoint and routing rules. */
+    public StreamSpec streamSpec() {
+        return streamSpec;
     }
 
     public RecognizerConfig config() {
@@ -363,25 +372,34 @@ public final class Recognizer implements AutoCloseable {
 
     /** Seconds of audio per encoder output frame. */
     public double frameSeconds() {
-        double shiftSeconds = nemoFrontEnd != null
-                ? (double) NemoMelSpectrogram.HOP / NemoMelSpectrogram.SAMPLE_RATE
-                : fbank.config().frameShiftMs() / 1000.0;
-        return model.info().subsamplingFactor() * shiftSeconds;
+        return streamSpec.frameSeconds();
     }
 
     /** Transcribes a whole utterance with full attention context (the offline path). */
     public RecognitionResult transcribe(AudioData audio) {
-        CtcHypothesis hyp = finalDecoder.decode(logProbs(audio), frameSeconds());
+        CtcHypothesis hyp = hypothesis(audio);
         return new RecognitionResult(0, hyp.text(), hyp.words(), true, 0.0, audio.durationSeconds());
+    }
+
+    /** The whole utterance's hypothesis, tokens and their frames included. */
+    CtcHypothesis hypothesis(AudioData audio) {
+        return family.transcribe(features(audio), frameSeconds());
     }
 
     /** Log-probabilities of a whole utterance (for benchmarks and alignment tools). */
     public float[][] logProbs(AudioData audio) {
+        return family.logProbs(features(audio));
+    }
+
+    private float[][] features(AudioData audio) {
         int rate = fbank.config().sampleRate();
         float[] samples = audio.sampleRate() == rate
                 ? audio.samples()
                 : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
-        return model.logProbs(nemoFrontEnd != null ? nemoFrontEnd.compute(samples) : fbank.compute(samples));
+        if (streamSpec.tailPaddingSamples() > 0) {
+            samples = java.util.Arrays.copyOf(samples, samples.length + streamSpec.tailPaddingSamples());
+        }
+        return nemoFrontEnd != null ? nemoFrontEnd.compute(samples) : fbank.compute(samples);
     }
 
     /**
@@ -429,7 +447,11 @@ public final class Recognizer implements AutoCloseable {
                     + "normalised over the whole utterance: it transcribes files (./asr transcribe, ./asr eval), "
                     + "not live streams");
         }
-        return new RecognizerStream(this);
+        return newStream();
+    }
+
+    private RecognizerStream newStream() {
+        return new RecognizerStream(streamSpec, family.newSegment(defaultVariant, streamSpec.frameSeconds()));
     }
 
     /**
@@ -467,7 +489,7 @@ public final class Recognizer implements AutoCloseable {
     /** Rebuilds a stream from {@link RecognizerStream#snapshot()}. */
     public RecognizerStream restoreStream(byte[] snapshot) {
         try {
-            return RecognizerStream.restore(this, snapshot);
+            return SnapshotCodec.read(newStream(), snapshot);
         } catch (IOException e) {
             throw new AsrException("corrupt recognizer stream snapshot (" + snapshot.length + " bytes): "
                     + e.getMessage(), e);
@@ -486,9 +508,9 @@ public final class Recognizer implements AutoCloseable {
     public void decode(List<RecognizerStream> streams) {
         while (true) {
             Map<BatchKey, List<RecognizerStream>> ready = new LinkedHashMap<>();
-            Map<BatchKey, List<RecognizerStream.Window>> windows = new LinkedHashMap<>();
+            Map<BatchKey, List<EncoderWindow>> windows = new LinkedHashMap<>();
             for (RecognizerStream s : streams) {
-                RecognizerStream.Window w = s.nextWindow();
+                EncoderWindow w = s.nextWindow();
                 if (w != null) {
                     // cached windows batch only with windows of the same length (no padding in the graph)
                     BatchKey key = new BatchKey(s.variant(), w.cached(), w.cached() ? w.features().length : 0);
@@ -500,18 +522,17 @@ public final class Recognizer implements AutoCloseable {
                 return;
             }
             for (Map.Entry<BatchKey, List<RecognizerStream>> e : ready.entrySet()) {
-                List<RecognizerStream.Window> batch = windows.get(e.getKey());
-                int calls = 1;
-                long[] cpuNanos = {0}; // inside the model calls only, not the decoding of their output
-                if (e.getKey().cached()) {
-                    calls = runCachedBatch(streamingEncoders.get(e.getKey().variant()), e.getValue(), batch,
-                            cpuNanos);
-                } else {
-                    runBatch(models.get(e.getKey().variant()), e.getValue(), batch, cpuNanos);
+                List<EncoderWindow> batch = windows.get(e.getKey());
+                List<SegmentDecoder> states = new ArrayList<>(batch.size());
+                e.getValue().forEach(stream -> states.add(stream.segment()));
+                EncoderRun run = family.run(e.getKey().variant(), e.getKey().cached(), states, batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    e.getValue().get(i).windowDone(batch.get(i));
                 }
-                long cpu = cpuNanos[0];
+                int calls = run.calls();
+                long cpu = run.cpuNanos();
                 long frames = 0;
-                for (RecognizerStream.Window w : batch) {
+                for (EncoderWindow w : batch) {
                     frames += w.features().length;
                 }
                 encoderCalls.add(calls);
@@ -530,31 +551,6 @@ public final class Recognizer implements AutoCloseable {
 
     private record BatchKey(CodaVariant variant, boolean cached, int frames) {}
 
-    /** Returns the model calls made. */
-    private static int runCachedBatch(OnnxStreamingEncoder streamingEncoder, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows, long[] cpuNanos) {
-        if (streamingEncoder.isBatchDependent() && ready.size() > 1) {
-            // one stream per call keeps each stream's output independent of its neighbours (and of restarts)
-            for (int i = 0; i < ready.size(); i++) {
-                runCachedBatch(streamingEncoder, List.of(ready.get(i)), List.of(windows.get(i)), cpuNanos);
-            }
-            return ready.size();
-        }
-        float[][][] batch = new float[windows.size()][][];
-        List<EncoderCache> caches = new ArrayList<>(windows.size());
-        for (int i = 0; i < windows.size(); i++) {
-            batch[i] = windows.get(i).features();
-            caches.add(ready.get(i).cache());
-        }
-        long cpuStart = THREADS.getCurrentThreadCpuTime();
-        float[][][] out = streamingEncoder.encode(batch, caches);
-        cpuNanos[0] += THREADS.getCurrentThreadCpuTime() - cpuStart;
-        for (int i = 0; i < ready.size(); i++) {
-            ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
-        }
-        return 1;
-    }
-
     /** Encoder work done so far by this recognizer, over all threads. */
     public EncoderWork encoderWork() {
         return new EncoderWork(encoderCalls.sum(), encoderWindows.sum(), encoderInputFrames.sum(),
@@ -568,64 +564,8 @@ public final class Recognizer implements AutoCloseable {
                 : new EncoderWork(w[0].sum(), w[1].sum(), w[2].sum(), w[3].sum());
     }
 
-    private static void runBatch(AcousticModel model, List<RecognizerStream> ready,
-            List<RecognizerStream.Window> windows, long[] cpuNanos) {
-        float[][][] batch = new float[windows.size()][][];
-        int[] lengths = new int[windows.size()];
-        for (int i = 0; i < windows.size(); i++) {
-            batch[i] = windows.get(i).features();
-            lengths[i] = batch[i].length;
-        }
-        long cpuStart = THREADS.getCurrentThreadCpuTime();
-        float[][][] out = model.logProbs(batch, lengths);
-        cpuNanos[0] += THREADS.getCurrentThreadCpuTime() - cpuStart;
-        for (int i = 0; i < ready.size(); i++) {
-            ready.get(i).acceptWindowOutput(windows.get(i), out[i]);
-        }
-    }
-
-    FbankExtractor fbank() {
-        return fbank;
-    }
-
-    CtcDecoder partialDecoder() {
-        return partialDecoder;
-    }
-
-    CtcDecoder finalDecoder() {
-        return finalDecoder;
-    }
-
-    int chunkFrames() {
-        return chunkFrames;
-    }
-
-    int leftContextFrames() {
-        return leftContextFrames;
-    }
-
-    /**
-     * Output frames of already encoded features a stream keeps: none when every variant it can run has a streaming
-     * encoder (a stream changes variant only where its cache starts afresh), the windowed left context otherwise.
-     */
-    int featureContextFrames() {
-        return streamingEncoders.keySet().containsAll(models.keySet()) ? 0 : leftContextFrames;
-    }
-
-    int subsampling() {
-        return model.info().subsamplingFactor();
-    }
-
-    int receptiveField() {
-        return receptiveField;
-    }
-
     @Override
     public void close() {
-        try {
-            models.values().forEach(AcousticModel::close);
-        } finally {
-            streamingEncoders.values().forEach(OnnxStreamingEncoder::close);
-        }
+        family.close();
     }
 }
