@@ -214,7 +214,7 @@ public final class FaultBenchmark {
     }
 
     private Scenario diskFull(int standby) throws Exception {
-        Path dir = scenarioDir("disk-full");
+        Path dir = scenarioDir("disk-full", standby);
         Path clusterDir = dir.resolve("cluster");
         int node = 1;
         List<SmallDisk> disks = new ArrayList<>();
@@ -290,8 +290,9 @@ public final class FaultBenchmark {
         }
     }
 
-    private Path scenarioDir(String name) {
-        return settings.workDir().resolve(name);
+    /** A folder of its own for each run of a scenario (one per standby setting). */
+    private Path scenarioDir(String name, int standby) {
+        return settings.workDir().resolve(name + "-standby-" + standby);
     }
 
     /** One scenario's processes: the cluster, the read-back, the members and the ingest. */
@@ -306,7 +307,7 @@ public final class FaultBenchmark {
         Process ingest;
 
         Rig(String name, String host, int standby) throws IOException {
-            this.dir = scenarioDir(name);
+            this.dir = scenarioDir(name, standby);
             this.standby = standby;
             Files.createDirectories(dir);
             cluster = KafkaCluster.start(dir.resolve("cluster"), settings.brokers(), host, BROKER_HEAP);
