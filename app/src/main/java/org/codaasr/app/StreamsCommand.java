@@ -45,6 +45,11 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--replication", defaultValue = "1", description = "replication factor for created topics")
     short replication;
 
+    @Option(names = "--standby-replicas", defaultValue = "0",
+            description = "warm copies of each task's state on other instances (num.standby.replicas), so a failed "
+                    + "instance's streams resume without replaying its changelogs (default: ${DEFAULT-VALUE})")
+    int standbyReplicas;
+
     @Option(names = "--partial-interval", defaultValue = "0.5",
             description = "seconds of audio between partial results (default: ${DEFAULT-VALUE})")
     double partialInterval;
@@ -70,7 +75,8 @@ public final class StreamsCommand implements Callable<Integer> {
         TopicSetup.ensure(bootstrapServers, client, partitions, replication);
         StreamsAppConfig config = StreamsAppConfig.builder().applicationId(applicationId)
                 .bootstrapServers(bootstrapServers).stateDir(stateDir).streamThreads(streamThreads)
-                .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).client(client).build();
+                .partialIntervalSeconds(partialInterval).idleTimeoutMs(idleTimeoutMs).client(client)
+                .standbyReplicas(standbyReplicas).build();
         try (ShutdownSignal shutdown = ShutdownSignal.install("asr-streams-shutdown");
                 Recognizer recognizer = Recognizer.load(model.toConfig());
                 MetricsEndpoint endpoint = metrics.start(spec);

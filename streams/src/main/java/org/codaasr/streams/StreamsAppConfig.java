@@ -17,10 +17,11 @@ import org.codaasr.messages.KafkaClientProperties;
  * @param idleTimeoutMs a stream whose producer sent nothing for this long is finalized (see {@code IdleRule})
  * @param maxBatch most streams decoded in one batched encoder call
  * @param client security (TLS/SASL) settings of every client the applications create
+ * @param standbyReplicas warm copies of each task's state kept by other instances ({@code num.standby.replicas})
  */
 public record StreamsAppConfig(String applicationId, String bootstrapServers, Path stateDir, int streamThreads,
         double partialIntervalSeconds, int reorderWindow, long idleTimeoutMs, int maxBatch,
-        KafkaClientProperties client) {
+        KafkaClientProperties client, int standbyReplicas) {
 
     public static final String DEFAULT_APPLICATION_ID = "coda-asr";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
@@ -38,9 +39,10 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers must not be blank, e.g. localhost:9092");
         }
-        if (streamThreads < 1 || maxBatch < 1 || reorderWindow < 0) {
-            throw new IllegalArgumentException("streamThreads and maxBatch must be >= 1, reorderWindow >= 0, got "
-                    + streamThreads + ", " + maxBatch + ", " + reorderWindow);
+        if (streamThreads < 1 || maxBatch < 1 || reorderWindow < 0 || standbyReplicas < 0) {
+            throw new IllegalArgumentException("streamThreads and maxBatch must be >= 1, reorderWindow and "
+                    + "standbyReplicas >= 0, got " + streamThreads + ", " + maxBatch + ", " + reorderWindow + ", "
+                    + standbyReplicas);
         }
         if (partialIntervalSeconds < 0 || idleTimeoutMs < 100) {
             throw new IllegalArgumentException("partialIntervalSeconds must be >= 0 and idleTimeoutMs >= 100, got "
@@ -66,7 +68,8 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
     public Builder toBuilder() {
         return new Builder().applicationId(applicationId).bootstrapServers(bootstrapServers).stateDir(stateDir)
                 .streamThreads(streamThreads).partialIntervalSeconds(partialIntervalSeconds)
-                .reorderWindow(reorderWindow).idleTimeoutMs(idleTimeoutMs).maxBatch(maxBatch).client(client);
+                .reorderWindow(reorderWindow).idleTimeoutMs(idleTimeoutMs).maxBatch(maxBatch).client(client)
+                .standbyReplicas(standbyReplicas);
     }
 
     public StreamsAppConfig withBootstrapServers(String servers) {
@@ -99,6 +102,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
@@ -124,6 +128,7 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
         private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private KafkaClientProperties client = KafkaClientProperties.NONE;
+        private int standbyReplicas;
 
         private Builder() {}
 
@@ -173,9 +178,14 @@ public record StreamsAppConfig(String applicationId, String bootstrapServers, Pa
             return this;
         }
 
+        public Builder standbyReplicas(int replicas) {
+            this.standbyReplicas = replicas;
+            return this;
+        }
+
         public StreamsAppConfig build() {
             return new StreamsAppConfig(applicationId, bootstrapServers, stateDir, streamThreads,
-                    partialIntervalSeconds, reorderWindow, idleTimeoutMs, maxBatch, client);
+                    partialIntervalSeconds, reorderWindow, idleTimeoutMs, maxBatch, client, standbyReplicas);
         }
     }
 }

@@ -27,8 +27,10 @@ class StreamsAppConfigTest {
     void builderRoundTripsEveryField() {
         StreamsAppConfig c = StreamsAppConfig.builder().applicationId("app").bootstrapServers("k:1")
                 .stateDir(Path.of("s")).streamThreads(3).partialIntervalSeconds(0.25).reorderWindow(7)
-                .idleTimeoutMs(2_000).maxBatch(4).build();
-        assertEquals(new StreamsAppConfig("app", "k:1", Path.of("s"), 3, 0.25, 7, 2_000, 4, KafkaClientProperties.NONE), c);
+                .idleTimeoutMs(2_000).maxBatch(4).standbyReplicas(1).build();
+        assertEquals(new StreamsAppConfig("app", "k:1", Path.of("s"), 3, 0.25, 7, 2_000, 4, KafkaClientProperties.NONE,
+                1), c);
+        assertEquals(1, c.toProperties().get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
         assertEquals(c, c.toBuilder().build());
         assertEquals(5, c.withStreamThreads(5).streamThreads());
     }
@@ -41,5 +43,7 @@ class StreamsAppConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> StreamsAppConfig.builder().bootstrapServers(" ").build());
         assertTrue(e.getMessage().contains("bootstrapServers"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> StreamsAppConfig.builder().streamThreads(0).build());
+        e = assertThrows(IllegalArgumentException.class, () -> StreamsAppConfig.builder().standbyReplicas(-1).build());
+        assertTrue(e.getMessage().contains("standbyReplicas"), e.getMessage());
     }
 }
